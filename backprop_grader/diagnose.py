@@ -1,0 +1,109 @@
+"""Compare what a submission returned with what was expected, and say what is wrong in a way a student can act on.
+
+Each check calls expect_close; on a mismatch it raises a CheckFailure whose key names the kind of mistake
+(a transposed array, a missing sum over the batch, a result off by the batch size, ...). The specific hint a
+check declares is appended, so the generic diagnosis and the check's own advice appear together.
+"""
+import numbers
+
+import numpy as np
+
+from .feedback import CheckFailure, show
+
+# float64 results computed two correct ways (tanh vs exp sigmoid, @ vs np.dot) agree to ~1e-13 relative;
+# every realistic bug is off by far more. The floor keeps values near zero from demanding relative precision.
+RTOL = 1e-6
+FLOOR = 1e-6
+
+
+def rel_error(actual, expected, floor=FLOOR):
+    """|actual - expected| / max(|expected|, floor), element-wise."""
+    actual = np.asarray(actual, dtype=np.float64)
+    expected = np.asarray(expected, dtype=np.float64)
+    with np.errstate(invalid="ignore", over="ignore"):
+        return np.abs(actual - expected) / np.maximum(np.abs(expected), floor)
+
+
+def is_close(actual, expected, rtol=RTOL, floor=FLOOR):
+    err = rel_error(actual, expected, floor)
+    return bool(np.all(err <= rtol))
+
+
+def _is_number(value):
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def _context(what, inputs):
+    return {"what": what, "inputs": "; ".join(f"{k} = {show(v)}" for k, v in (inputs or {}).items())}
+
+
+def check_type(actual, expected, what, inputs=None, hint=None):
+    """Fail unless actual is the same kind of thing as expected: an ndarray for an array, a number for a scalar."""
+    ctx = _context(what, inputs)
+    if actual is None:
+        raise CheckFailure("returned_none", hint=hint, **ctx)
+    if isinstance(expected, np.ndarray) and expected.ndim > 0:
+        if not isinstance(actual, np.ndarray):
+            raise CheckFailure("not_an_array", hint=hint, got=type(actual).__name__, **ctx)
+        if actual.dtype.kind not in "fc" and expected.dtype.kind == "f":
+            raise CheckFailure("not_float", hint=hint, dtype=str(actual.dtype), **ctx)
+        if actual.dtype == np.float32 and expected.dtype == np.float64:
+            raise CheckFailure("float32", hint=hint, **ctx)
+    elif not (_is_number(actual) or (isinstance(actual, np.ndarray) and actual.size == 1)):
+        raise CheckFailure("not_a_number", hint=hint, got=type(actual).__name__, **ctx)
+
+
+def _shape_failure(actual, expected, ctx, batch_size, hint):
+    a, e = actual.shape, expected.shape
+    params = dict(ctx, got_shape=str(a), expected_shape=str(e))
+    if a == e[::-1] and len(e) > 1:
+        return CheckFailure("shape_transposed", hint=hint, **params)
+    if batch_size is not None and a == (batch_size,) + e:
+        return CheckFailure("shape_not_summed", hint=hint, batch_size=batch_size, **params)
+    return CheckFailure("wrong_shape", hint=hint, **params)
+
+
+def expect_close(actual, expected, what, inputs=None, batch_size=None, hint=None, rtol=RTOL, floor=FLOOR):
+    """Fail with a diagnosis unless actual has expected's type, shape and values (within rtol, floor)."""
+    ctx = _context(what, inputs)
+    check_type(actual, expected, what, inputs, hint)
+    actual_arr = np.asarray(actual, dtype=np.float64)
+    expected_arr = np.asarray(expected, dtype=np.float64)
+    if isinstance(expected, np.ndarray) and actual_arr.shape != expected_arr.shape and expected_arr.ndim > 0:
+        raise _shape_failure(actual_arr, expected_arr, ctx, batch_size, hint)
+    actual_arr = actual_arr.reshape(expected_arr.shape)
+    bad = ~np.isfinite(actual_arr) & np.isfinite(expected_arr)
+    if bad.any():
+        index = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise CheckFailure("not_finite", hint=hint, got=show(actual_arr[index]), index=str(index), **ctx)
+    if is_close(actual_arr, expected_arr, rtol, floor):
+        return
+    raise _value_failure(actual_arr, expected_arr, ctx, batch_size, hint, rtol, floor)
+
+
+def _value_failure(actual, expected, ctx, batch_size, hint, rtol, floor):
+    def scaled(factor):
+        return is_close(actual, expected * factor, rtol, floor)
+
+    if batch_size and batch_size > 1:
+        if scaled(batch_size):
+            return CheckFailure("too_large_by_batch", hint=hint, batch_size=batch_size, **ctx)
+        if scaled(1.0 / batch_size):
+            return CheckFailure("too_small_by_batch", hint=hint, batch_size=batch_size, **ctx)
+    if np.any(expected != 0) and scaled(-1.0):
+        return CheckFailure("sign_flipped", hint=hint, **ctx)
+    if expected.ndim == 2 and expected.shape[0] == expected.shape[1] and is_close(actual, expected.T, rtol, floor):
+        return CheckFailure("values_transposed", hint=hint, **ctx)
+    err = rel_error(actual, expected, floor)
+    index = np.unravel_index(int(np.nanargmax(np.where(np.isnan(err), np.inf, err))), expected.shape)
+    index = tuple(int(i) for i in index)
+    return CheckFailure(
+        "wrong_values",
+        hint=hint,
+        index=str(index) if expected.ndim else "",
+        got=show(actual[index]),
+        expected=show(expected[index]),
+        count=int(np.sum(~(err <= rtol))),
+        size=int(expected.size),
+        **ctx,
+    )

@@ -1,0 +1,48 @@
+"""Which implementation is under test, and how Hypothesis runs.
+
+`pytest` checks reference/; `pytest --impl student_template`, `pytest --impl path/to/dir` or BACKPROP_IMPL=...
+checks another one. Tests reach it only through the `impl` fixture (and `net_class` for TwoLayerNet), never by
+importing it, so a submission that fails to import fails just the checks that need what it lacks.
+"""
+import os
+
+import pytest
+from hypothesis import HealthCheck, Phase, settings
+
+from backprop_grader import REFERENCE_DIR
+from backprop_grader.impl_option import impl_path
+from backprop_grader.loader import load
+
+# grading: the same examples on every run and machine (derandomize), no example database to carry state
+# between runs, no deadline since a slow submission is graded on correctness, not speed. The explain phase is
+# left out: it imports libcst (~2 s) to annotate a failure, and the shrunk input is all a student needs.
+settings.register_profile(
+    "grading",
+    derandomize=True,
+    database=None,
+    deadline=None,
+    max_examples=20,
+    phases=(Phase.explicit, Phase.generate, Phase.shrink),
+    print_blob=False,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile("dev", parent=settings.get_profile("grading"), max_examples=5)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "grading"))
+
+
+@pytest.fixture(scope="session")
+def impl(request):
+    """The implementation under test: impl.Relu, impl.Affine, impl.softmax, ..."""
+    return load(impl_path(request.config))
+
+
+@pytest.fixture(scope="session")
+def ref():
+    """The reference implementation, the source of expected values."""
+    return load(REFERENCE_DIR)
+
+
+@pytest.fixture(scope="session")
+def net_class(impl, ref):
+    """The submission's TwoLayerNet on the reference layers, so only the network's own code is graded."""
+    return impl.two_layer_net_on(ref)

@@ -1,0 +1,29 @@
+"""Central-difference gradients of a scalar function, and the comparison of an analytic gradient with them.
+
+float64 central differences with h = 1e-6 have truncation error ~h^2 and rounding error ~1e-16/h, so a correct
+gradient matches to ~1e-9 relative; the tolerance in diagnose (1e-6 with a floor) leaves room for that and
+still catches every gradient bug in the catalogue, which are off by O(1).
+"""
+import numpy as np
+
+H = 1e-6
+
+
+def numeric_grad(f, x, h=H):
+    """d f / d x for scalar f, perturbing a float64 copy of x one element at a time (x itself is not touched)."""
+    x = np.array(x, dtype=np.float64)
+    grad = np.zeros_like(x)
+    for idx in np.ndindex(x.shape):
+        saved = x[idx]
+        x[idx] = saved + h
+        f_plus = f(x.copy())
+        x[idx] = saved - h
+        f_minus = f(x.copy())
+        x[idx] = saved
+        grad[idx] = (f_plus - f_minus) / (2 * h)
+    return grad
+
+
+def weighted(forward, dout):
+    """The scalar sum(forward(x) * dout): its gradient is exactly what backward(dout) must return."""
+    return lambda x: float(np.sum(np.asarray(forward(x), dtype=np.float64) * dout))

@@ -1,0 +1,42 @@
+"""Every input generator of the suite. Shapes and seeds are drawn, element values come from a seeded RNG:
+shrinking then finds the smallest failing shape, which is what helps a student, at about 1 ms an example.
+"""
+import numpy as np
+from hypothesis import strategies as st
+
+seeds = st.integers(min_value=0, max_value=2**32 - 1)
+sides = st.integers(min_value=1, max_value=5)
+
+
+def rng(seed):
+    return np.random.default_rng(seed)
+
+
+def shapes(min_dims=1, max_dims=4, max_side=5):
+    """Any array shape, from (1,) to four axes."""
+    return st.lists(st.integers(1, max_side), min_size=min_dims, max_size=max_dims).map(tuple)
+
+
+def uniform(seed, shape, low=-3.0, high=3.0):
+    return rng(seed).uniform(low, high, size=shape)
+
+
+def away_from_zero(seed, shape, margin=0.1, high=3.0):
+    """Values with |x| >= margin, so a numerical gradient never straddles Relu's kink."""
+    r = rng(seed)
+    return r.choice([-1.0, 1.0], size=shape) * r.uniform(margin, high, size=shape)
+
+
+@st.composite
+def batch_dims(draw, max_side=5):
+    """(N, D, M) with the batch size N sometimes equal to D or M, so a transposed or wrong-axis result
+    can still have the right shape and must be caught by its values."""
+    n, d, m = draw(sides), draw(sides), draw(sides)
+    tie = draw(st.sampled_from(["none", "n=d", "n=m", "all"]))
+    if tie == "n=d":
+        d = n
+    elif tie == "n=m":
+        m = n
+    elif tie == "all":
+        d = m = n
+    return n, d, m
