@@ -1,4 +1,4 @@
-"""pytest plugin: the --impl option that names the implementation under test.
+"""pytest plugin: --impl, the implementation under test, and --seed, the seed of numpy's global RNG.
 
 It lives in a plugin (loaded with -p from pyproject's addopts) rather than in tests/conftest.py because pytest
 reads a conftest's options only after it has picked the conftests from the command line, and the value of
@@ -10,6 +10,7 @@ from pathlib import Path
 from . import PROJECT_ROOT, REFERENCE_DIR
 
 IMPL_ENV = "BACKPROP_IMPL"
+DEFAULT_SEED = 0
 
 
 def pytest_addoption(parser):
@@ -18,6 +19,12 @@ def pytest_addoption(parser):
         default=None,
         help=f"implementation directory to test (default: ${IMPL_ENV}, else reference/); "
         "'reference' and 'student_template' name the project's own",
+    )
+    parser.addoption(
+        "--seed",
+        type=int,
+        default=DEFAULT_SEED,
+        help="seed of numpy's global RNG, set before every check (Hypothesis itself is derandomized)",
     )
 
 
@@ -34,4 +41,4 @@ def impl_path(config):
 
 
 def pytest_report_header(config):
-    return f"implementation under test: {impl_path(config)}"
+    return f"implementation under test: {impl_path(config)}; seed {config.getoption('--seed')}"

@@ -1,7 +1,9 @@
-"""Every sentence a learner reads, looked up by key in one catalogue per language (i18n/<lang>.json).
+"""Every sentence a learner reads, looked up by key in one catalogue per language (i18n/<lang>/*.json).
 
-A catalogue is a flat JSON object of key -> str.format template; placeholders are filled with the params a
-check or a diagnosis attached to its failure, so the same failure renders in any language.
+A language's catalogue is the union of the flat JSON objects in its folder (one file per area: diagnose,
+relu, grader, ...), each of key -> str.format template. Placeholders are filled with the params a check or a
+diagnosis attached to its failure, so the same failure renders in any language. JSON and str.format rather
+than gettext: the catalogues need no compile step, and a test can compare their keys and placeholders directly.
 """
 import json
 import os
@@ -13,12 +15,19 @@ DEFAULT_LANGUAGE = "en"
 
 
 def languages():
-    return sorted(p.stem for p in CATALOGUE_DIR.glob("*.json"))
+    return sorted(p.name for p in CATALOGUE_DIR.iterdir() if p.is_dir())
 
 
 @lru_cache(maxsize=None)
 def catalogue(lang):
-    return json.loads((CATALOGUE_DIR / f"{lang}.json").read_text(encoding="utf-8"))
+    merged = {}
+    for path in sorted((CATALOGUE_DIR / lang).glob("*.json")):
+        part = json.loads(path.read_text(encoding="utf-8"))
+        clash = merged.keys() & part.keys()
+        if clash:
+            raise ValueError(f"{path}: keys already defined in another {lang} file: {sorted(clash)}")
+        merged.update(part)
+    return merged
 
 
 def language_from_environment(environ=None):

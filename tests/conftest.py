@@ -6,6 +6,7 @@ importing it, so a submission that fails to import fails just the checks that ne
 """
 import os
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 
@@ -46,3 +47,9 @@ def ref():
 def net_class(impl, ref):
     """The submission's TwoLayerNet on the reference layers, so only the network's own code is graded."""
     return impl.two_layer_net_on(ref)
+
+
+@pytest.fixture(autouse=True)
+def _seed_numpy(request):
+    """Code that draws from np.random (TwoLayerNet's weight init) sees the same numbers on every run."""
+    np.random.seed(request.config.getoption("--seed"))

@@ -1,0 +1,112 @@
+"""Plain data that flows from the checks to the reports: what each check is worth and what it found."""
+from dataclasses import asdict, dataclass, field
+
+from . import LAYERS
+from .messages import render
+
+PASSED, FAILED, ERROR, SKIPPED, NOT_RUN = "passed", "failed", "error", "skipped", "not_run"
+
+
+@dataclass(frozen=True)
+class Check:
+    """A graded check as declared beside its test: tests/checks.py's check(layer, points, strict)."""
+
+    id: str  # pytest node id, e.g. tests/test_affine.py::test_db_sums_over_batch
+    layer: str
+    name: str  # the test's name without "test_", e.g. db_sums_over_batch
+    points: float
+    strict: bool
+    description: str  # the test docstring's first line
+
+    @property
+    def title(self):
+        """What results.json and JUnit call it: "<Layer>: <check>"."""
+        return f"{self.layer}: {self.name}"
+
+
+@dataclass
+class Failure:
+    """Why a check did not pass, as a message key and its params, plus the smallest failing example."""
+
+    key: str
+    params: dict = field(default_factory=dict)
+    hint: str = None
+    example: str = None  # Hypothesis's falsifying example, e.g. "shape=(1, 2), seed=0"
+
+    def render(self, lang="en"):
+        text = render(self.key, lang, **self.params)
+        if self.hint:
+            text += "\n" + render("hint_prefix", lang) + render(self.hint, lang, **self.params)
+        return text
+
+
+@dataclass
+class CheckResult:
+    check: Check
+    status: str
+    failure: Failure = None
+    duration: float = 0.0
+
+    @property
+    def score(self):
+        return self.check.points if self.status == PASSED else 0.0
+
+
+@dataclass
+class LayerScore:
+    layer: str
+    score: float
+    max_score: float
+    passed: int
+    total: int
+
+
+@dataclass
+class GradeResult:
+    """Everything one grading run found. Plain data: it can be written as JSON and read back."""
+
+    submission: str
+    profile: str
+    seed: int
+    results: list
+    lang: str = "en"
+
+    @property
+    def score(self):
+        return sum(r.score for r in self.results)
+
+    @property
+    def max_score(self):
+        return sum(r.check.points for r in self.results)
+
+    def layer_scores(self):
+        scores = []
+        for layer in LAYERS:
+            mine = [r for r in self.results if r.check.layer == layer]
+            if mine:
+                scores.append(
+                    LayerScore(
+                        layer,
+                        sum(r.score for r in mine),
+                        sum(r.check.points for r in mine),
+                        sum(r.status == PASSED for r in mine),
+                        len(mine),
+                    )
+                )
+        return scores
+
+    def to_dict(self):
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data):
+        results = [
+            CheckResult(
+                Check(**r["check"]),
+                r["status"],
+                Failure(**r["failure"]) if r["failure"] else None,
+                r["duration"],
+            )
+            for r in data["results"]
+        ]
+        return cls(data["submission"], data["profile"], data["seed"], results, data.get("lang", "en"))

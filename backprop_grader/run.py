@@ -1,0 +1,92 @@
+"""Run the suite in-process on one implementation and return a GradeResult: the grader's only way into pytest."""
+import argparse
+import contextlib
+import io
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from . import LAYERS, PROJECT_ROOT, TESTS_DIR
+from .impl_option import DEFAULT_SEED
+from .plugin import GradingPlugin
+from .results import GradeResult
+
+PROFILE = "grading"
+
+
+def grade(submission, layers=None, seed=DEFAULT_SEED, profile=PROFILE, extra_args=()):
+    """Grade the implementation in directory submission; layers limits the run to those layers' checks."""
+    plugin = GradingPlugin(submission)
+    args = [
+        str(TESTS_DIR),
+        f"--rootdir={PROJECT_ROOT}",
+        "-c",
+        str(PROJECT_ROOT / "pyproject.toml"),
+        f"--impl={submission}",
+        f"--seed={seed}",
+        "-p",
+        "no:terminal",
+        "-p",
+        "no:cacheprovider",
+        "-W",
+        "ignore",
+        *extra_args,
+    ]
+    # Only graded checks run: the project's own tests in tests/ (the catalogue, the grader's) carry no layer marker.
+    args += ["-m", " or ".join(layers or LAYERS)]
+    previous = os.environ.get("HYPOTHESIS_PROFILE")
+    os.environ["HYPOTHESIS_PROFILE"] = profile
+    try:
+        # The submission may print; its output belongs in no report.
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            pytest.main(args, plugins=[plugin])
+    finally:
+        if previous is None:
+            os.environ.pop("HYPOTHESIS_PROFILE")
+        else:
+            os.environ["HYPOTHESIS_PROFILE"] = previous
+    return GradeResult(str(submission), profile, seed, plugin.ordered_results())
+
+
+def grade_in_subprocess(submission, layers=None, seed=DEFAULT_SEED, timeout=120):
+    """Grade in a fresh Python process (no state shared with this one) and read its GradeResult back."""
+    with tempfile.TemporaryDirectory() as scratch:
+        out = Path(scratch) / "result.json"
+        command = [sys.executable, "-m", "backprop_grader.run", str(submission), f"--seed={seed}", f"--out={out}"]
+        for layer in layers or ():
+            command.append(f"--layer={layer}")
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=PROJECT_ROOT)
+        if done.returncode != 0 or not out.exists():
+            raise RuntimeError(f"grading {submission} failed:\n{done.stderr[-2000:]}")
+        return GradeResult.from_dict(json.loads(out.read_text()))
+
+
+def grade_many(submissions, jobs=None, **options):
+    """Grade each submission in its own process, jobs at a time; results in the order given."""
+    with ThreadPoolExecutor(max_workers=jobs or os.cpu_count()) as pool:
+        return list(pool.map(lambda s: grade_in_subprocess(s, **options), submissions))
+
+
+def main(argv=None):
+    """python -m backprop_grader.run SUBMISSION --out FILE [--layer L] [--seed N]: the GradeResult as JSON.
+
+    The result goes to a file, not stdout, so nothing the submission prints can corrupt it.
+    """
+    parser = argparse.ArgumentParser(prog="python -m backprop_grader.run")
+    parser.add_argument("submission")
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--layer", action="append")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    options = parser.parse_args(argv)
+    result = grade(options.submission, options.layer, options.seed)
+    Path(options.out).write_text(json.dumps(result.to_dict()))
+
+
+if __name__ == "__main__":
+    main()

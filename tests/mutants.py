@@ -1,0 +1,76 @@
+"""The catalogue of wrong and right implementations in tests/catalogue/, turned into submission directories.
+
+An entry is one .py file. Its code is appended to a copy of the reference's file named by FILE (layers.py by
+default), so it redefines just what it changes: `class Relu(Relu):` overriding one method is a whole bug.
+Module constants, read without running the entry:
+- LAYER: the layer a bug must fail on, and on no other (bugs/ and attacks/);
+- FILE: which reference file it is appended to;
+- MUST_FAIL: checks (titles, "Layer: name") that must be among the failures;
+- EXPECTED_FAILURES: for variants/, the exact set of checks it fails (empty for a correct variant; the
+  book-style variant fails the two strict checks).
+The entry's docstring says the mistake in a student's words.
+"""
+import ast
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from backprop_grader import REFERENCE_DIR
+
+CATALOGUE_DIR = Path(__file__).resolve().parent / "catalogue"
+
+
+@dataclass(frozen=True)
+class Entry:
+    kind: str  # bugs, variants or attacks
+    name: str
+    path: Path
+    doc: str
+    layer: str = None
+    file: str = "layers.py"
+    must_fail: frozenset = field(default_factory=frozenset)
+    expected_failures: frozenset = field(default_factory=frozenset)
+
+    @property
+    def id(self):
+        return f"{self.kind}/{self.name}"
+
+
+def _constants(tree):
+    found = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            try:
+                found[node.targets[0].id] = ast.literal_eval(node.value)
+            except ValueError:
+                pass
+    return found
+
+
+def entries(kind=None):
+    found = []
+    for path in sorted(CATALOGUE_DIR.glob(f"{kind or '*'}/*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        consts = _constants(tree)
+        found.append(
+            Entry(
+                kind=path.parent.name,
+                name=path.stem,
+                path=path,
+                doc=(ast.get_docstring(tree) or "").strip(),
+                layer=consts.get("LAYER"),
+                file=consts.get("FILE", "layers.py"),
+                must_fail=frozenset(consts.get("MUST_FAIL", ())),
+                expected_failures=frozenset(consts.get("EXPECTED_FAILURES", ())),
+            )
+        )
+    return found
+
+
+def materialise(entry, root):
+    """Write entry's submission (the reference with the entry appended to one file) under root; return its dir."""
+    target = Path(root) / entry.kind / entry.name
+    shutil.copytree(REFERENCE_DIR, target, ignore=shutil.ignore_patterns("__pycache__", "__init__.py"))
+    patched = target / entry.file
+    patched.write_text(patched.read_text(encoding="utf-8") + "\n\n" + entry.path.read_text(encoding="utf-8"))
+    return target

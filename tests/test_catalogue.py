@@ -1,0 +1,54 @@
+"""The suite's own worth: every catalogued bug fails on its layer and no other, every variant passes, and
+every graded check catches at least one bug (a check no bug fails asserts nothing we know of)."""
+import pytest
+
+from backprop_grader.results import PASSED
+from backprop_grader.run import grade_many, grade_in_subprocess
+from mutants import entries, materialise
+
+BUGS = entries("bugs")
+VARIANTS = entries("variants")
+
+
+def _failed(result):
+    return {r.check.title for r in result.results if r.status != PASSED}
+
+
+@pytest.fixture(scope="session")
+def graded(tmp_path_factory):
+    """Every bug and variant graded once, in parallel processes; keyed by entry id."""
+    root = tmp_path_factory.mktemp("catalogue")
+    chosen = BUGS + VARIANTS
+    results = grade_many([materialise(e, root) for e in chosen])
+    return {e.id: r for e, r in zip(chosen, results)}
+
+
+@pytest.fixture(scope="session")
+def reference_result():
+    from backprop_grader import REFERENCE_DIR
+
+    return grade_in_subprocess(REFERENCE_DIR)
+
+
+def test_reference_passes_everything(reference_result):
+    assert _failed(reference_result) == set()
+    assert reference_result.score == reference_result.max_score
+
+
+@pytest.mark.parametrize("entry", BUGS, ids=[e.name for e in BUGS])
+def test_bug_fails_on_its_layer_only(entry, graded):
+    failed = _failed(graded[entry.id])
+    assert failed, f"no check caught {entry.id}: {entry.doc}"
+    assert {title.split(":")[0] for title in failed} == {entry.layer}, failed
+    assert entry.must_fail <= failed, entry.must_fail - failed
+
+
+@pytest.mark.parametrize("entry", VARIANTS, ids=[e.name for e in VARIANTS])
+def test_variant_gets_expected_marks(entry, graded):
+    assert _failed(graded[entry.id]) == entry.expected_failures
+
+
+def test_every_check_catches_some_bug(graded, reference_result):
+    caught = set().union(*(_failed(graded[e.id]) for e in BUGS))
+    every_check = {r.check.title for r in reference_result.results}
+    assert every_check - caught == set(), "checks that no catalogued bug fails"
