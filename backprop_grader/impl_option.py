@@ -1,4 +1,5 @@
-"""pytest plugin: --impl, the implementation under test, and --seed, the seed of numpy's global RNG.
+"""pytest plugin: --impl, the implementation under test; --seed, the seed of numpy's global RNG; --isolate, run
+the implementation's code in worker processes (backprop_grader/isolation) rather than in pytest's own.
 
 It lives in a plugin (loaded with -p from pyproject's addopts) rather than in tests/conftest.py because pytest
 reads a conftest's options only after it has picked the conftests from the command line, and the value of
@@ -7,10 +8,14 @@ reads a conftest's options only after it has picked the conftests from the comma
 import os
 from pathlib import Path
 
+import pytest
+
 from . import PROJECT_ROOT, REFERENCE_DIR
+from .loader import load
 
 IMPL_ENV = "BACKPROP_IMPL"
 DEFAULT_SEED = 0
+_SESSION = pytest.StashKey()
 
 
 def pytest_addoption(parser):
@@ -25,6 +30,11 @@ def pytest_addoption(parser):
         type=int,
         default=DEFAULT_SEED,
         help="seed of numpy's global RNG, set before every check (Hypothesis itself is derandomized)",
+    )
+    parser.addoption(
+        "--isolate",
+        action="store_true",
+        help="run the implementation's code in separate worker processes, as the grader does by default",
     )
 
 
@@ -42,3 +52,52 @@ def impl_path(config):
 
 def pytest_report_header(config):
     return f"implementation under test: {impl_path(config)}; seed {config.getoption('--seed')}"
+
+
+def implementation_under_test(config):
+    """What the `impl` fixture hands out: the loaded implementation, or its proxy when --isolate is on."""
+    session = config.stash.get(_SESSION, None)
+    if session is None:
+        return load(impl_path(config))
+    from .isolation.proxies import IsolatedImplementation
+
+    return IsolatedImplementation(session)
+
+
+def pytest_configure(config):
+    if config.getoption("--isolate", False):
+        from .isolation.session import Session
+
+        config.stash[_SESSION] = Session(impl_path(config))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Start the workers the selected checks will use now: they boot while the first checks are set up."""
+    session = config.stash.get(_SESSION, None)
+    if session is None:
+        return
+    if any("impl" in getattr(item, "fixturenames", ()) for item in items):
+        session.channel("submission")
+    if any("net_class" in getattr(item, "fixturenames", ()) for item in items):
+        session.channel("net", REFERENCE_DIR)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    session = item.config.stash.get(_SESSION, None)
+    if session is not None:
+        session.begin_check()
+
+
+def pytest_runtest_teardown(item):
+    session = item.config.stash.get(_SESSION, None)
+    if session is not None:
+        session.end_check()
+
+
+def pytest_unconfigure(config):
+    session = config.stash.get(_SESSION, None)
+    if session is not None:
+        session.close()
+        del config.stash[_SESSION]

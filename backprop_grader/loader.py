@@ -76,7 +76,8 @@ class Implementation:
                 self._modules[module_name] = self._import(module_name)
         found = self._modules[module_name]
         if isinstance(found, SubmissionError):
-            raise found
+            # Without its old traceback: raised again and again, the same exception would keep every frame.
+            raise found.with_traceback(None)
         return found
 
     def _import(self, module_name):
@@ -85,7 +86,9 @@ class Implementation:
         try:
             return importlib.import_module(f"{self._package.__name__}.{module_name}")
         except BaseException as exc:  # a submission may raise anything at import, SystemExit included
-            return SubmissionError("import_failed", file=f"{module_name}.py", **_describe_import_error(exc, self.directory))
+            failure = SubmissionError("import_failed", file=f"{module_name}.py", **_describe_import_error(exc, self.directory))
+            failure.__cause__ = exc  # an isolation worker tells the grader which module a failed import wanted
+            return failure
         finally:
             sys.path.remove(str(self.directory))
 

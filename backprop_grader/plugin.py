@@ -10,6 +10,7 @@ import pytest
 
 from . import LAYERS
 from .feedback import CheckFailure, show
+from .isolation.errors import WorkerFailure
 from .loader import SubmissionError
 from .results import ERROR, FAILED, NOT_RUN, PASSED, SKIPPED, Check, CheckResult, Failure
 
@@ -56,7 +57,7 @@ def failure_of(exc, submission=None):
     example = _falsifying_example(exc)
     if isinstance(exc, CheckFailure):
         return Failure(exc.key, exc.params, exc.hint, example)
-    if isinstance(exc, SubmissionError):
+    if isinstance(exc, (SubmissionError, WorkerFailure)):
         return Failure(exc.key, exc.params, None, example)
     where = _where_in_submission(exc, submission)
     if isinstance(exc, NotImplementedError):

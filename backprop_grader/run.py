@@ -4,6 +4,7 @@ import contextlib
 import io
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -20,8 +21,12 @@ from .results import GradeResult
 PROFILE = "grading"
 
 
-def grade(submission, layers=None, seed=DEFAULT_SEED, profile=PROFILE, extra_args=()):
-    """Grade the implementation in directory submission; layers limits the run to those layers' checks."""
+def grade(submission, layers=None, seed=DEFAULT_SEED, profile=PROFILE, extra_args=(), isolate=True):
+    """Grade the implementation in directory submission; layers limits the run to those layers' checks.
+
+    isolate: run the submission's code in worker processes (backprop_grader/isolation), so that it can neither
+    crash nor cheat the grader; off, it runs inside this process, where a debugger can reach it.
+    """
     plugin = GradingPlugin(submission)
     args = [
         str(TESTS_DIR),
@@ -36,6 +41,7 @@ def grade(submission, layers=None, seed=DEFAULT_SEED, profile=PROFILE, extra_arg
         "no:cacheprovider",
         "-W",
         "ignore",
+        *(["--isolate"] if isolate else []),
         *extra_args,
     ]
     # Only graded checks run: the project's own tests in tests/ (the catalogue, the grader's) carry no layer marker.
@@ -54,17 +60,33 @@ def grade(submission, layers=None, seed=DEFAULT_SEED, profile=PROFILE, extra_arg
     return GradeResult(str(submission), profile, seed, plugin.ordered_results())
 
 
-def grade_in_subprocess(submission, layers=None, seed=DEFAULT_SEED, timeout=120):
+def grade_in_subprocess(submission, layers=None, seed=DEFAULT_SEED, timeout=120, isolate=True):
     """Grade in a fresh Python process (no state shared with this one) and read its GradeResult back."""
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / "result.json"
         command = [sys.executable, "-m", "backprop_grader.run", str(submission), f"--seed={seed}", f"--out={out}"]
         for layer in layers or ():
             command.append(f"--layer={layer}")
-        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=PROJECT_ROOT)
+        if not isolate:
+            command.append("--no-isolate")
+        done = run_own_group(command, timeout=timeout, cwd=PROJECT_ROOT)
         if done.returncode != 0 or not out.exists():
             raise RuntimeError(f"grading {submission} failed:\n{done.stderr[-2000:]}")
         return GradeResult.from_dict(json.loads(out.read_text()))
+
+
+def run_own_group(command, timeout, **options):
+    """subprocess.run in a session of its own, the whole group killed at the timeout: nothing started inside
+    (a grader, its workers) outlives it."""
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          start_new_session=True, **options) as process:
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            raise
+        return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
 
 
 def grade_many(submissions, jobs=None, **options):
@@ -74,18 +96,28 @@ def grade_many(submissions, jobs=None, **options):
 
 
 def main(argv=None):
-    """python -m backprop_grader.run SUBMISSION --out FILE [--layer L] [--seed N]: the GradeResult as JSON.
+    """python -m backprop_grader.run SUBMISSION --out FILE [--layer L] [--seed N] [--no-isolate]: the GradeResult
+    as JSON.
 
-    The result goes to a file, not stdout, so nothing the submission prints can corrupt it.
+    The result goes to a file, not stdout, so nothing the submission prints can corrupt it. It is written once
+    grading is over and every worker is gone, through a new file renamed over FILE: what a submission may have
+    put there is replaced, and FILE is never seen half written.
     """
     parser = argparse.ArgumentParser(prog="python -m backprop_grader.run")
     parser.add_argument("submission")
     parser.add_argument("--out", required=True)
     parser.add_argument("--layer", action="append")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument("--no-isolate", action="store_true", help="run the submission in this process (for a debugger)")
     options = parser.parse_args(argv)
-    result = grade(options.submission, options.layer, options.seed)
-    Path(options.out).write_text(json.dumps(result.to_dict()))
+    result = grade(options.submission, options.layer, options.seed, isolate=not options.no_isolate)
+    write_atomically(Path(options.out), json.dumps(result.to_dict()))
+
+
+def write_atomically(path, text):
+    with tempfile.NamedTemporaryFile("w", dir=path.parent, prefix=f".{path.name}.", delete=False) as part:
+        part.write(text)
+    os.replace(part.name, path)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, settings
 
 from backprop_grader import REFERENCE_DIR
-from backprop_grader.impl_option import impl_path
+from backprop_grader.impl_option import implementation_under_test
 from backprop_grader.loader import load
 
 # grading: the same examples on every run and machine (derandomize), no example database to carry state
@@ -33,8 +33,9 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "grading"))
 
 @pytest.fixture(scope="session")
 def impl(request):
-    """The implementation under test: impl.Relu, impl.Affine, impl.softmax, ..."""
-    return load(impl_path(request.config))
+    """The implementation under test: impl.Relu, impl.Affine, impl.softmax, ... (with --isolate, proxies of the
+    implementation's objects in a worker process: backprop_grader/isolation)."""
+    return implementation_under_test(request.config)
 
 
 @pytest.fixture(scope="session")

@@ -3,12 +3,16 @@
 An entry is one .py file. Its code is appended to a copy of the reference's file named by FILE (layers.py by
 default), so it redefines just what it changes: `class Relu(Relu):` overriding one method is a whole bug.
 Module constants, read without running the entry:
-- LAYER: the layer a bug must fail on, and on no other (bugs/ and attacks/);
+- LAYER: the layer a bug must fail on, and on no other (bugs/ and attacks/); for an attack, a list of layers
+  when it costs several (an attack at the import of layers.py costs all six of its layers);
 - FILE: which reference file it is appended to;
 - MUST_FAIL: checks (titles, "Layer: name") that must be among the failures;
 - EXPECTED_FAILURES: for variants/, the exact set of checks it fails (empty for a correct variant; the
-  book-style variant fails the two strict checks).
-The entry's docstring says the mistake in a student's words.
+  book-style variant fails the two strict checks);
+- ALSO: for attacks/, other files of the submission, {file name: contents}, written as they are;
+- BUDGET: for attacks/, the seconds grading it may take at most;
+- FEEDBACK: for attacks/, a message key at least one failed check of the attacked layer must report.
+The entry's docstring says the mistake (or the attack) in a student's words.
 """
 import ast
 import shutil
@@ -30,10 +34,18 @@ class Entry:
     file: str = "layers.py"
     must_fail: frozenset = field(default_factory=frozenset)
     expected_failures: frozenset = field(default_factory=frozenset)
+    also: tuple = ()  # (file name, contents) pairs
+    budget: float = None
+    feedback: str = None
 
     @property
     def id(self):
         return f"{self.kind}/{self.name}"
+
+    @property
+    def layers(self):
+        """The layers the entry must cost points on."""
+        return frozenset([self.layer] if isinstance(self.layer, str) else self.layer or ())
 
 
 def _constants(tree):
@@ -62,6 +74,9 @@ def entries(kind=None):
                 file=consts.get("FILE", "layers.py"),
                 must_fail=frozenset(consts.get("MUST_FAIL", ())),
                 expected_failures=frozenset(consts.get("EXPECTED_FAILURES", ())),
+                also=tuple(sorted(consts.get("ALSO", {}).items())),
+                budget=consts.get("BUDGET"),
+                feedback=consts.get("FEEDBACK"),
             )
         )
     return found
@@ -73,4 +88,6 @@ def materialise(entry, root):
     shutil.copytree(REFERENCE_DIR, target, ignore=shutil.ignore_patterns("__pycache__", "__init__.py"))
     patched = target / entry.file
     patched.write_text(patched.read_text(encoding="utf-8") + "\n\n" + entry.path.read_text(encoding="utf-8"))
+    for name, contents in entry.also:
+        (target / name).write_text(contents, encoding="utf-8")
     return target

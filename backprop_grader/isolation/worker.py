@@ -1,0 +1,297 @@
+"""A worker process: runs one submission's code on the grader's behalf and answers with plain data only.
+
+process.py starts it as `python -I -S -B worker.py ...`: isolated mode and no site module, so its import path is
+the standard library, a directory holding only numpy, and (while a module of it is being imported) the
+submission's own directory. It loads its three helpers (wire, sandbox and the grader's loader) by file path, so
+neither the repository nor the grader's package is on its path: `import reference` fails here. It locks itself
+down (sandbox.py) before the first line of submission code runs, and from then on is treated as hostile: the
+grader checks every frame it sends and stops it from outside when it takes too long.
+
+Requests name an operation: resolve a name of the submission, call it, call a method of or read an attribute of
+an object the worker keeps (a handle), or read and write a dict the worker keeps (a net's params, its layers). A
+reply carries a value, or what went wrong as data: an exception's type, message and innermost frames, a
+SubmissionError's key, a sys.exit. Both carry the changes to shared arrays (shared.py), and both may carry the
+state of numpy's global generator, so code drawing from np.random sees the numbers it would see in-process.
+"""
+import argparse
+import faulthandler
+import importlib.util
+import itertools
+import os
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def _load(name, path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+class Server:
+    def __init__(self, np, wire, shared, loader, submission, net_layers=None):
+        self.np = np
+        self.wire = wire
+        self.arrays = shared.WorkerArrays()
+        self.loader = loader
+        self.submission = Path(submission).resolve()
+        self.impl = loader.load(self.submission)
+        self.layers_impl = None
+        if net_layers:
+            # The reference's layers, copied under another name: this worker grades a TwoLayerNet built on them.
+            # Loaded now, before any submission code runs, so the grader can delete the copies at once.
+            self.layers_impl = loader.load(net_layers, label="layers")
+            self.layers_impl.Affine, self.layers_impl.numerical_gradient  # noqa: B018 (imports both modules)
+        self.names = {}
+        self.objects = {}
+        self.ids = itertools.count(1)
+        self.method_names = {}
+
+    # --- what the grader can ask -------------------------------------------------------------------------------
+
+    def named(self, name):
+        if name not in self.names:
+            if self.layers_impl is not None:
+                if name != "TwoLayerNet":
+                    raise LookupError(f"the net worker serves TwoLayerNet only, not {name}")
+                self.names[name] = self.impl.two_layer_net_on(self.layers_impl)
+            else:
+                self.names[name] = getattr(self.impl, name)
+        return self.names[name]
+
+    def op_resolve(self, name):
+        value = self.named(name)
+        return {"callable": True, "class": isinstance(value, type)} if callable(value) else {"value": value}
+
+    def op_call_name(self, name, args, kwargs, handle=None):
+        result = self.named(name)(*args, **kwargs)
+        if handle is None:
+            return result
+        self.objects[handle] = result  # a construction the grader did not wait for: it named the handle itself
+        return None
+
+    def op_call(self, handle, method, args, kwargs):
+        target = self.objects[handle]
+        if method is not None:
+            target = getattr(target, method)
+        return target(*args, **kwargs)
+
+    def op_get(self, handle, attr):
+        target = self.objects[handle]
+        value = getattr(target, attr)
+        # A dict attribute (net.params, net.layers) stays here, so that writes through its proxy reach it.
+        return AttributeDict(target, attr) if isinstance(value, dict) else value
+
+    def mapping(self, handle):
+        entry = self.objects[handle]
+        return entry.read() if isinstance(entry, AttributeDict) else entry
+
+    def op_getitem(self, handle, key):
+        return self.mapping(handle)[key]
+
+    def op_setitem(self, handle, key, value):
+        # `net.params[key] -= step` arrives as the shared array of that key, already changed in place by the
+        # grader's sync: assigning it back is the no-op it is in-process, and the layers holding it see the change.
+        self.mapping(handle)[key] = value
+
+    def op_keys(self, handle):
+        return list(self.mapping(handle).keys())
+
+    def op_items(self, handle):
+        return list(self.mapping(handle).items())
+
+    def op_len(self, handle):
+        return len(self.mapping(handle))
+
+    # --- values ------------------------------------------------------------------------------------------------
+
+    def handle(self, obj):
+        handle = next(self.ids)
+        self.objects[handle] = obj
+        if isinstance(obj, AttributeDict):
+            return [handle, type(obj.read()).__name__, "mapping", []]
+        kind = type(obj)
+        if kind not in self.method_names:
+            names = [n for n in dir(kind) if not n.startswith("__") and callable(getattr(kind, n, None))]
+            self.method_names[kind] = names
+        return [handle, kind.__name__, "callable" if callable(obj) else "object", self.method_names[kind]]
+
+    def unpack_handle(self, body):
+        if type(body) is not int or body not in self.objects:
+            raise LookupError(f"no object {body}")
+        return self.objects[body]
+
+    # --- errors as data ----------------------------------------------------------------------------------------
+
+    def frame_of(self, frame):
+        path, line, qualname = frame
+        if path.is_relative_to(self.submission):
+            return [path.relative_to(self.submission).as_posix(), line, qualname]
+        return [None, line, qualname, path.name]
+
+    def describe(self, exc):
+        """What the grader needs to raise exc again: type, message, and the innermost frame of the submission
+        and the innermost frame of all (the two that locate an error and tell its origin apart)."""
+        frames = [f for f in _frames(exc) if not f[0].is_relative_to(HERE)]
+        mine = [f for f in frames if f[0].is_relative_to(self.submission)]
+        chosen = mine[-1:] + ([frames[-1]] if frames and (not mine or frames[-1] is not mine[-1]) else [])
+        kind = type(exc)
+        base = next((c.__name__ for c in kind.__mro__ if c.__module__ == "builtins" and issubclass(c, Exception)), None)
+        return {
+            "type": kind.__name__,
+            "base": base,
+            "message": _text(exc),
+            "frames": [self.frame_of(f) for f in chosen],
+            "module": exc.name if isinstance(exc, ImportError) and isinstance(exc.name, str) else None,
+        }
+
+    def failure(self, exc):
+        if isinstance(exc, self.loader.SubmissionError):
+            cause = exc.__cause__ or exc.__context__
+            module = cause.name if isinstance(cause, ImportError) and isinstance(cause.name, str) else None
+            return {"submission_error": [exc.key, {k: str(v) for k, v in exc.params.items()}], "module": module}
+        if isinstance(exc, SystemExit):
+            return {"exit": _text(exc)}
+        try:
+            return {"raised": self.describe(exc)}
+        except BaseException:  # an exception built to break its description (a __name__ that raises, ...)
+            return {"raised": {"type": "Exception", "base": "Exception", "message": "", "frames": [], "module": None}}
+
+    # --- one request -------------------------------------------------------------------------------------------
+
+    def answer(self, body, generator):
+        arrays, wire = self.arrays, self.wire
+        unpacker = wire.Unpacker(body, self.unpack_handle, arrays)
+        request = unpacker.message
+        if request.get("fresh"):
+            self.objects.clear()
+            arrays.clear()
+        for handle in request.get("release", ()):
+            self.objects.pop(handle, None)
+        for token in request.get("forget", ()):
+            arrays.forget(token)
+        for token, node in request.get("sync", ()):
+            arrays.apply(token, unpacker.value(node))
+        if "rng" in request:
+            generator.set(unpacker, request["rng"])
+        before = generator.fingerprint()
+        packer = wire.Packer(self.handle, arrays.share)
+        reply = self.run(request, unpacker, packer)
+        if "unsendable" in reply:
+            packer = wire.Packer()
+        changed, dropped = arrays.settle()
+        if changed:
+            reply["sync"] = [[token, {"a": packer.array(array.view(self.np.ndarray))}] for token, array in changed]
+        if dropped:
+            reply["forget"] = dropped
+        if generator.fingerprint() != before:
+            reply["rng"] = generator.state(packer)
+        return packer.frame(reply)
+
+    def run(self, request, unpacker, packer):
+        """The reply to one request, its value encoded; what it computed is gone when this returns, so that
+        settle() counts only the references the submission kept."""
+        mark = self.arrays.mark()
+        try:
+            fields = {k: unpacker.value(v) for k, v in request.get("fields", {}).items()}
+            result = getattr(self, "op_" + request["op"])(**fields)
+        except BaseException as exc:  # anything the submission raises, SystemExit and KeyboardInterrupt included
+            return self.failure(exc)
+        try:
+            return {"ok": packer.value(result)}
+        except BaseException as exc:  # a result that cannot travel, or whose conversion raised
+            self.arrays.forget_since(mark)
+            return {"unsendable": str(exc) if isinstance(exc, self.wire.Unsendable) else type(exc).__name__}
+
+
+class AttributeDict:
+    """A dict read as an attribute, by owner and name: each operation reads the attribute again, as the check's
+    `net.params[key]` does in-process, so the grader may keep its proxy for the whole check."""
+
+    def __init__(self, owner, attr):
+        self.owner = owner
+        self.attr = attr
+
+    def read(self):
+        return getattr(self.owner, self.attr)
+
+
+def _frames(exc):
+    """(resolved file, line, qualified name) of each frame exc passed through, outermost first."""
+    found, tb = [], exc.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        found.append((Path(code.co_filename).resolve(), tb.tb_lineno, getattr(code, "co_qualname", code.co_name)))
+        tb = tb.tb_next
+    return found
+
+
+def _text(exc):
+    try:
+        return str(exc)[:2000]
+    except BaseException:  # a __str__ that raises is the submission's: say nothing rather than fail here
+        return ""
+
+
+def _read_frames(fd, buffer, frame_length):
+    """The bodies of the complete frames in buffer after reading at least once from fd (EOFError at its end)."""
+    chunk = os.read(fd, 1 << 20)
+    if not chunk:
+        raise EOFError
+    buffer += chunk
+    bodies = []
+    while len(buffer) >= 8 and len(buffer) >= 8 + frame_length(buffer[:8]):
+        length = frame_length(buffer[:8])
+        bodies.append(bytes(buffer[8 : 8 + length]))
+        del buffer[: 8 + length]
+    return bodies
+
+
+def _write_all(fd, data):
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, required=True)
+    parser.add_argument("--replies", type=int, required=True)
+    parser.add_argument("--submission", required=True)
+    parser.add_argument("--numpy-dir", required=True)
+    parser.add_argument("--grader-pid", type=int, required=True)
+    parser.add_argument("--memory-mb", type=int, required=True)
+    parser.add_argument("--cpu-seconds", type=int, required=True)
+    parser.add_argument("--net-layers")
+    options = parser.parse_args(argv)
+
+    faulthandler.enable()  # a crash in C code prints where the Python code was; the grader shows the tail
+    sys.path.append(options.numpy_dir)
+    import numpy as np
+    import numpy.random  # noqa: F401 (loaded now, before the limits)
+
+    wire = _load("_bpg_wire", HERE / "wire.py")
+    shared = _load("_bpg_shared", HERE / "shared.py")
+    sandbox = _load("_bpg_sandbox", HERE / "sandbox.py")
+    loader = _load("_bpg_loader", HERE.parent / "loader.py")
+    filtered = sandbox.lock_down(options.grader_pid, options.memory_mb, options.cpu_seconds)
+    generator = shared.Generator()
+    server = Server(np, wire, shared, loader, options.submission, options.net_layers)
+    _write_all(options.replies, wire.Packer().frame({"hello": {"pid": os.getpid(), "filtered": filtered}}))
+    buffer = bytearray()
+    while True:
+        try:
+            bodies = _read_frames(options.requests, buffer, wire.frame_length)
+        except EOFError:  # the grader is done with this worker
+            os._exit(0)
+        # Requests the grader did not wait for come with the next one it does: answer them all in one write.
+        if bodies:
+            _write_all(options.replies, b"".join([server.answer(body, generator) for body in bodies]))
+
+
+if __name__ == "__main__":
+    main()
