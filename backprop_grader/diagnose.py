@@ -34,7 +34,7 @@ def _is_number(value):
 
 
 def _context(what, inputs, hint_params=None):
-    # Formatting the inputs costs ~0.5 ms an array: build it only for a failure, never for a passing comparison.
+    # Formatting the inputs costs about half a millisecond an array: build it only for a failure, never for a passing comparison.
     ctx = {"what": what, "inputs": "; ".join(f"{k} = {show(v)}" for k, v in (inputs or {}).items())}
     return {**(hint_params or {}), **ctx}
 

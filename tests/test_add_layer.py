@@ -51,16 +51,13 @@ def test_book_apples_and_oranges(impl, ref):
 @given(shape=shapes(), seed=seeds)
 @settings(max_examples=5)
 def test_leaves_inputs_unchanged(impl, shape, seed):
-    """forward does not write into x or y, and backward does not write into dout."""
-    x, y, dout = uniform(seed, shape), uniform(seed + 1, shape), uniform(seed + 2, shape)
-    given_x, given_y, given_dout = x.copy(), y.copy(), dout.copy()
-    layer = impl.AddLayer()
-    layer.forward(given_x, given_y)
+    """forward does not write into x or y: out = x + y is a new array."""
+    x, y = uniform(seed, shape), uniform(seed + 1, shape)
+    given_x, given_y = x.copy(), y.copy()
+    impl.AddLayer().forward(given_x, given_y)
     inputs = {"x": x, "y": y}
     expect_close(given_x, x, "the x you passed to forward", inputs=inputs, hint="hint_add_forward_in_place")
     expect_close(given_y, y, "the y you passed to forward", inputs=inputs, hint="hint_add_forward_in_place")
-    layer.backward(given_dout)
-    expect_close(given_dout, dout, "the dout you passed to backward", inputs=inputs, hint="hint_add_backward_in_place")
 
 
 @check("AddLayer", points=1)
