@@ -13,7 +13,7 @@ from strategies import seeds, shapes, uniform
 EXP_OVERFLOWS = 709.78
 
 
-def sample(seed, shape):
+def _sample(seed, shape):
     """x over the range where the sigmoid bends and saturates, without overflow."""
     return uniform(seed, shape, low=-8.0, high=8.0)
 
@@ -71,7 +71,7 @@ def _expect_backward(dx, expected, x, out, dout, default_hint=None):
 @settings(max_examples=15)
 def test_forward_values(impl, ref, shape, seed):
     """forward returns 1 / (1 + exp(-x)) element by element, shaped like x."""
-    x = sample(seed, shape)
+    x = _sample(seed, shape)
     _expect_forward(impl.Sigmoid().forward(x.copy()), ref.Sigmoid().forward(x), x)
 
 
@@ -80,7 +80,7 @@ def test_forward_values(impl, ref, shape, seed):
 @settings(max_examples=15)
 def test_backward_values(impl, ref, shape, seed):
     """backward returns dout * out * (1 - out), with out the sigmoid of forward's x."""
-    x, dout = sample(seed, shape), uniform(seed + 1, shape)
+    x, dout = _sample(seed, shape), uniform(seed + 1, shape)
     layer, expected = impl.Sigmoid(), ref.Sigmoid()
     out = expected.forward(x)
     _expect_usable(layer.forward(x.copy()), out, x)
@@ -114,7 +114,7 @@ def test_large_inputs(impl, ref, x):
 @settings(max_examples=5)
 def test_backward_uses_stored_output(impl, ref, shape, seed):
     """backward returns dout * out * (1 - out) for the very out your forward returned: it keeps the output, not x."""
-    x, dout = sample(seed, shape), uniform(seed + 1, shape)
+    x, dout = _sample(seed, shape), uniform(seed + 1, shape)
     layer = impl.Sigmoid()
     out = _expect_usable(layer.forward(x.copy()), ref.Sigmoid().forward(x), x)
     _expect_backward(layer.backward(dout.copy()), dout * out * (1.0 - out), x, out, dout)
@@ -125,7 +125,7 @@ def test_backward_uses_stored_output(impl, ref, shape, seed):
 @settings(max_examples=8)
 def test_numerical_gradient(impl, ref, shape, seed):
     """backward agrees with central differences of your own forward."""
-    x, dout = sample(seed, shape), uniform(seed + 1, shape)
+    x, dout = _sample(seed, shape), uniform(seed + 1, shape)
     layer = impl.Sigmoid()
     out = _expect_usable(layer.forward(x.copy()), ref.Sigmoid().forward(x), x)
     analytic = layer.backward(dout.copy())
@@ -138,7 +138,7 @@ def test_numerical_gradient(impl, ref, shape, seed):
 @settings(max_examples=5)
 def test_state_latest_forward(impl, ref, shape, seed):
     """backward uses the output of the latest forward of its own layer, not an earlier one or another layer's."""
-    x0, x, dout = sample(seed, shape), sample(seed + 1, shape), uniform(seed + 2, shape)
+    x0, x, dout = _sample(seed, shape), _sample(seed + 1, shape), uniform(seed + 2, shape)
     layer, other, fresh = impl.Sigmoid(), impl.Sigmoid(), impl.Sigmoid()
     layer.forward(x0.copy())
     layer.forward(x.copy())
@@ -161,7 +161,7 @@ def test_state_latest_forward(impl, ref, shape, seed):
 @settings(max_examples=5)
 def test_leaves_inputs_unchanged(impl, shape, seed):
     """forward does not write into x, and backward does not write into dout."""
-    x, dout = sample(seed, shape), uniform(seed + 1, shape)
+    x, dout = _sample(seed, shape), uniform(seed + 1, shape)
     given_x, given_dout = x.copy(), dout.copy()
     layer = impl.Sigmoid()
     layer.forward(given_x)
