@@ -155,7 +155,8 @@ def test_inputs_unchanged(impl, dims, seed):
     layer.forward(given["x"])
     layer.backward(given["dout"])
     for name, original in (("x", x), ("W", W), ("b", b), ("dout", dout)):
-        expect_close(given[name], original, name, inputs=_shown(x, W, b, dout), hint="hint_affine_unchanged")
+        what = f"the {name} you passed to Affine"
+        expect_close(given[name], original, what, inputs=_shown(x, W, b, dout), hint="hint_affine_unchanged")
 
 
 @check("Affine", points=1)

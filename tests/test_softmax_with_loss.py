@@ -241,13 +241,14 @@ def test_inputs_unchanged(impl, nc, seed, form):
     layer.forward(given_x, given_t)
     layer.backward(1)
     for name, given_value, original in (("x", given_x, x), ("t", given_t, t)):
-        expect_close(given_value, original, name, inputs={"x": x, "t": t}, hint="hint_swl_unchanged")
+        what = f"the {name} you passed to forward"
+        expect_close(given_value, original, what, inputs={"x": x, "t": t}, hint="hint_swl_unchanged")
 
 
 @check("SoftmaxWithLoss", points=1)
 @given(nc=batch_classes(), second_n=sides, seed=seeds, form=FORMS)
 @settings(max_examples=4)
-@example(nc=(3, 4), second_n=2, seed=0, form="one-hot")
+@example(nc=(3, 4), second_n=3, seed=0, form="one-hot")
 def test_latest_forward_wins(impl, ref, nc, second_n, seed, form):
     """after forward on a second batch, the loss and backward(1) are those of the second batch alone."""
     first_x, _, first_t = _problem(seed, *nc, form)
