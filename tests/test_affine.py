@@ -166,12 +166,11 @@ def test_inputs_unchanged(impl, dims, seed):
 def test_latest_forward_wins(impl, ref, dims, second_n, seed):
     """after a second forward and backward (another batch), out, dx, dW and db are those of the second batch alone."""
     n, d, m = dims
-    first = _problem(seed, n, d, m)
+    first_x, W, b, first_dout = _problem(seed, n, d, m)
     x, _, _, dout = _problem(seed + 4, second_n, d, m)
-    W, b = first[1], first[2]
     layer = impl.Affine(W.copy(), b.copy())
-    layer.forward(first[0].copy())
-    layer.backward(first[3].copy())
+    layer.forward(first_x.copy())
+    layer.backward(first_dout.copy())
     got = (layer.forward(x.copy()), layer.backward(dout.copy()), layer.dW, layer.db)
     expected = _round_trip(ref.Affine, x, W, b, dout)
     names = ("Affine.forward(x)", "Affine.backward(dout)", "self.dW", "self.db")
