@@ -17,8 +17,8 @@ from backprop_grader.loader import load
 # grading: the same examples on every run and machine (derandomize), no example database to carry state
 # between runs, no deadline since a slow submission is graded on correctness, not speed. The explain phase is
 # left out: it imports libcst (~2 s) to annotate a failure, and the shrunk input is all a student needs.
-# One failure per check (report_multiple_bugs off): two distinct ones would reach the grader as an ExceptionGroup
-# with neither diagnosis, and the first failing example is the one a student needs.
+# One failure per check, the simplest: several distinct ones would come as an ExceptionGroup, which carries no
+# single diagnosis to report.
 settings.register_profile(
     "grading",
     derandomize=True,
