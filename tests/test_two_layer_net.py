@@ -11,16 +11,11 @@ from hypothesis import example, given, settings
 from backprop_grader.diagnose import expect_close
 from backprop_grader.feedback import CheckFailure, show
 from checks import check
-from gradcheck import numeric_grad_by_steps
-from strategies import net_dims, rng, seeds
+from gradcheck import NUMERIC_FLOOR, NUMERIC_RTOL, numeric_grad_by_steps
+from strategies import net_dims, one_hot, rng, seeds
 
 KEYS = ("W1", "b1", "W2", "b2")
 LEARNING_RATE = 0.1
-# Central differences of a loss of O(1) with h = 1e-6 carry rounding noise ~1e-10 (the template's
-# numerical_gradient, h = 1e-4, truncation error ~1e-8); on a gradient entry near 0 that is a large relative
-# error, hence the floor. Measured on the reference over every net_dims up to 4, 3 seeds each: at most 1.1e-6
-# (rel_error with this floor), while every gradient bug in the catalogue is off by O(1e-2) or more.
-NUMERIC_RTOL, NUMERIC_FLOOR = 1e-4, 1e-4
 # No hidden pre-activation of a numerically differentiated net is closer than this to Relu's kink: moving one
 # param by h moves it by at most h * max|x| = 2e-4.
 KINK_MARGIN = 0.05
@@ -68,10 +63,6 @@ def _draw_params(r, d, h, c):
 
 def _batch(r, n, d, c):
     return r.uniform(-2.0, 2.0, size=(n, d)), r.integers(0, c, size=n)
-
-
-def _one_hot(t, c):
-    return np.eye(c)[t]
 
 
 def _away_from_kink(seed, n, d, h, c):
@@ -183,7 +174,7 @@ def test_loss_matches_reference(net_class, ref, dims, seed):
     n, d, h, c = dims
     net, twin = _net_and_twin(net_class, ref, d, h, c)
     x, t = _batch(rng(seed), n, d, c)
-    for labels in (t, _one_hot(t, c)):
+    for labels in (t, one_hot(t, c)):
         expected = twin.loss(x, labels)
         expect_close(net.loss(x.copy(), labels.copy()), expected, "loss(x, t)", inputs={"x": x, "t": labels}, hint="hint_net_loss")
 
@@ -197,7 +188,7 @@ def test_gradient_matches_reference(net_class, ref, dims, seed):
     n, d, h, c = dims
     net, twin = _net_and_twin(net_class, ref, d, h, c)
     x, t = _batch(rng(seed), n, d, c)
-    for labels in (t, _one_hot(t, c)):
+    for labels in (t, one_hot(t, c)):
         grads, expected = _gradient(net, x, labels), twin.gradient(x, labels)
         for key in KEYS:
             expect_close(grads[key], expected[key], f"gradient(x, t)['{key}']", inputs={"x": x, "t": labels}, batch_size=n, hint="hint_net_gradient")
@@ -284,7 +275,7 @@ def test_accuracy_matches_reference(net_class, ref, dims, seed):
     x, t = _batch(r, n, d, c)
     # Every other row labelled with its predicted class, so that a right accuracy is neither 0 nor 1.
     t[::2] = np.argmax(twin.predict(x), axis=1)[::2]
-    for labels in (t, _one_hot(t, c)):
+    for labels in (t, one_hot(t, c)):
         expected = twin.accuracy(x, labels)
         expect_close(net.accuracy(x.copy(), labels.copy()), expected, "accuracy(x, t)", inputs={"x": x, "t": labels}, hint="hint_net_accuracy")
 
