@@ -51,7 +51,10 @@ def proxy_for(channel, name=None, handle=None, origin=None, is_class=False):
         raise WireError("bad handle")
     type_name = type_name if type_name.isidentifier() and len(type_name) <= 100 else "object"
     base = {"object": ObjectProxy, "callable": CallableProxy, "mapping": MappingProxy}[kind]
-    return _named(base, type_name)(channel, ident, type_name, kind, frozenset(methods), origin or type_name)
+    proxy = _named(base, type_name)(channel, ident, type_name, kind, frozenset(methods), origin or type_name)
+    if kind == "mapping":
+        channel.caches[ident] = proxy._bpg_cache
+    return proxy
 
 
 @lru_cache(maxsize=None)
@@ -78,7 +81,7 @@ class RemoteObject:
     """An object in a worker, by handle. Its own attributes are prefixed so as not to hide the remote object's."""
 
     __slots__ = ("_bpg_channel", "_bpg_generation", "_bpg_check", "_bpg_id", "_bpg_type", "_bpg_kind", "_bpg_methods",
-                 "_bpg_origin", "_bpg_maps")
+                 "_bpg_origin", "_bpg_cache")
 
     def __init__(self, channel, ident, type_name, kind, methods, origin):
         values = (channel, channel.generation, channel.session.check_number, ident, type_name, kind, methods, origin, {})
@@ -115,12 +118,12 @@ class ObjectProxy(RemoteObject):
             raise AttributeError(name)
         if name in self._bpg_methods:
             return MethodProxy(self, name)
-        if name in self._bpg_maps:
-            return self._bpg_maps[name]
+        if name in self._bpg_cache:
+            return self._bpg_cache[name]
         value = self._bpg_request("get", f"{self._bpg_type}.{name}", attr=name)
         if isinstance(value, MappingProxy):
             # It reads the attribute afresh at each use (see the worker's AttributeDict), so it can be kept.
-            self._bpg_maps[name] = value
+            self._bpg_cache[name] = value
         return value
 
 
@@ -143,15 +146,35 @@ class MethodProxy:
         return target._bpg_request("call", f"{target._bpg_type}.{self._name}", method=self._name, args=args, kwargs=kwargs)
 
 
+def _hashable(key):
+    try:
+        hash(key)
+    except TypeError:
+        return False
+    return True
+
+
 class MappingProxy(RemoteObject, MutableMapping):
     __slots__ = ()
 
     def __getitem__(self, key):
-        return self._bpg_request("getitem", f"{self._bpg_origin}[{key!r}]", key=key)
+        # An entry read before is still the same object while the worker has not said otherwise (its `stale`).
+        channel, cache = self._bpg_channel, self._bpg_cache
+        if not channel.pending and _hashable(key) and key in cache:
+            return cache[key]
+        value = self._bpg_request("getitem", f"{self._bpg_origin}[{key!r}]", key=key)
+        if _hashable(key) and channel.keeps(value) and self._bpg_id not in channel.stale:
+            cache[key] = value
+        return value
 
     def __setitem__(self, key, value):
         # Nothing to wait for: a failure (a dict subclass that refuses) fails the check at the next request.
         self._bpg_request("setitem", f"{self._bpg_origin}[{key!r}]", defer=True, key=key, value=value)
+        if _hashable(key) and key in self._bpg_cache:
+            if self._bpg_channel.keeps(value):
+                self._bpg_cache[key] = value
+            else:
+                del self._bpg_cache[key]
 
     def __delitem__(self, key):
         raise TypeError(f"cannot delete {key!r} from {self._bpg_origin}: tests only read and update its entries")

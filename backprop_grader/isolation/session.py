@@ -110,6 +110,8 @@ class Channel:
         self.rng_known = None  # fingerprint of the generator state this worker has
         self.arrays = shared.GraderArrays()
         self.released = []  # handles of objects whose proxies are gone, for the worker to drop
+        self.caches = {}  # handle of a dict -> the entries read from it that the worker has not called stale
+        self.stale = set()  # handles the replies read in the last exchange called stale
         self.moved_generator = False  # whether the last reply read moved numpy's global generator
         self.filtered = None
         self.start()
@@ -129,6 +131,7 @@ class Channel:
         self.rng_known = None
         self.arrays.clear()
         self.released = []
+        self.caches = {}
         self.pending = []
         self.outbox = []  # frames of deferred requests, sent with the next request that waits
         self.constructed = {}  # class name -> (type, kind, methods) of an object it made: see call_name
@@ -217,6 +220,7 @@ class Channel:
     def _flush(self, waiting):
         """Send the frames in the outbox in one write and read the replies of the waiting requests."""
         frames, self.outbox, self.pending = self.outbox, [], []
+        self.stale = set()
         start = time.monotonic()
         deadline, limit_key, limit = self.session.deadline_and_key(start)
         try:
@@ -241,6 +245,7 @@ class Channel:
             self.fresh_for = session.check_number
             self.arrays.clear()
             self.released = []
+            self.caches = {}
         packer = wire.Packer(self._reference, self.arrays.share)
         changed, dropped = self.arrays.outgoing()
         if changed:
@@ -293,6 +298,20 @@ class Channel:
             raise failure from None
         raise WorkerFailure(key, **params) from None
 
+    def _keep_entries(self, unpacker, entries):
+        """Fill the cache of a dict's proxy with the entries the worker sent along (see the worker's add_entries)."""
+        if type(entries) is not list or len(entries) != 2 or type(entries[0]) is not int:
+            raise wire.WireError("bad entries")
+        cache = self.caches.get(entries[0])
+        for key, node in _pairs(entries[1], str):
+            value = unpacker.value(node)
+            if cache is not None and self.keeps(value):
+                cache[key] = value
+
+    def keeps(self, value):
+        """Whether value stays the same object on both sides (a proxy, or a shared array): one a proxy may keep."""
+        return isinstance(value, RemoteObject) or (isinstance(value, np.ndarray) and self.arrays.holds(value))
+
     def _reference(self, value):
         """How a proxy passed back as an argument travels: as the handle of its object in this worker."""
         handle = getattr(value, "_handle_in", lambda channel: None)(self)
@@ -313,6 +332,11 @@ class Channel:
                 arrays.apply(token, unpacker.value(node))
             for token in _tokens(reply.get("forget", [])):
                 arrays.forget(token)
+            if "entries" in reply:
+                self._keep_entries(unpacker, reply["entries"])
+            for handle in _tokens(reply.get("stale", [])):
+                self.stale.add(handle)
+                self.caches.pop(handle, {}).clear()
             self.moved_generator = "rng" in reply
             if self.moved_generator:
                 _adopt(self.session.generator, unpacker, reply["rng"])
@@ -383,9 +407,9 @@ def _adopt(generator, unpacker, node):
         raise wire.WireError("bad generator state") from None
 
 
-def _pairs(entries):
-    if type(entries) is not list or not all(type(e) is list and len(e) == 2 and type(e[0]) is int for e in entries):
-        raise wire.WireError("bad sync")
+def _pairs(entries, key_type=int):
+    if type(entries) is not list or not all(type(e) is list and len(e) == 2 and type(e[0]) is key_type for e in entries):
+        raise wire.WireError("bad pairs")
     return entries
 
 

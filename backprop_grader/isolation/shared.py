@@ -160,6 +160,11 @@ class GraderArrays:
         self._register(token, array)
         return token, True
 
+    def holds(self, array):
+        """Whether array is shared now (the worker has it under a token)."""
+        token = self.ids.get(id(array))
+        return token is not None and token in self.entries and self.entries[token][0]() is array
+
     def apply(self, token, new):
         entry = self.entries.get(token)
         array = entry[0]() if entry is not None else None

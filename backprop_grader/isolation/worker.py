@@ -48,6 +48,8 @@ class Server:
             self.layers_impl.Affine, self.layers_impl.numerical_gradient  # noqa: B018 (imports both modules)
         self.names = {}
         self.objects = {}
+        self.watched = {}  # handle of a dict the grader read an entry of -> what the dict held then (see stale())
+        self.prefetch = None  # the dict (its handle once it has one) whose entries the reply should carry
         self.ids = itertools.count(1)
         self.method_names = {}
 
@@ -83,14 +85,20 @@ class Server:
     def op_get(self, handle, attr):
         target = self.objects[handle]
         value = getattr(target, attr)
-        # A dict attribute (net.params, net.layers) stays here, so that writes through its proxy reach it.
-        return AttributeDict(target, attr) if isinstance(value, dict) else value
+        if not isinstance(value, dict):
+            return value
+        # A dict attribute (net.params, net.layers) stays here, so that writes through its proxy reach it; its
+        # entries go along (see prefetch).
+        self.prefetch = mapping = AttributeDict(target, attr)
+        return mapping
 
     def mapping(self, handle):
         entry = self.objects[handle]
         return entry.read() if isinstance(entry, AttributeDict) else entry
 
     def op_getitem(self, handle, key):
+        self.watched.setdefault(handle, _NEW)
+        self.prefetch = handle
         return self.mapping(handle)[key]
 
     def op_setitem(self, handle, key, value):
@@ -112,6 +120,8 @@ class Server:
     def handle(self, obj):
         handle = next(self.ids)
         self.objects[handle] = obj
+        if obj is self.prefetch:
+            self.prefetch = handle
         if isinstance(obj, AttributeDict):
             return [handle, type(obj.read()).__name__, "mapping", []]
         kind = type(obj)
@@ -169,9 +179,11 @@ class Server:
         request = unpacker.message
         if request.get("fresh"):
             self.objects.clear()
+            self.watched.clear()
             arrays.clear()
         for handle in request.get("release", ()):
             self.objects.pop(handle, None)
+            self.watched.pop(handle, None)
         for token in request.get("forget", ()):
             arrays.forget(token)
         for token, node in request.get("sync", ()):
@@ -180,17 +192,64 @@ class Server:
             generator.set(unpacker, request["rng"])
         before = generator.fingerprint()
         packer = wire.Packer(self.handle, arrays.share)
+        self.prefetch = None
         reply = self.run(request, unpacker, packer)
         if "unsendable" in reply:
             packer = wire.Packer()
+        elif "ok" in reply and self.prefetch is not None:
+            self.add_entries(reply, packer)
         changed, dropped = arrays.settle()
         if changed:
             reply["sync"] = [[token, {"a": packer.array(array.view(self.np.ndarray))}] for token, array in changed]
         if dropped:
             reply["forget"] = dropped
+        stale = self.stale()
+        if stale:
+            reply["stale"] = stale
         if generator.fingerprint() != before:
             reply["rng"] = generator.state(packer)
         return packer.frame(reply)
+
+    def add_entries(self, reply, packer):
+        """With the first read of a dict (or of one of its entries), all of its entries: the grader keeps them
+        until the dict changes (stale()), so reading net.params[key] for each key costs one round trip, not four.
+        Only for a plain dict held as a plain attribute, of a few entries, none of them plain data."""
+        handle = self.prefetch
+        try:
+            entry = self.objects[handle]
+            target = object.__getattribute__(entry.owner, "__dict__").get(entry.attr) if isinstance(entry, AttributeDict) else entry
+        except BaseException:
+            return
+        if type(target) is not dict or len(target) > 16:
+            return
+        if not all(type(k) is str and (isinstance(v, self.np.ndarray) or _is_object(v)) for k, v in dict.items(target)):
+            return
+        mark = self.arrays.mark()
+        try:
+            reply["entries"] = [handle, [[k, packer.value(v)] for k, v in dict.items(target)]]
+        except BaseException:
+            self.arrays.forget_since(mark)
+            reply.pop("entries", None)
+            return
+        self.watched.setdefault(handle, _NEW)
+
+    def stale(self):
+        """The watched dicts whose entries are no longer the objects they were at the last reply. The grader keeps
+        the entries it read (a net's params, its layers) until told so: `net.params[key] -= step` then costs it
+        no round trip for the read. Only a plain attribute holding a plain dict is watched: reading anything
+        else could run the submission's code."""
+        stale = []
+        for handle, before in list(self.watched.items()):
+            try:
+                entry = self.objects[handle]
+                target = object.__getattribute__(entry.owner, "__dict__").get(entry.attr) if isinstance(entry, AttributeDict) else entry
+                now = (id(target), tuple((k, id(v)) for k, v in dict.items(target))) if type(target) is dict else None
+            except BaseException:  # not a plain attribute: never to be kept by the grader
+                now = None
+            if now is None or (before is not _NEW and now != before):
+                stale.append(handle)
+            self.watched[handle] = now
+        return stale
 
     def run(self, request, unpacker, packer):
         """The reply to one request, its value encoded; what it computed is gone when this returns, so that
@@ -206,6 +265,14 @@ class Server:
         except BaseException as exc:  # a result that cannot travel, or whose conversion raised
             self.arrays.forget_since(mark)
             return {"unsendable": str(exc) if isinstance(exc, self.wire.Unsendable) else type(exc).__name__}
+
+
+_NEW = object()  # a watched dict not yet looked at
+
+
+def _is_object(value):
+    """Not plain data: an object the grader would get a handle of (a layer in net.layers)."""
+    return not isinstance(value, (type(None), bool, int, float, complex, str, bytes, list, tuple, dict, set))
 
 
 class AttributeDict:
