@@ -1,0 +1,115 @@
+"""What every report shows, computed once: the note beside each layer's score, each check's feedback, and the
+failures grouped so that one cause (a file that does not import, a method not written yet) is told once."""
+from dataclasses import dataclass
+
+from .. import LAYERS
+from ..messages import render
+from ..results import PASSED
+
+# Failures about the submission as a whole rather than about an input: no "smallest failing input" for them.
+WHOLE_SUBMISSION = frozenset({"not_implemented", "missing_file", "missing_name", "import_failed", "skipped", "not_run"})
+DOES_NOT_LOAD = frozenset({"missing_file", "missing_name", "import_failed"})
+
+
+def points(value):
+    """3.0 -> "3", 2.5 -> "2.5": points as a person writes them."""
+    return f"{value:g}"
+
+
+def fraction(part, whole, lang):
+    return render("fraction", lang, part=points(part), whole=points(whole))
+
+
+def layer_note(result, layer_score, lang):
+    """A few words beside a layer's score: full marks, not implemented yet, does not load, or nothing."""
+    if layer_score.passed == layer_score.total:
+        return render("layer_full", lang)
+    keys = {r.failure.key for r in result.results if r.check.layer == layer_score.layer and r.status != PASSED}
+    if layer_score.passed == 0 and keys == {"not_implemented"}:
+        return render("layer_not_implemented", lang)
+    if layer_score.passed == 0 and keys <= DOES_NOT_LOAD:
+        return render("layer_does_not_load", lang)
+    return ""
+
+
+@dataclass
+class Feedback:
+    """A failed check's feedback in one language: what went wrong, on which input, and the likely mistake."""
+
+    problem: str
+    example: str = None
+    hint: str = None
+    whole: bool = False  # about the submission as a whole (not written yet, does not import): said plainly
+
+    def lines(self, lang):
+        """The feedback as labelled lines of plain text."""
+        label = render("label_problem", lang)
+        found = [self.problem if self.whole else render("labelled", lang, label=label, text=self.problem)]
+        if self.example:
+            found.append(render("labelled", lang, label=render("label_input", lang), text=self.example))
+        if self.hint:
+            found.append(render("labelled", lang, label=render("label_hint", lang), text=self.hint))
+        return found
+
+
+def feedback(check_result, lang):
+    """The Feedback of a check that did not pass."""
+    failure = check_result.failure
+    hint = render(failure.hint, lang, **failure.params) if failure.hint else None
+    whole = failure.key in WHOLE_SUBMISSION
+    return Feedback(render(failure.key, lang, **failure.params), None if whole else failure.example, hint, whole)
+
+
+def check_text(check_result, lang):
+    """One check's whole story in plain text (results.json, JUnit): what it checks, then what went wrong."""
+    lines = [check_result.check.description] if check_result.check.description else []
+    if check_result.status != PASSED:
+        lines += feedback(check_result, lang).lines(lang)
+    return "\n".join(lines)
+
+
+@dataclass
+class FailureGroup:
+    """Failed checks that share one feedback, told once."""
+
+    results: list
+    feedback: Feedback
+
+    @property
+    def score(self):
+        return sum(r.score for r in self.results)
+
+    @property
+    def max_score(self):
+        return sum(r.check.points for r in self.results)
+
+    def label(self, result, lang):
+        """Which checks: "Relu: zero_is_blocked", or "Relu (all 5 checks)" when a layer fails as a whole."""
+        parts = []
+        for layer in LAYERS:
+            mine = [r.check.name for r in self.results if r.check.layer == layer]
+            if not mine:
+                continue
+            of_layer = sum(r.check.layer == layer for r in result.results)
+            if len(mine) == of_layer and of_layer > 1:
+                parts.append(render("group_whole_layer", lang, layer=layer, count=of_layer))
+            else:
+                parts.append(render("group_checks", lang, layer=layer, checks=", ".join(mine)))
+        return render("group_separator", lang).join(parts)
+
+
+def failure_groups(result, lang):
+    """The failed checks, grouped by identical feedback, in the order of their first check."""
+    groups = {}
+    for check_result in result.results:
+        if check_result.status == PASSED:
+            continue
+        found = feedback(check_result, lang)
+        key = (found.problem, found.hint)
+        if key in groups:
+            groups[key].results.append(check_result)
+            # Several checks, one cause: the cause is the message, not any one check's input.
+            groups[key].feedback.example = None
+        else:
+            groups[key] = FailureGroup([check_result], found)
+    return list(groups.values())
