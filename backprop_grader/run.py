@@ -48,12 +48,15 @@ def grade(submission, layers=None, seed=DEFAULT_SEED, profile=PROFILE, extra_arg
     try:
         # The submission may print; its output belongs in no report.
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-            pytest.main(args, plugins=[plugin])
+            status = pytest.main(args, plugins=[plugin])
     finally:
         if previous is None:
             os.environ.pop("HYPOTHESIS_PROFILE")
         else:
             os.environ["HYPOTHESIS_PROFILE"] = previous
+    # A failing check is an ordinary outcome; pytest failing to run at all is the grader's own fault.
+    if status in (pytest.ExitCode.INTERRUPTED, pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
+        raise RuntimeError(f"pytest could not run the checks (exit status {int(status)}): {' '.join(args)}")
     return GradeResult(str(submission), profile, seed, plugin.ordered_results())
 
 
