@@ -16,6 +16,7 @@ from . import LAYERS, TEMPLATE_DIR
 from .impl_option import DEFAULT_SEED, resolve_impl
 from .messages import DEFAULT_LANGUAGE, render
 from .report import csv, gradescope, junit, markdown, terminal
+from .report.common import shown_path
 from .run import grade
 
 
@@ -49,23 +50,18 @@ def build_parser(lang=DEFAULT_LANGUAGE):
 
 
 def _submission(parser, option, lang):
-    """The submission folder, or a usage error naming the path as given."""
-    if option is None:
-        return TEMPLATE_DIR
+    """The submission folder, or a usage error naming the path as given.
+
+    A folder is looked up from the current directory first, then among the project's own (reference,
+    student_template), so `python grader.py` grades ./student_template if there is one, else the project's.
+    """
+    option = option or TEMPLATE_DIR.name
     path = resolve_impl(option)
     if not path.exists():
         parser.error(render("cli_no_such_folder", lang, path=option))
     if not path.is_dir():
         parser.error(render("cli_not_a_folder", lang, path=option))
     return path
-
-
-def _shown(path):
-    """The path as the report names it: relative to the current folder when it is inside it."""
-    try:
-        return str(path.relative_to(Path.cwd().resolve())) or "."
-    except ValueError:
-        return str(path)
 
 
 def use_color(stream, environ=os.environ):
@@ -89,7 +85,7 @@ def main(argv=None):
     result = grade(submission, layers=options.layer, seed=options.seed)
     wall_time = time.perf_counter() - started
     # Reports name the folder as the student sees it, not by an absolute path that differs between machines.
-    result = dataclasses.replace(result, submission=_shown(submission), lang=lang)
+    result = dataclasses.replace(result, submission=shown_path(submission), lang=lang)
 
     # Learner text in any language must print even on a console whose encoding lacks its characters.
     sys.stdout.reconfigure(errors="replace")

@@ -38,17 +38,25 @@ def line_of(path, marker):
     raise ValueError(f"{marker!r} not in {path}")
 
 
-def template_with_reference(target, *names):
+def template_with_reference(target, *names, change=None):
     """A copy of the template in which the named classes of layers.py are the reference's: a student who has
-    written those layers and nothing else."""
+    written those layers and nothing else. change, an (old, new) pair, then edits the code written in."""
     target = copy_of(TEMPLATE_DIR, target)
     path = target / "layers.py"
     text = path.read_text(encoding="utf-8")
     reference = (REFERENCE_DIR / "layers.py").read_text(encoding="utf-8")
     for name in names:
-        text = text.replace(_class_source(text, name), _class_source(reference, name))
+        written = _class_source(reference, name)
+        if change:
+            assert change[0] in written, change
+            written = written.replace(*change)
+        text = text.replace(_class_source(text, name), written)
     path.write_text(text, encoding="utf-8")
     return target
+
+
+# The README's sample report: a student who has written Relu, with its most common slip (x < 0 for x <= 0).
+README_SAMPLE_CHANGE = ("self.mask = x <= 0", "self.mask = x < 0")
 
 
 def _class_source(text, name):

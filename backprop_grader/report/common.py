@@ -1,14 +1,31 @@
 """What every report shows, computed once: the note beside each layer's score, each check's feedback, and the
 failures grouped so that one cause (a file that does not import, a method not written yet) is told once."""
 from dataclasses import dataclass
+from pathlib import Path
 
-from .. import LAYERS
+from .. import LAYERS, PROJECT_ROOT
 from ..messages import render
 from ..results import PASSED
 
 # Failures about the submission as a whole rather than about an input: no "smallest failing input" for them.
 WHOLE_SUBMISSION = frozenset({"not_implemented", "missing_file", "missing_name", "import_failed", "skipped", "not_run"})
 DOES_NOT_LOAD = frozenset({"missing_file", "missing_name", "import_failed"})
+
+
+def shown_path(path):
+    """A path as a report names it: relative to the current folder when inside it (the same on every machine
+    for the same command), else absolute."""
+    path = Path(path).resolve()
+    try:
+        return str(path.relative_to(Path.cwd().resolve())) or "."
+    except ValueError:
+        return str(path)
+
+
+def rerun_command(check_result, submission):
+    """The pytest command that runs one check alone on submission, from the current folder."""
+    test_file, _, test = check_result.check.id.partition("::")
+    return f"python -m pytest '{shown_path(PROJECT_ROOT / test_file)}::{test}' --impl '{submission}'"
 
 
 def points(value):

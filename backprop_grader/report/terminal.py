@@ -7,7 +7,7 @@ import unicodedata
 
 from ..messages import render
 from ..results import PASSED
-from .common import failure_groups, feedback, fraction, layer_note, points
+from .common import failure_groups, feedback, fraction, layer_note, points, rerun_command
 
 _STYLES = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33"}
 INDENT = "  "
@@ -40,7 +40,9 @@ class _Painter:
 
 
 def _indented(text, prefix=INDENT):
-    return "\n".join(prefix + line for line in text.splitlines())
+    """text indented by prefix, its continuation lines (a 2-D array in a message) by four more spaces."""
+    first, *rest = text.splitlines() or [""]
+    return "\n".join([prefix + first] + [prefix + "    " + line for line in rest])
 
 
 def _header(result, lang, paint):
@@ -111,7 +113,7 @@ def _every_check(result, lang, paint):
                 lines.append(_indented(r.check.description, INDENT * 3))
             if r.status != PASSED:
                 lines += [_indented(line, INDENT * 3) for line in feedback(r, lang).lines(lang)]
-                command = f"python -m pytest '{r.check.id}' --impl '{result.submission}'"
+                command = rerun_command(r, result.submission)
                 lines.append(_indented(render("rerun", lang, command=command), INDENT * 3))
     return lines
 
