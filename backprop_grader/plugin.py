@@ -3,6 +3,7 @@
 Nothing is parsed out of pytest's text output: the points and layer come from the markers tests/checks.py puts
 on each test, and the failure from the exception the test raised (a CheckFailure carries its own diagnosis).
 """
+import inspect
 import re
 from pathlib import Path
 
@@ -19,13 +20,18 @@ except NameError:  # Python 3.10: Hypothesis raises the exceptiongroup backport'
     from exceptiongroup import BaseExceptionGroup as _EXCEPTION_GROUPS
 
 
+def _summary(docstring):
+    """A docstring's first paragraph on one line: a check's summary may wrap onto a second line."""
+    first = inspect.cleandoc(docstring or "").split("\n\n")[0]
+    return " ".join(line.strip() for line in first.splitlines())
+
+
 def check_of(item):
     """The Check an item declares, or None for a test that is not graded."""
     layers = [m.name for m in item.iter_markers() if m.name in LAYERS]
     points = item.get_closest_marker("points")
     if not layers or points is None:
         return None
-    doc = (getattr(item.obj, "__doc__", None) or "").strip().splitlines()
     name = item.originalname if hasattr(item, "originalname") else item.name
     return Check(
         id=item.nodeid,
@@ -33,7 +39,7 @@ def check_of(item):
         name=name.removeprefix("test_"),
         points=float(points.args[0]),
         strict=item.get_closest_marker("strict") is not None,
-        description=doc[0] if doc else "",
+        description=_summary(getattr(item.obj, "__doc__", None)),
     )
 
 

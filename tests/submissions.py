@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from backprop_grader import PROJECT_ROOT, REFERENCE_DIR, TEMPLATE_DIR
+from mutants import Entry, entries, materialise
 
 GRADER = [sys.executable, str(PROJECT_ROOT / "grader.py")]
 # Text that must never reach a student: a traceback, or a path into the grader's own code.
@@ -28,6 +29,19 @@ def reference_with(target, append=None, file="layers.py", remove=False):
     if append is not None:
         path.write_text(path.read_text(encoding="utf-8") + "\n\n" + append, encoding="utf-8")
     return target
+
+
+def one_bug_per_layer(root):
+    """The reference with the first catalogued layers.py bug of every layer at once: failures found and shrunk
+    by Hypothesis all over the suite, in one grade. Returns (submission dir, {layer: bug entry})."""
+    chosen = {}
+    for entry in entries("bugs"):
+        if entry.file == "layers.py":
+            chosen.setdefault(entry.layer, entry)
+    combined = Path(root) / "one_bug_per_layer.py"
+    combined.write_text("\n\n".join(e.path.read_text(encoding="utf-8") for e in chosen.values()), encoding="utf-8")
+    entry = Entry(kind="combined", name="one_bug_per_layer", path=combined, doc="")
+    return materialise(entry, root), chosen
 
 
 def line_of(path, marker):

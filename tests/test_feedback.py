@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 import pytest
 
-from backprop_grader import LAYERS
 from backprop_grader.messages import render
 from backprop_grader.report import gradescope, junit, markdown
 from backprop_grader.report.common import WHOLE_SUBMISSION, failure_groups, feedback
@@ -16,7 +15,7 @@ from backprop_grader.report.terminal import render_report
 from backprop_grader.results import PASSED
 from backprop_grader.run import grade_many
 from mutants import entries, materialise
-from submissions import INTERNALS, line_of, reference_with
+from submissions import INTERNALS, line_of, one_bug_per_layer, reference_with
 
 HERE = "# <- here"
 
@@ -94,7 +93,8 @@ CASES = [
     ),
 ]
 
-RELU_BUGS = [e for e in entries("bugs") if e.layer == "Relu"]
+# The catalogue's first two bugs, kept by name; every other layer's bugs come in through one_bug_per_layer.
+RELU_BUGS = [e for e in entries("bugs") if e.name in ("relu_inplace_dout", "relu_mask_lt_zero")]
 
 
 def _build(case, root):
@@ -107,8 +107,11 @@ def graded(tmp_path_factory):
     root = tmp_path_factory.mktemp("feedback")
     submissions = {case.name: _build(case, root) for case in CASES}
     submissions.update({bug.id: materialise(bug, root) for bug in RELU_BUGS})
+    submissions["one_bug_per_layer"], chosen = one_bug_per_layer(root)
     results = grade_many(list(submissions.values()))
-    return {name: (result, path) for (name, path), result in zip(submissions.items(), results)}
+    found = {name: (result, path) for (name, path), result in zip(submissions.items(), results)}
+    found["one_bug_per_layer_layers"] = set(chosen)
+    return found
 
 
 def _failed(result):
@@ -138,7 +141,8 @@ def test_a_broken_submission_gets_a_readable_message_on_the_affected_checks_only
     assert failed, "the broken submission lost no points"
     assert {r.check.layer for r in failed} == {case.layer}
     # Every other layer is graded normally: the reference's code there gets full marks.
-    assert {s.layer for s in result.layer_scores() if s.score == s.max_score} == set(LAYERS) - {case.layer}
+    scores = result.layer_scores()
+    assert {s.layer for s in scores if s.score == s.max_score} == {s.layer for s in scores} - {case.layer}
     expected = case.expected.format(line=line_of(submission / case.file, HERE) if case.located else None)
     texts = [_feedback_text(r) for r in failed]
     assert any(expected in text for text in texts), texts
@@ -147,12 +151,13 @@ def test_a_broken_submission_gets_a_readable_message_on_the_affected_checks_only
     _assert_no_internals(result)
 
 
-@pytest.mark.parametrize("bug", RELU_BUGS, ids=[b.name for b in RELU_BUGS])
-def test_a_catalogued_bug_is_explained_with_its_likely_mistake_and_smallest_input(bug, graded):
-    result, _ = graded[bug.id]
+@pytest.mark.parametrize("name", [b.id for b in RELU_BUGS] + ["one_bug_per_layer"])
+def test_catalogued_bugs_are_explained_with_their_likely_mistake_and_smallest_input(name, graded):
+    result, _ = graded[name]
     report = render_report(result)
     failed = _failed(result)
-    assert {r.check.layer for r in failed} == {bug.layer}
+    layers = graded["one_bug_per_layer_layers"] if name == "one_bug_per_layer" else {"Relu"}
+    assert {r.check.layer for r in failed} == layers
     alone = {id(g.results[0]) for g in failure_groups(result, "en") if len(g.results) == 1}
     for r in failed:
         assert r.check.name in report
@@ -160,5 +165,6 @@ def test_a_catalogued_bug_is_explained_with_its_likely_mistake_and_smallest_inpu
             assert f"Likely mistake: {render(r.failure.hint, 'en', **r.failure.params)}" in report
         if r.failure.example and r.failure.key not in WHOLE_SUBMISSION and id(r) in alone:
             assert f"Smallest failing input: {r.failure.example}" in report
-    assert any(r.failure.hint for r in failed), "no failed check of this bug says the likely mistake"
+    for layer in layers:
+        assert any(r.failure.hint for r in failed if r.check.layer == layer), f"no likely mistake for {layer}"
     _assert_no_internals(result)

@@ -8,15 +8,12 @@ import os
 import re
 import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
 from backprop_grader import LAYERS
 from backprop_grader.report.csv import COLUMNS
-from mutants import Entry, entries, materialise
-from submissions import INTERNALS, grader, line_of, reference_with, template_with_reference
+from submissions import INTERNALS, grader, line_of, one_bug_per_layer, reference_with, template_with_reference
 
 USAGE_ERRORS = {
     "missing_folder": ["no/such/folder"],
@@ -25,18 +22,6 @@ USAGE_ERRORS = {
     "bad_fail_under": ["--fail-under", "lots"],
     "unknown_option": ["--colour"],
 }
-
-
-def _one_bug_per_layer(root):
-    """The reference with the first catalogued layers.py bug of every layer at once: failures found and
-    shrunk by Hypothesis all over the suite, the hardest case for a report to stay the same run after run."""
-    chosen = {}
-    for entry in entries("bugs"):
-        if entry.file == "layers.py":
-            chosen.setdefault(entry.layer, entry)
-    combined = root / "one_bug_per_layer.py"
-    combined.write_text("\n\n".join(e.path.read_text(encoding="utf-8") for e in chosen.values()), encoding="utf-8")
-    return materialise(Entry(kind="combined", name="one_bug_per_layer", path=combined, doc=""), root)
 
 
 class Run:
@@ -56,7 +41,7 @@ class Run:
 def runs(tmp_path_factory):
     root = tmp_path_factory.mktemp("grader")
     syntax_error = reference_with(root / "syntax_error", append="def broken(:  # <- the syntax error\n    pass\n")
-    bugs = _one_bug_per_layer(root)
+    bugs, _ = one_bug_per_layer(root)
     commands = {
         "reference": ["reference", "--fail-under", "100", "json", "junit", "markdown", "csv"],
         "template": ["--fail-under", "0", "json", "junit", "markdown"],

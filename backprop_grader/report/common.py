@@ -28,6 +28,11 @@ def rerun_command(check_result, submission):
     return f"python -m pytest '{shown_path(PROJECT_ROOT / test_file)}::{test}' --impl '{submission}'"
 
 
+def in_layer_order(result):
+    """The check results in the book's order of layers (MulLayer first), each layer's in the suite's order."""
+    return sorted(result.results, key=lambda r: LAYERS.index(r.check.layer))
+
+
 def points(value):
     """3.0 -> "3", 2.5 -> "2.5": points as a person writes them."""
     return f"{value:g}"
@@ -118,7 +123,7 @@ class FailureGroup:
 def failure_groups(result, lang):
     """The failed checks, grouped by identical feedback, in the order of their first check."""
     groups = {}
-    for check_result in result.results:
+    for check_result in in_layer_order(result):
         if check_result.status == PASSED:
             continue
         found = feedback(check_result, lang)

@@ -7,7 +7,7 @@ import json
 
 from .. import LAYERS
 from ..results import PASSED
-from .common import check_text
+from .common import check_text, in_layer_order
 from .terminal import summary
 
 
@@ -32,7 +32,7 @@ def _test(check_result, number, lang):
 def results_json(result, lang="en", execution_time=0.0):
     """The results.json document as a dict. execution_time is the wall time of the grade, in seconds."""
     tests, seen = [], {}
-    for check_result in result.results:
+    for check_result in in_layer_order(result):
         layer = check_result.check.layer
         seen[layer] = seen.get(layer, 0) + 1
         tests.append(_test(check_result, f"{LAYERS.index(layer) + 1}.{seen[layer]}", lang))
