@@ -76,7 +76,7 @@ def _write(path, text):
 
 
 def main(argv=None):
-    lang = DEFAULT_LANGUAGE
+    lang = DEFAULT_LANGUAGE  # chosen once here; the parser and every report take it
     parser = build_parser(lang)
     options = parser.parse_args(argv)
     submission = _submission(parser, options.submission, lang)
@@ -88,7 +88,8 @@ def main(argv=None):
     result = dataclasses.replace(result, submission=shown_path(submission), lang=lang)
 
     # Learner text in any language must print even on a console whose encoding lacks its characters.
-    sys.stdout.reconfigure(errors="replace")
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="replace")
     sys.stdout.write(terminal.render_report(result, lang, verbose=options.verbose, color=use_color(sys.stdout)))
     if options.json:
         _write(options.json, gradescope.render(result, lang, execution_time=wall_time))

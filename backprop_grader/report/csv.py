@@ -25,6 +25,7 @@ def row(result, submission_id, wall_time, status=GRADED):
 def append(path, rows):
     """Append rows to the CSV file at path, writing the header first when the file is new or empty."""
     path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     new = not path.exists() or path.stat().st_size == 0
     with path.open("a", newline="", encoding="utf-8") as out:
         writer = csv.DictWriter(out, fieldnames=COLUMNS)

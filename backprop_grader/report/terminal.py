@@ -53,29 +53,30 @@ def _header(result, lang, paint):
 
 
 def _table(result, lang, paint):
+    """Layer, score / max, checks passed / checks, a note; then the total. Fractions align on their slash."""
     scores = result.layer_scores()
     rows = [(s.layer, s.score, s.max_score, s.passed, s.total, layer_note(result, s, lang)) for s in scores]
     total = (render("total", lang), result.score, result.max_score, sum(s.passed for s in scores), len(result.results), "")
-    cells = [[row[0], *(points(v) for v in row[1:5]), row[5]] for row in rows + [total]]
-    widths = [max(_width(cell[i]) for cell in cells) for i in range(5)]
+    text = [[label, *(points(n) for n in numbers), note] for label, *numbers, note in rows + [total]]
+    width = [max(_width(row[i]) for row in text) for i in range(5)]
 
-    def fraction_cell(cell, i):
-        return render("fraction", lang, part=_pad(cell[i], widths[i], right=True), whole=_pad(cell[i + 1], widths[i + 1]))
+    def fraction_at(row, i):
+        return render("fraction", lang, part=_pad(row[i], width[i], right=True), whole=_pad(row[i + 1], width[i + 1]))
 
-    score_width = max(_width(fraction_cell(cells[0], 1)), _width(render("col_score", lang)))
-    checks_width = max(_width(fraction_cell(cells[0], 3)), _width(render("col_checks", lang)))
-    head = "  ".join(
-        [_pad(render("col_layer", lang), widths[0]), _pad(render("col_score", lang), score_width), render("col_checks", lang)]
-    )
-    lines = [paint(head, "bold")]
-    for row, cell in zip(rows + [total], cells):
-        if row is total:
-            lines.append("-" * (widths[0] + score_width + checks_width + 4))
-        score = paint(_pad(fraction_cell(cell, 1), score_width), paint.score_style(row[1], row[2]), "bold")
-        checks = _pad(fraction_cell(cell, 3), checks_width)
-        label = paint(_pad(cell[0], widths[0]), "bold") if row is total else _pad(cell[0], widths[0])
-        lines.append(f"{label}  {score}  {checks}  {cell[5]}".rstrip())
-    return lines
+    headings = [render(key, lang) for key in ("col_layer", "col_score", "col_checks")]
+    score_width = max(_width(fraction_at(text[0], 1)), _width(headings[1]))
+    checks_width = max(_width(fraction_at(text[0], 3)), _width(headings[2]))
+
+    def line(row, score, max_score, bold=False):
+        label = _pad(row[0], width[0])
+        label = paint(label, "bold") if bold else label
+        points_cell = paint(_pad(fraction_at(row, 1), score_width), paint.score_style(score, max_score), "bold")
+        return f"{label}  {points_cell}  {_pad(fraction_at(row, 3), checks_width)}  {row[5]}".rstrip()
+
+    head = f"{_pad(headings[0], width[0])}  {_pad(headings[1], score_width)}  {headings[2]}"
+    rule = "-" * (width[0] + score_width + checks_width + 4)
+    body = [line(row, r[1], r[2]) for row, r in zip(text, rows)]
+    return [paint(head, "bold"), *body, rule, line(text[-1], total[1], total[2], bold=True)]
 
 
 def summary(result, lang="en", color=False):
