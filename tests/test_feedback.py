@@ -1,8 +1,9 @@
 """Broken submissions get feedback a student can act on, on the affected checks only, and the rest is graded.
 
-Each case is the reference with one change, as a student's first attempts go wrong: a missing file, a syntax
-error, a missing class, a method left unwritten, a wrong return type, NaN, an exception inside backward. The
-catalogued bugs show the rest: the likely mistake and the smallest failing input reach the report.
+Each case is the reference with one change, as a student's first attempts go wrong: a missing file, a missing
+class, a method left unwritten, a wrong return type, NaN, an exception inside backward (a syntax error is
+tests/test_grader.py's, through the command line). The catalogued bugs show the rest: the likely mistake and
+the smallest failing input reach the report.
 """
 from dataclasses import dataclass
 
@@ -37,14 +38,6 @@ def _relu(method, body):
 
 CASES = [
     Case("missing_file", "TwoLayerNet", "two_layer_net.py is missing from the submission.", file="two_layer_net.py", remove=True),
-    Case(
-        "syntax_error",
-        "TwoLayerNet",
-        "two_layer_net.py failed to import (two_layer_net.py, line {line}): SyntaxError",
-        append=f"def predict(self, x) {HERE}\n    return x\n",
-        file="two_layer_net.py",
-        located=True,
-    ),
     Case("missing_class", "Relu", "layers.py defines no Relu: keep the book's name and spelling.", append="del Relu"),
     Case(
         "not_implemented",

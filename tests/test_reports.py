@@ -101,6 +101,13 @@ def test_identical_not_implemented_failures_are_told_once():
     assert "Relu (all 4 checks)" in report and "not implemented yet" in report.splitlines()[4]
 
 
+def test_a_long_group_of_checks_is_counted_and_a_short_one_named():
+    failing = [CheckResult(_check("Relu", f"check_{i}"), FAILED, NOT_IMPLEMENTED) for i in range(4)]
+    passing = CheckResult(_check("Relu", "passes"), PASSED)
+    assert "Relu (4 of 5 checks)" in terminal.render_report(_result(*failing, passing))
+    assert "Relu: check_0, check_1, check_2  0 / 6" in terminal.render_report(_result(*failing[:3], passing))
+
+
 def test_markdown_shows_a_hint_literally(every_outcome):
     text = markdown.render(every_outcome)
     assert r"dout \* (x \> 0)" in text  # not italics, not an HTML tag

@@ -10,6 +10,7 @@ from ..results import PASSED
 # Failures about the submission as a whole rather than about an input: no "smallest failing input" for them.
 WHOLE_SUBMISSION = frozenset({"not_implemented", "missing_file", "missing_name", "import_failed", "skipped", "not_run"})
 DOES_NOT_LOAD = frozenset({"missing_file", "missing_name", "import_failed"})
+MAX_NAMED = 3  # a group of more checks of a layer is counted, not listed (--verbose lists every check)
 
 
 def shown_path(path):
@@ -106,7 +107,7 @@ class FailureGroup:
         return sum(r.check.points for r in self.results)
 
     def label(self, result, lang):
-        """Which checks: "Relu: zero_is_blocked", or "Relu (all 5 checks)" when a layer fails as a whole."""
+        """Which checks: "Relu: zero_is_blocked", "Affine (5 of 11 checks)", or "Relu (all 8 checks)"."""
         parts = []
         for layer in LAYERS:
             mine = [r.check.name for r in self.results if r.check.layer == layer]
@@ -115,6 +116,8 @@ class FailureGroup:
             of_layer = sum(r.check.layer == layer for r in result.results)
             if len(mine) == of_layer and of_layer > 1:
                 parts.append(render("group_whole_layer", lang, layer=layer, count=of_layer))
+            elif len(mine) > MAX_NAMED:
+                parts.append(render("group_some_checks", lang, layer=layer, count=len(mine), of=of_layer))
             else:
                 parts.append(render("group_checks", lang, layer=layer, checks=", ".join(mine)))
         return render("group_separator", lang).join(parts)
