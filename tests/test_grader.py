@@ -90,10 +90,11 @@ def test_untouched_template_scores_zero_and_says_not_implemented_without_traceba
     for layer in LAYERS:
         row = run.table_row(layer)
         assert re.search(r"\s0 / \d+", row) and row.endswith("not implemented yet"), row
-        # Identical not-implemented failures are told once per layer.
-        assert len(re.findall(rf"^{layer} \(all \d+ checks\)", run.stdout, re.M)) == 1
         assert re.search(rf"^  {layer}\.\w+ is not implemented yet \(\w+\.py, line \d+\)$", run.stdout, re.M)
-    assert len(run.stdout.splitlines()) < 50
+    # Identical failures are told once: one line per function left to write, not one per check.
+    said = [line for line in run.stdout.splitlines() if "is not implemented yet" in line]
+    assert len(said) == len(set(said)) < 15
+    assert len(run.stdout.splitlines()) < 60
     for internal in INTERNALS:
         assert internal not in run.stdout
 
@@ -167,10 +168,10 @@ def test_a_file_that_does_not_import_costs_its_layers_and_leaves_the_rest_graded
     assert run.returncode == 0
     message = f"layers.py failed to import (layers.py, line {line}): SyntaxError"
     for test in run.json()["tests"]:
-        if test["name"].startswith("TwoLayerNet:"):  # graded on the reference's layers
+        if test["name"].startswith("TwoLayerNet:") and test["max_score"] > 0:  # on the reference's layers
             assert test["status"] == "passed", test
-        else:
-            assert test["score"] == 0 and message in test["output"], test
+        else:  # the layers, and the network on the student's own layers (for information, no points)
+            assert test["score"] == 0 and f"(layers.py, line {line}): SyntaxError" in test["output"], test
     assert "does not load" in run.table_row("Relu")
     assert "full marks" in run.table_row("TwoLayerNet")
     assert run.stdout.count(message) == 1  # told once for all the checks it costs

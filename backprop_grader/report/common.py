@@ -44,8 +44,11 @@ def fraction(part, whole, lang):
 
 
 def layer_note(result, layer_score, lang):
-    """A few words beside a layer's score: full marks, not implemented yet, does not load, or nothing."""
-    if layer_score.passed == layer_score.total:
+    """A few words beside a layer's score: full marks, not implemented yet, does not load, or nothing.
+
+    Full marks go by points: a check worth none (for information only) may fail beside them.
+    """
+    if layer_score.score == layer_score.max_score and layer_score.passed > 0:
         return render("layer_full", lang)
     keys = {r.failure.key for r in result.results if r.check.layer == layer_score.layer and r.status != PASSED}
     if layer_score.passed == 0 and keys == {"not_implemented"}:
