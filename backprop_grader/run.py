@@ -44,6 +44,8 @@ def grade(submission, layers=None, seed=DEFAULT_SEED, profile=PROFILE, extra_arg
         # The checks report through exception objects, never through pytest's assertion text, so rewriting
         # is pure cost: with bytecode caching off it recompiles every module of Hypothesis on each grade.
         "--assert=plain",
+        # conftest.py files are read from tests/ and never from above it (a submission's folder is no test path).
+        f"--confcutdir={TESTS_DIR}",
         *(["--isolate"] if isolate else []),
         *extra_args,
     ]

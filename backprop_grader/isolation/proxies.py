@@ -81,12 +81,14 @@ class RemoteObject:
     """An object in a worker, by handle. Its own attributes are prefixed so as not to hide the remote object's."""
 
     __slots__ = ("_bpg_channel", "_bpg_generation", "_bpg_check", "_bpg_id", "_bpg_type", "_bpg_kind", "_bpg_methods",
-                 "_bpg_origin", "_bpg_cache")
+                 "_bpg_origin", "_bpg_cache", "_bpg_fresh", "__weakref__")
 
     def __init__(self, channel, ident, type_name, kind, methods, origin):
-        values = (channel, channel.generation, channel.session.check_number, ident, type_name, kind, methods, origin, {})
+        values = (channel, channel.generation, channel.session.check_number, ident, type_name, kind, methods, origin, {},
+                  (-1, {}))
         for slot, value in zip(RemoteObject.__slots__, values):
             object.__setattr__(self, slot, value)
+        channel.proxies[ident] = self
 
     def _bpg_request(self, op, label, defer=False, **fields):
         channel = self._bpg_channel
@@ -99,6 +101,17 @@ class RemoteObject:
         channel = self._bpg_channel
         if self._bpg_generation == channel.generation and self._bpg_check == channel.session.check_number:
             channel.released.append(self._bpg_id)
+
+    def _bpg_take(self, attributes, epoch):
+        """Attributes the worker sent along, true until the request after epoch: dicts (kept for the check, see
+        MappingProxy) and the rest."""
+        fresh = {}
+        for name, value in attributes.items():
+            if isinstance(value, MappingProxy):
+                self._bpg_cache[name] = value
+            else:
+                fresh[name] = value
+        object.__setattr__(self, "_bpg_fresh", (epoch, fresh))
 
     def _handle_in(self, channel):
         return self._bpg_id if channel is self._bpg_channel and self._bpg_generation == channel.generation else None
@@ -120,6 +133,9 @@ class ObjectProxy(RemoteObject):
             return MethodProxy(self, name)
         if name in self._bpg_cache:
             return self._bpg_cache[name]
+        epoch, fresh = self._bpg_fresh
+        if epoch == self._bpg_channel.epoch and name in fresh:
+            return fresh[name]
         value = self._bpg_request("get", f"{self._bpg_type}.{name}", attr=name)
         if isinstance(value, MappingProxy):
             # It reads the attribute afresh at each use (see the worker's AttributeDict), so it can be kept.
@@ -160,7 +176,7 @@ class MappingProxy(RemoteObject, MutableMapping):
     def __getitem__(self, key):
         # An entry read before is still the same object while the worker has not said otherwise (its `stale`).
         channel, cache = self._bpg_channel, self._bpg_cache
-        if not channel.pending and _hashable(key) and key in cache:
+        if channel.only_updates and _hashable(key) and key in cache:
             return cache[key]
         value = self._bpg_request("getitem", f"{self._bpg_origin}[{key!r}]", key=key)
         if _hashable(key) and channel.keeps(value) and self._bpg_id not in channel.stale:

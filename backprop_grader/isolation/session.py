@@ -18,6 +18,7 @@ import shutil
 import signal
 import string
 import time
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -134,6 +135,9 @@ class Channel:
         self.caches = {}
         self.pending = []
         self.outbox = []  # frames of deferred requests, sent with the next request that waits
+        self.epoch = 0  # requests sent so far: what a reply says of the worker's objects holds until the next one
+        self.only_updates = True  # whether every deferred request pending is a dict update (runs no code of theirs)
+        self.proxies = weakref.WeakValueDictionary()  # handle -> the proxy of that object
         self.constructed = {}  # class name -> (type, kind, methods) of an object it made: see call_name
         self.next_handle = -1  # handles this side chooses (for deferred constructions) are negative
 
@@ -211,9 +215,11 @@ class Channel:
         if not self.worker.booted:
             self._boot()
         self.outbox.append(self._frame(op, fields))
+        self.epoch += 1
         waiting = self.pending + [(label, importing)]
         if defer and len(waiting) < MAX_PENDING:
             self.pending = waiting
+            self.only_updates = self.only_updates and op == "setitem"
             return None
         return self._flush(waiting)
 
@@ -221,6 +227,7 @@ class Channel:
         """Send the frames in the outbox in one write and read the replies of the waiting requests."""
         frames, self.outbox, self.pending = self.outbox, [], []
         self.stale = set()
+        self.only_updates = True
         start = time.monotonic()
         deadline, limit_key, limit = self.session.deadline_and_key(start)
         try:
@@ -272,7 +279,7 @@ class Channel:
                 # that was waited for, the deferred ones before it (constructions, dict updates) being the kind
                 # that already succeeded once in this worker.
                 self._lost(exc, *waiting[-1 if index == 0 else index], limit_key, limit)
-            value, failure = self._reply(body, label, importing)
+            value, failure = self._reply(body, label, importing, last=index == len(waiting) - 1)
             first_failure = first_failure or failure
         if first_failure is not None:
             raise first_failure
@@ -308,6 +315,16 @@ class Channel:
             if cache is not None and self.keeps(value):
                 cache[key] = value
 
+    def _keep_attributes(self, unpacker, attributes, last):
+        """Give an object's proxy the attributes the worker sent along after a call (see its add_attributes); they
+        hold until the next request, so only those of the last reply are kept."""
+        if type(attributes) is not list or len(attributes) != 2 or type(attributes[0]) is not int:
+            raise wire.WireError("bad attributes")
+        values = {name: unpacker.value(node) for name, node in _pairs(attributes[1], str)}
+        proxy = self.proxies.get(attributes[0])
+        if proxy is not None:
+            proxy._bpg_take(values, self.epoch if last else -1)
+
     def keeps(self, value):
         """Whether value stays the same object on both sides (a proxy, or a shared array): one a proxy may keep."""
         return isinstance(value, RemoteObject) or (isinstance(value, np.ndarray) and self.arrays.holds(value))
@@ -319,9 +336,9 @@ class Channel:
             raise TypeError(f"cannot pass a {type(value).__name__} to code in a worker")
         return handle
 
-    def _reply(self, body, label, importing):
+    def _reply(self, body, label, importing, last=True):
         """(value, None) for an "ok" reply, else (None, the exception it stands for); a reply that breaks the
-        protocol loses the worker."""
+        protocol loses the worker. last: the reply to the request waited for, after which nothing ran there."""
         arrays = self.arrays
         try:
             unpacker = wire.Unpacker(body, lambda fields: proxy_for(self, handle=fields, origin=label), arrays)
@@ -332,8 +349,10 @@ class Channel:
                 arrays.apply(token, unpacker.value(node))
             for token in _tokens(reply.get("forget", [])):
                 arrays.forget(token)
-            if "entries" in reply:
-                self._keep_entries(unpacker, reply["entries"])
+            if "attrs" in reply:  # before the entries: it may hold the proxy of a dict they fill
+                self._keep_attributes(unpacker, reply["attrs"], last)
+            for entries in _list(reply.get("entries", [])):
+                self._keep_entries(unpacker, entries)
             for handle in _tokens(reply.get("stale", [])):
                 self.stale.add(handle)
                 self.caches.pop(handle, {}).clear()
@@ -405,6 +424,12 @@ def _adopt(generator, unpacker, node):
         generator.set(unpacker, node)
     except ValueError:
         raise wire.WireError("bad generator state") from None
+
+
+def _list(value):
+    if type(value) is not list:
+        raise wire.WireError("not a list")
+    return value
 
 
 def _pairs(entries, key_type=int):

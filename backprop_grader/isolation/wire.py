@@ -26,7 +26,10 @@ import struct
 import numpy as np
 
 MAX_FRAME = 64 * 2**20  # a result larger than this is refused: the grader must never be made to hold much
+# The JSON part carries no array data: a large one could only be a flood of small Python objects to build.
+MAX_HEADER = 2**20
 MAX_DEPTH = 32
+MAX_PLACEHOLDER = 2**20  # elements of an object array stood in for by Nones
 
 _LENGTH = struct.Struct("<Q")
 _HEADER = struct.Struct("<I")
@@ -91,6 +94,8 @@ class Packer:
             # A subclass is reduced to the plain array it views: whatever it overrides stays here.
             plain = v.view(np.ndarray)
             if plain.dtype.str not in ALLOWED_DTYPES:
+                if plain.size > MAX_PLACEHOLDER:
+                    raise Unsendable("too large")
                 return {"x": [str(plain.dtype), list(plain.shape)]}
             token, copy = self.share(v) if self.share is not None else (0, True)
             return {"a": self.array(plain, token)} if copy else {"r": token}
@@ -126,7 +131,7 @@ class Packer:
         message["#"] = [len(b) for b in self.blobs]
         header = _ENCODE(message).encode()
         body_size = _HEADER.size + len(header) + self.size
-        if body_size > MAX_FRAME:
+        if body_size > MAX_FRAME or len(header) > MAX_HEADER:
             raise Unsendable("too large")
         return b"".join([_LENGTH.pack(body_size), _HEADER.pack(len(header)), header, *self.blobs])
 
@@ -148,6 +153,8 @@ class Unpacker:
         self.shared = shared
         try:
             (size,) = _HEADER.unpack_from(body, 0)
+            if size > MAX_HEADER:
+                raise ValueError(f"a header of {size} bytes")
             self.message = _DECODE(bytes(body[_HEADER.size : _HEADER.size + size]).decode())
             lengths = self.message.pop("#")
         except (ValueError, RecursionError, struct.error, UnicodeDecodeError, AttributeError, KeyError) as exc:
@@ -231,7 +238,7 @@ class Unpacker:
         if type(body) is not list or len(body) != 2 or type(body[0]) is not str:
             raise WireError("bad placeholder")
         shape = _shape(body[1])
-        if _count(shape) > MAX_FRAME // 8:
+        if _count(shape) > MAX_PLACEHOLDER:
             raise WireError("placeholder too large")
         return np.full(shape, None, dtype=object)
 

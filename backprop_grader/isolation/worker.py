@@ -50,6 +50,8 @@ class Server:
         self.objects = {}
         self.watched = {}  # handle of a dict the grader read an entry of -> what the dict held then (see stale())
         self.prefetch = None  # the dict (its handle once it has one) whose entries the reply should carry
+        self.described = None  # the object (its handle once it has one) whose attributes the reply should carry
+        self.attribute_dicts = {}  # (object handle, attribute) -> handle of the dict sent along with it
         self.ids = itertools.count(1)
         self.method_names = {}
 
@@ -72,12 +74,15 @@ class Server:
     def op_call_name(self, name, args, kwargs, handle=None):
         result = self.named(name)(*args, **kwargs)
         if handle is None:
+            if isinstance(self.named(name), type):
+                self.described = result
             return result
         self.objects[handle] = result  # a construction the grader did not wait for: it named the handle itself
         return None
 
     def op_call(self, handle, method, args, kwargs):
         target = self.objects[handle]
+        self.described = handle
         if method is not None:
             target = getattr(target, method)
         return target(*args, **kwargs)
@@ -122,6 +127,8 @@ class Server:
         self.objects[handle] = obj
         if obj is self.prefetch:
             self.prefetch = handle
+        if obj is self.described:
+            self.described = handle
         if isinstance(obj, AttributeDict):
             return [handle, type(obj.read()).__name__, "mapping", []]
         kind = type(obj)
@@ -180,6 +187,7 @@ class Server:
         if request.get("fresh"):
             self.objects.clear()
             self.watched.clear()
+            self.attribute_dicts.clear()
             arrays.clear()
         for handle in request.get("release", ()):
             self.objects.pop(handle, None)
@@ -192,12 +200,15 @@ class Server:
             generator.set(unpacker, request["rng"])
         before = generator.fingerprint()
         packer = wire.Packer(self.handle, arrays.share)
-        self.prefetch = None
+        self.prefetch = self.described = None
         reply = self.run(request, unpacker, packer)
         if "unsendable" in reply:
             packer = wire.Packer()
-        elif "ok" in reply and self.prefetch is not None:
-            self.add_entries(reply, packer)
+        elif "ok" in reply:
+            if type(self.prefetch) is int:
+                self.add_entries(reply, packer, self.prefetch)
+            if type(self.described) is int:
+                self.add_attributes(reply, packer, self.described)
         changed, dropped = arrays.settle()
         if changed:
             reply["sync"] = [[token, {"a": packer.array(array.view(self.np.ndarray))}] for token, array in changed]
@@ -210,28 +221,65 @@ class Server:
             reply["rng"] = generator.state(packer)
         return packer.frame(reply)
 
-    def add_entries(self, reply, packer):
+    def add_entries(self, reply, packer, handle, arrays_only=False):
         """With the first read of a dict (or of one of its entries), all of its entries: the grader keeps them
         until the dict changes (stale()), so reading net.params[key] for each key costs one round trip, not four.
         Only for a plain dict held as a plain attribute, of a few entries, none of them plain data."""
-        handle = self.prefetch
         try:
             entry = self.objects[handle]
             target = object.__getattribute__(entry.owner, "__dict__").get(entry.attr) if isinstance(entry, AttributeDict) else entry
         except BaseException:
-            return
+            return False
         if type(target) is not dict or len(target) > 16:
-            return
-        if not all(type(k) is str and (isinstance(v, self.np.ndarray) or _is_object(v)) for k, v in dict.items(target)):
-            return
+            return False
+        kinds = (lambda v: isinstance(v, self.np.ndarray)) if arrays_only else (lambda v: isinstance(v, self.np.ndarray) or _is_object(v))
+        if not all(type(k) is str and kinds(v) for k, v in dict.items(target)):
+            return False
         mark = self.arrays.mark()
         try:
-            reply["entries"] = [handle, [[k, packer.value(v)] for k, v in dict.items(target)]]
+            pairs = [[k, packer.value(v)] for k, v in dict.items(target)]
         except BaseException:
             self.arrays.forget_since(mark)
-            reply.pop("entries", None)
-            return
+            return False
+        reply.setdefault("entries", []).append([handle, pairs])
         self.watched.setdefault(handle, _NEW)
+        return True
+
+    def add_attributes(self, reply, packer, handle):
+        """After a method call (or a construction), the object's plain attributes: the grader reads them without a
+        round trip until its next request, when they may have changed (layer.backward(dout), then layer.dW and
+        layer.db). Only attributes read straight from the instance's __dict__ (no property, no __getattribute__
+        of the submission's), holding arrays, numbers, strings or tuples of those; a dict of arrays goes once,
+        as the dict a proxy of which the grader keeps (net.params)."""
+        obj = self.objects.get(handle)
+        kind = type(obj)
+        if kind.__getattribute__ is not object.__getattribute__:
+            return
+        try:
+            attributes = dict(object.__getattribute__(obj, "__dict__"))
+        except BaseException:  # no __dict__, or one the submission made strange
+            return
+        found = []
+        mark = self.arrays.mark()
+        try:
+            for name, value in attributes.items():
+                if type(name) is not str or _data_descriptor(kind, name):
+                    continue
+                if type(value) is dict:
+                    if (handle, name) in self.attribute_dicts:
+                        continue
+                    mapping = AttributeDict(obj, name)
+                    node = packer.value(mapping)
+                    if not self.add_entries(reply, packer, node["h"][0], arrays_only=True):
+                        continue
+                    self.attribute_dicts[(handle, name)] = node["h"][0]
+                    found.append([name, node])
+                elif _plain(value, self.np):
+                    found.append([name, packer.value(value)])
+        except BaseException:
+            self.arrays.forget_since(mark)
+            return
+        reply["attrs"] = [handle, found]
 
     def stale(self):
         """The watched dicts whose entries are no longer the objects they were at the last reply. The grader keeps
@@ -268,6 +316,23 @@ class Server:
 
 
 _NEW = object()  # a watched dict not yet looked at
+
+
+def _data_descriptor(kind, name):
+    """Whether the class defines name as a data descriptor (a property...), which an instance's __dict__ does not
+    override."""
+    for klass in kind.__mro__:
+        if name in klass.__dict__:
+            found = type(klass.__dict__[name])
+            return hasattr(found, "__set__") or hasattr(found, "__delete__")
+    return False
+
+
+def _plain(value, np, depth=0):
+    """An array, a number, a string, None, or a short tuple of such: an attribute sent along after a call."""
+    if value is None or type(value) in (bool, int, float, complex, str) or isinstance(value, (np.ndarray, np.generic)):
+        return True
+    return type(value) is tuple and len(value) <= 8 and depth == 0 and all(_plain(v, np, 1) for v in value)
 
 
 def _is_object(value):
