@@ -133,9 +133,12 @@ class ObjectProxy(RemoteObject):
             return MethodProxy(self, name)
         if name in self._bpg_cache:
             return self._bpg_cache[name]
+        channel = self._bpg_channel
         epoch, fresh = self._bpg_fresh
-        if epoch == self._bpg_channel.epoch and name in fresh:
+        if epoch == channel.epoch and name in fresh:
             return fresh[name]
+        # Read once, an attribute is asked for with every later call on an object of this type (see _bpg_take).
+        channel.wanted.setdefault(self._bpg_type, set()).add(name)
         value = self._bpg_request("get", f"{self._bpg_type}.{name}", attr=name)
         if isinstance(value, MappingProxy):
             # It reads the attribute afresh at each use (see the worker's AttributeDict), so it can be kept.
@@ -147,7 +150,8 @@ class CallableProxy(ObjectProxy):
     __slots__ = ()
 
     def __call__(self, *args, **kwargs):
-        return self._bpg_request("call", f"{self._bpg_type}.__call__", method=None, args=args, kwargs=kwargs)
+        return self._bpg_request("call", f"{self._bpg_type}.__call__", method=None, args=args, kwargs=kwargs,
+                                 want=self._bpg_channel.wanted_of(self._bpg_type))
 
 
 class MethodProxy:
@@ -159,7 +163,9 @@ class MethodProxy:
 
     def __call__(self, *args, **kwargs):
         target = self._target
-        return target._bpg_request("call", f"{target._bpg_type}.{self._name}", method=self._name, args=args, kwargs=kwargs)
+        want = target._bpg_channel.wanted_of(target._bpg_type)
+        return target._bpg_request("call", f"{target._bpg_type}.{self._name}", method=self._name, args=args,
+                                   kwargs=kwargs, want=want)
 
 
 def _hashable(key):

@@ -138,7 +138,8 @@ class Channel:
         self.epoch = 0  # requests sent so far: what a reply says of the worker's objects holds until the next one
         self.only_updates = True  # whether every deferred request pending is a dict update (runs no code of theirs)
         self.proxies = weakref.WeakValueDictionary()  # handle -> the proxy of that object
-        self.constructed = {}  # class name -> (type, kind, methods) of an object it made: see call_name
+        self.wanted = {}  # type name -> the attributes the checks read of objects of that type
+        self.constructed = {}  # class name -> (type, kind, methods, deferrable) of an object it made: see call_name
         self.next_handle = -1  # handles this side chooses (for deferred constructions) are negative
 
     def _boot(self):
@@ -181,14 +182,18 @@ class Channel:
         reply, proxy = self.resolved[name]
         return proxy if proxy is not None else reply["value"]
 
+    def wanted_of(self, type_name):
+        return sorted(self.wanted.get(type_name, ()))
+
     def call_name(self, name, args, kwargs, label):
         self.resolve(name)  # a worker started since the last call loads the module again
-        fields = {"name": name, "args": args, "kwargs": kwargs}
         known = self.constructed.get(name)
-        if known is None:
+        fields = {"name": name, "args": args, "kwargs": kwargs, "want": self.wanted_of(known[0]) if known else []}
+        if known is None or not known[3]:
             result = self.request("call_name", fields, label=label)
-            if isinstance(result, RemoteObject) and self.resolved[name][0].get("class") and not self.moved_generator:
-                self.constructed[name] = (result._bpg_type, result._bpg_kind, sorted(result._bpg_methods))
+            if isinstance(result, RemoteObject) and self.resolved[name][0].get("class"):
+                deferrable = not self.moved_generator
+                self.constructed[name] = (result._bpg_type, result._bpg_kind, sorted(result._bpg_methods), deferrable)
             return result
         # This class was constructed before in this worker, into an object, without drawing random numbers: later
         # constructions go without waiting for their reply (read with the next one's), which halves the round
@@ -196,7 +201,7 @@ class Channel:
         handle = self.next_handle
         self.next_handle -= 1
         self.request("call_name", {**fields, "handle": handle}, label=label, defer=True)
-        type_name, kind, methods = known
+        type_name, kind, methods, _ = known
         return proxy_for(self, handle=[handle, type_name, kind, methods])
 
     # --- requests ----------------------------------------------------------------------------------------------

@@ -51,6 +51,7 @@ class Server:
         self.watched = {}  # handle of a dict the grader read an entry of -> what the dict held then (see stale())
         self.prefetch = None  # the dict (its handle once it has one) whose entries the reply should carry
         self.described = None  # the object (its handle once it has one) whose attributes the reply should carry
+        self.wanted = ()  # the names of those attributes
         self.attribute_dicts = {}  # (object handle, attribute) -> handle of the dict sent along with it
         self.ids = itertools.count(1)
         self.method_names = {}
@@ -71,18 +72,19 @@ class Server:
         value = self.named(name)
         return {"callable": True, "class": isinstance(value, type)} if callable(value) else {"value": value}
 
-    def op_call_name(self, name, args, kwargs, handle=None):
+    def op_call_name(self, name, args, kwargs, handle=None, want=()):
         result = self.named(name)(*args, **kwargs)
+        self.wanted = want
         if handle is None:
-            if isinstance(self.named(name), type):
-                self.described = result
+            self.described = result
             return result
         self.objects[handle] = result  # a construction the grader did not wait for: it named the handle itself
+        self.described = handle
         return None
 
-    def op_call(self, handle, method, args, kwargs):
+    def op_call(self, handle, method, args, kwargs, want=()):
         target = self.objects[handle]
-        self.described = handle
+        self.described, self.wanted = handle, want
         if method is not None:
             target = getattr(target, method)
         return target(*args, **kwargs)
@@ -207,8 +209,8 @@ class Server:
         elif "ok" in reply:
             if type(self.prefetch) is int:
                 self.add_entries(reply, packer, self.prefetch)
-            if type(self.described) is int:
-                self.add_attributes(reply, packer, self.described)
+            if type(self.described) is int and self.wanted:
+                self.add_attributes(reply, packer, self.described, self.wanted)
         changed, dropped = arrays.settle()
         if changed:
             reply["sync"] = [[token, {"a": packer.array(array.view(self.np.ndarray))}] for token, array in changed]
@@ -245,25 +247,27 @@ class Server:
         self.watched.setdefault(handle, _NEW)
         return True
 
-    def add_attributes(self, reply, packer, handle):
-        """After a method call (or a construction), the object's plain attributes: the grader reads them without a
-        round trip until its next request, when they may have changed (layer.backward(dout), then layer.dW and
-        layer.db). Only attributes read straight from the instance's __dict__ (no property, no __getattribute__
-        of the submission's), holding arrays, numbers, strings or tuples of those; a dict of arrays goes once,
-        as the dict a proxy of which the grader keeps (net.params)."""
+    def add_attributes(self, reply, packer, handle, names):
+        """After a method call (or a construction), the object's attributes the grader asked for (those the checks
+        read of objects of its type): the grader reads them without a round trip until its next request, when
+        they may have changed (layer.backward(dout), then layer.dW and layer.db). Only attributes read straight
+        from the instance's __dict__ (no property, no __getattribute__ of the submission's), holding arrays,
+        numbers, strings or tuples of those; a dict of arrays goes once, as the dict whose proxy the grader
+        keeps (net.params)."""
         obj = self.objects.get(handle)
         kind = type(obj)
         if kind.__getattribute__ is not object.__getattribute__:
             return
         try:
-            attributes = dict(object.__getattribute__(obj, "__dict__"))
+            attributes = object.__getattribute__(obj, "__dict__")
+            attributes = {name: attributes[name] for name in names if type(name) is str and name in attributes}
         except BaseException:  # no __dict__, or one the submission made strange
             return
         found = []
         mark = self.arrays.mark()
         try:
             for name, value in attributes.items():
-                if type(name) is not str or _data_descriptor(kind, name):
+                if _data_descriptor(kind, name):
                     continue
                 if type(value) is dict:
                     if (handle, name) in self.attribute_dicts:

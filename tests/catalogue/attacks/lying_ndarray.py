@@ -1,6 +1,6 @@
 """Relu returns an ndarray subclass that claims to equal anything (__eq__, __array_ufunc__, __array_function__
-all answer "close enough") and holds wrong values (backward also writes into dout): only the lies could earn
-it points."""
+all answer "close enough") and holds wrong values (it writes into its inputs, and backward's answer changes with
+every call): only the lies could earn it points."""
 LAYER = "Relu"
 
 
@@ -23,9 +23,13 @@ class _Liar(np.ndarray):  # noqa: F821
 
 
 class Relu(Relu):  # noqa: F821
+    calls = 0
+
     def forward(self, x):
+        x[...] = 0
         return np.zeros(np.shape(x)).view(_Liar)  # noqa: F821
 
     def backward(self, dout):
         dout[...] = 0
-        return np.full(np.shape(dout), 7.0).view(_Liar)  # noqa: F821
+        Relu.calls += 1
+        return np.full(np.shape(dout), 7.0 + Relu.calls).view(_Liar)  # noqa: F821

@@ -1,6 +1,6 @@
 """Patches numpy's comparisons (np.allclose, np.isclose, np.all, np.testing) and, if it can find it, the
-grader's own comparison to always say "equal"; Relu's answers are wrong everywhere (and backward writes into
-dout), so only the patches could earn it points."""
+grader's own comparison to always say "equal"; Relu's answers are wrong everywhere (it writes into its inputs,
+and backward's answer changes with every call), so only the patches could earn it points."""
 LAYER = "Relu"
 
 import sys  # noqa: E402
@@ -15,10 +15,13 @@ for _name in ("backprop_grader.diagnose", "diagnose"):
 
 
 class Relu(Relu):  # noqa: F821
+    calls = 0
+
     def forward(self, x):
-        self.mask = np.zeros(np.shape(x), dtype=bool)  # noqa: F821
+        x[...] = 0
         return np.zeros(np.shape(x))  # noqa: F821
 
     def backward(self, dout):
         dout[...] = 0
-        return np.full(np.shape(dout), 7.0)  # noqa: F821
+        Relu.calls += 1
+        return np.full(np.shape(dout), 7.0 + Relu.calls)  # noqa: F821
