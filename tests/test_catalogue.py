@@ -43,7 +43,8 @@ def reference_result():
 def graded_in_process(tmp_path_factory):
     """Every bug and variant, the reference and the template graded with --no-isolate; keyed by entry id."""
     root = tmp_path_factory.mktemp("catalogue_in_process")
-    chosen = {e.id: materialise(e, root) for e in BUGS + VARIANTS} | {"reference": REFERENCE_DIR, "template": TEMPLATE_DIR}
+    chosen = {e.id: materialise(e, root) for e in BUGS + VARIANTS}
+    chosen |= {"reference": REFERENCE_DIR, "template": TEMPLATE_DIR}
     return dict(zip(chosen, grade_many(list(chosen.values()), isolate=False)))
 
 

@@ -41,7 +41,8 @@ def _grade(submission, scratch):
         cwd=PROJECT_ROOT,
     )
     seconds = time.monotonic() - start
-    return Run(done.returncode, done.stderr, seconds, out.read_text() if out.exists() else None, _processes_naming(submission))
+    text = out.read_text() if out.exists() else None
+    return Run(done.returncode, done.stderr, seconds, text, _processes_naming(submission))
 
 
 def _processes_naming(path):

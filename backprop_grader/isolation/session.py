@@ -15,8 +15,6 @@ that kills its worker (a hang or an exit at the top level of a file) is remember
 with it instead of paying for it again.
 """
 import shutil
-import signal
-import string
 import time
 import weakref
 from dataclasses import dataclass
@@ -25,16 +23,10 @@ from pathlib import Path
 import numpy as np
 
 from ..loader import MODULE_OF, SubmissionError
-from ..messages import catalogue
-from . import errors, process, shared, wire
+from . import process, replies, shared, wire
 from .errors import WorkerFailure
 from .proxies import RemoteObject, proxy_for
 
-# A failed import of one of these means a submission reached for the grader's own code.
-GRADER_MODULES = frozenset(
-    {"reference", "backprop_grader", "tests", "conftest", "checks", "strategies", "gradcheck", "mutants",
-     "pytest", "_pytest", "hypothesis"}
-)
 NET_LAYER_FILES = ("layers.py", "gradient.py")
 MAX_PENDING = 32  # deferred requests in flight at most: their replies must fit the pipe while unread
 
@@ -60,7 +52,7 @@ class Session:
         self.check_number = 0
 
     def channel(self, kind, layers_dir=None):
-        """The channel to the worker of kind "submission", or "net" on the layers in layers_dir; started on first use."""
+        """The channel to the worker of kind "submission", or "net" on the layers in layers_dir (started now)."""
         key = (kind, layers_dir and Path(layers_dir).resolve())
         if key not in self.channels:
             self.channels[key] = Channel(self, kind, layers_dir)
@@ -114,7 +106,6 @@ class Channel:
         self.caches = {}  # handle of a dict -> the entries read from it that the worker has not called stale
         self.stale = set()  # handles the replies read in the last exchange called stale
         self.moved_generator = False  # whether the last reply read moved numpy's global generator
-        self.filtered = None
         self.start()
 
     # --- the worker's life -------------------------------------------------------------------------------------
@@ -145,7 +136,7 @@ class Channel:
     def _boot(self):
         worker = self.worker
         try:
-            hello = wire.Unpacker(worker.receive(time.monotonic() + self.session.limits.boot_seconds)).message
+            worker.receive(time.monotonic() + self.session.limits.boot_seconds)  # its hello
         except (process.Timeout, process.Died, process.Garbled, wire.WireError) as exc:
             output = worker.output()
             worker.kill()
@@ -155,7 +146,6 @@ class Channel:
             if worker.copies is not None:
                 shutil.rmtree(worker.copies, ignore_errors=True)
         worker.booted = True
-        self.filtered = bool(hello.get("hello", {}).get("filtered"))
 
     def stop(self):
         if self.worker is not None:
@@ -174,8 +164,8 @@ class Channel:
                 if module not in self.poisoned:
                     raise
             else:
-                is_class = bool(reply.get("class"))
-                self.resolved[name] = (reply, proxy_for(self, name=name, is_class=is_class) if reply.get("callable") else None)
+                proxy = proxy_for(self, name=name, is_class=bool(reply.get("class"))) if reply.get("callable") else None
+                self.resolved[name] = (reply, proxy)
         if module in self.poisoned:
             # Always raised from this line: Hypothesis takes an error raised from elsewhere for another one.
             raise self.poisoned[module].with_traceback(None)
@@ -298,7 +288,7 @@ class Channel:
         if isinstance(exc, process.Timeout):
             self._fatal(importing, limit_key, call=label, seconds=_seconds(limit))
         if isinstance(exc, process.Died):
-            key, params = _death(exc, self.session.submission)
+            key, params = replies.death(exc, self.session.submission)
             self._fatal(importing, key, call=label, **params)
         self._fatal(importing, "garbled", call=label)
 
@@ -310,29 +300,17 @@ class Channel:
             raise failure from None
         raise WorkerFailure(key, **params) from None
 
-    def _keep_entries(self, unpacker, entries):
-        """Fill the cache of a dict's proxy with the entries the worker sent along (see the worker's add_entries)."""
-        if type(entries) is not list or len(entries) != 2 or type(entries[0]) is not int:
-            raise wire.WireError("bad entries")
-        cache = self.caches.get(entries[0])
-        for key, node in _pairs(entries[1], str):
-            value = unpacker.value(node)
-            if cache is not None and self.keeps(value):
-                cache[key] = value
-
-    def _keep_attributes(self, unpacker, attributes, last):
-        """Give an object's proxy the attributes the worker sent along after a call (see its add_attributes); they
-        hold until the next request, so only those of the last reply are kept."""
-        if type(attributes) is not list or len(attributes) != 2 or type(attributes[0]) is not int:
-            raise wire.WireError("bad attributes")
-        values = {name: unpacker.value(node) for name, node in _pairs(attributes[1], str)}
-        proxy = self.proxies.get(attributes[0])
-        if proxy is not None:
-            proxy._bpg_take(values, self.epoch if last else -1)
-
     def keeps(self, value):
         """Whether value stays the same object on both sides (a proxy, or a shared array): one a proxy may keep."""
         return isinstance(value, RemoteObject) or (isinstance(value, np.ndarray) and self.arrays.holds(value))
+
+    def _reply(self, body, label, importing, last=True):
+        """(value, None) for an "ok" reply, else (None, the exception it stands for); a reply that breaks the
+        protocol loses the worker."""
+        try:
+            return replies.read(self, body, label, last)
+        except (wire.WireError, LookupError):
+            self._lost(process.Garbled(), label, importing, None, None)
 
     def _reference(self, value):
         """How a proxy passed back as an argument travels: as the handle of its object in this worker."""
@@ -341,166 +319,6 @@ class Channel:
             raise TypeError(f"cannot pass a {type(value).__name__} to code in a worker")
         return handle
 
-    def _reply(self, body, label, importing, last=True):
-        """(value, None) for an "ok" reply, else (None, the exception it stands for); a reply that breaks the
-        protocol loses the worker. last: the reply to the request waited for, after which nothing ran there."""
-        arrays = self.arrays
-        try:
-            unpacker = wire.Unpacker(body, lambda fields: proxy_for(self, handle=fields, origin=label), arrays)
-            reply = unpacker.message
-            # The value first: it may name an array by a token this reply then lets go of.
-            value = unpacker.value(reply["ok"]) if "ok" in reply else None
-            for token, node in _pairs(reply.get("sync", [])):
-                arrays.apply(token, unpacker.value(node))
-            for token in _tokens(reply.get("forget", [])):
-                arrays.forget(token)
-            if "attrs" in reply:  # before the entries: it may hold the proxy of a dict they fill
-                self._keep_attributes(unpacker, reply["attrs"], last)
-            for entries in _list(reply.get("entries", [])):
-                self._keep_entries(unpacker, entries)
-            for handle in _tokens(reply.get("stale", [])):
-                self.stale.add(handle)
-                self.caches.pop(handle, {}).clear()
-            self.moved_generator = "rng" in reply
-            if self.moved_generator:
-                _adopt(self.session.generator, unpacker, reply["rng"])
-                self.rng_known = self.session.generator.fingerprint()
-            return (value, None) if "ok" in reply else (None, self._failure(reply, label))
-        except (wire.WireError, LookupError):
-            self._lost(process.Garbled(), label, importing, None, None)
-
-    def _failure(self, reply, label):
-        """The exception a reply other than "ok" stands for (raised by the caller)."""
-        if "raised" in reply:
-            return self._raised(reply["raised"], label)
-        if "submission_error" in reply:
-            return self._submission_error(reply)
-        if "exit" in reply:
-            return WorkerFailure("exited", call=label)
-        if "unsendable" in reply:
-            return WorkerFailure("unsendable", call=label, limit=wire.MAX_FRAME // 2**20)
-        raise wire.WireError("unknown reply")
-
-    def _submission_error(self, reply):
-        key, params = reply["submission_error"]
-        module = reply.get("module")
-        if key not in ("missing_file", "missing_name", "import_failed") or not _fills(key, params):
-            raise wire.WireError("bad submission error")
-        if key == "import_failed" and _is_grader_module(module):
-            return SubmissionError("import_forbidden", file=params["file"], module=module, where=params["where"])
-        return SubmissionError(key, **params)
-
-    def _raised(self, description, label):
-        fields = _checked(description)
-        if fields["type"] == "MemoryError":
-            return WorkerFailure("out_of_memory", call=label, limit=self.session.limits.memory_mb)
-        frames = [self._stack_frame(f) for f in fields["frames"]]
-        if _is_grader_module(fields["module"]) and fields["base"] in ("ImportError", "ModuleNotFoundError"):
-            mine = [f for f in frames if not f[0].startswith("<")]
-            where = f"{Path(mine[-1][0]).name}, line {mine[-1][1]}" if mine else ""
-            return SubmissionError("call_import_forbidden", module=fields["module"], where=where, call=label)
-        exc = errors.remote_exception(fields["type"], fields["base"], fields["message"])
-        if frames:
-            try:
-                errors.raise_through(exc, frames)
-            except errors.RemoteError as raised:
-                return raised
-        return exc
-
-    def _stack_frame(self, frame):
-        """(file name, line, qualified name) for a frame the worker reported, its file inside the submission."""
-        if type(frame) is not list or len(frame) not in (3, 4):
-            raise wire.WireError("bad frame")
-        path, line, qualname = frame[:3]
-        if type(line) is not int or type(qualname) is not str or not _printable(qualname, 200):
-            raise wire.WireError("bad frame")
-        if path is None:
-            name = frame[3] if len(frame) == 4 and type(frame[3]) is str and _printable(frame[3], 100) else "?"
-            return (f"<{name}>", line, qualname)
-        parts = Path(path).parts if type(path) is str else ("..",)
-        if not parts or Path(path).is_absolute() or ".." in parts:
-            raise wire.WireError("bad frame")
-        return (str(self.session.submission.joinpath(*parts)), line, qualname)
-
-
-def _adopt(generator, unpacker, node):
-    """Take the generator state a worker's code left, after checking it is one."""
-    try:
-        generator.set(unpacker, node)
-    except ValueError:
-        raise wire.WireError("bad generator state") from None
-
-
-def _list(value):
-    if type(value) is not list:
-        raise wire.WireError("not a list")
-    return value
-
-
-def _pairs(entries, key_type=int):
-    if type(entries) is not list or not all(type(e) is list and len(e) == 2 and type(e[0]) is key_type for e in entries):
-        raise wire.WireError("bad pairs")
-    return entries
-
-
-def _tokens(tokens):
-    if type(tokens) is not list or not all(type(t) is int for t in tokens):
-        raise wire.WireError("bad tokens")
-    return tokens
-
-
-def _checked(description):
-    """An exception description from a worker, with each field of the type it must have."""
-    if type(description) is not dict:
-        raise wire.WireError("bad exception")
-    name, base, message = description.get("type"), description.get("base"), description.get("message")
-    module, frames = description.get("module"), description.get("frames")
-    if type(name) is not str or not name.isidentifier() or len(name) > 100:
-        raise wire.WireError("bad exception type")
-    if base is not None and (type(base) is not str or not base.isidentifier()):
-        raise wire.WireError("bad exception base")
-    if type(message) is not str or (module is not None and type(module) is not str) or type(frames) is not list:
-        raise wire.WireError("bad exception")
-    return {"type": name, "base": base, "message": message[:2000], "module": module, "frames": frames[:2]}
-
-
-def _fills(key, params):
-    """Whether params are plain strings filling exactly the placeholders of message key (in English)."""
-    wanted = {field for _, field, _, _ in string.Formatter().parse(catalogue("en")[key]) if field}
-    return type(params) is dict and set(params) == wanted and all(type(v) is str for v in params.values())
-
-
-def _is_grader_module(module):
-    return type(module) is str and module.split(".")[0] in GRADER_MODULES
-
-
-def _printable(text, limit):
-    return len(text) <= limit and text.isprintable()
-
 
 def _seconds(value):
     return f"{value:g}"
-
-
-def _crash_report(output, submission):
-    """From what a crashed worker printed, faulthandler's verdict and the submission's frames ("layers.py, line 9
-    in forward"): not the worker's own frames, nor the thread's address, which differs on every run."""
-    found = []
-    for line in output.splitlines():
-        line = line.strip()
-        if line.startswith("Fatal Python error"):
-            found.append(line)
-        elif line.startswith('File "') and str(submission) in line:
-            found.append(line.replace(f'File "{submission}/', "").replace('", line', ", line"))
-    return "; ".join(found)[-600:]
-
-
-def _death(died, submission):
-    """The message key (and its params) for a worker that ended while running submission code."""
-    code, output = died.returncode, _crash_report(died.output, submission)
-    if code is not None and code >= 0:
-        return "exited", {}
-    reason = signal.Signals(-code).name if code is not None and -code in signal.valid_signals() else "closed its pipes"
-    if output:
-        return "crashed_with_output", {"reason": reason, "output": output}
-    return "crashed", {"reason": reason}

@@ -1,9 +1,10 @@
 """The only things that cross between the grader and a worker: frames of plain data.
 
 A frame is an 8-byte little-endian length, then a 4-byte header length, a JSON header (the message, and the
-lengths of the arrays' bytes under "#"), then those bytes. A value is None, a bool, int, float, complex or str, a list, tuple or dict of values, a
-numpy array or scalar of bool, integer, float or complex dtype, or a handle: the name of an object that stays in
-the worker (a layer, a net's `layers` dict) and that the grader reaches only through a proxy.
+lengths of the arrays' bytes under "#"), then those bytes. A value is None, a bool, int, float, complex or str,
+a list, tuple or dict of values, a numpy array or scalar of bool, integer, float or complex dtype, or a handle:
+the name of an object that stays in the worker (a layer, a net's `layers` dict) and that the grader reaches
+only through a proxy.
 
 An array may also carry a token, which makes it shared: each side keeps its own copy under the token, sends
 the other side what changed in it after every request (`sync`), and sends a reference ("r") instead of a copy

@@ -2,8 +2,8 @@
 
 process.py starts it as `python -I -S -B worker.py ...`: isolated mode and no site module, so its import path is
 the standard library, a directory holding only numpy, and (while a module of it is being imported) the
-submission's own directory. It loads its three helpers (wire, sandbox and the grader's loader) by file path, so
-neither the repository nor the grader's package is on its path: `import reference` fails here. It locks itself
+submission's own directory. It loads its helpers (wire, shared, sandbox and the grader's loader) by file path,
+so neither the repository nor the grader's package is on its path: `import reference` fails here. It locks itself
 down (sandbox.py) before the first line of submission code runs, and from then on is treated as hostile: the
 grader checks every frame it sends and stops it from outside when it takes too long.
 
@@ -33,6 +33,8 @@ def _load(name, path):
 
 
 class Server:
+    """The submission's names and the objects the grader holds proxies of, and the answer to each request."""
+
     def __init__(self, np, wire, shared, loader, submission, net_layers=None):
         self.np = np
         self.wire = wire
@@ -109,8 +111,8 @@ class Server:
         return self.mapping(handle)[key]
 
     def op_setitem(self, handle, key, value):
-        # `net.params[key] -= step` arrives as the shared array of that key, already changed in place by the
-        # grader's sync: assigning it back is the no-op it is in-process, and the layers holding it see the change.
+        # `net.params[key] -= step` changes in place the shared array the dict holds (the change arrives as a
+        # sync), so its assignment back is not even sent; what arrives here is a new object for the key.
         self.mapping(handle)[key] = value
 
     def op_keys(self, handle):
@@ -227,16 +229,13 @@ class Server:
         """With the first read of a dict (or of one of its entries), all of its entries: the grader keeps them
         until the dict changes (stale()), so reading net.params[key] for each key costs one round trip, not four.
         Only for a plain dict held as a plain attribute, of a few entries, none of them plain data."""
-        try:
-            entry = self.objects[handle]
-            target = object.__getattribute__(entry.owner, "__dict__").get(entry.attr) if isinstance(entry, AttributeDict) else entry
-        except BaseException:
+        target = self.plain_dict(handle)
+        if target is None or len(target) > 16:
             return False
-        if type(target) is not dict or len(target) > 16:
-            return False
-        kinds = (lambda v: isinstance(v, self.np.ndarray)) if arrays_only else (lambda v: isinstance(v, self.np.ndarray) or _is_object(v))
-        if not all(type(k) is str and kinds(v) for k, v in dict.items(target)):
-            return False
+        ndarray = self.np.ndarray
+        for key, value in dict.items(target):
+            if type(key) is not str or not (isinstance(value, ndarray) or not arrays_only and _is_object(value)):
+                return False
         mark = self.arrays.mark()
         try:
             pairs = [[k, packer.value(v)] for k, v in dict.items(target)]
@@ -292,16 +291,23 @@ class Server:
         else could run the submission's code."""
         stale = []
         for handle, before in list(self.watched.items()):
-            try:
-                entry = self.objects[handle]
-                target = object.__getattribute__(entry.owner, "__dict__").get(entry.attr) if isinstance(entry, AttributeDict) else entry
-                now = (id(target), tuple((k, id(v)) for k, v in dict.items(target))) if type(target) is dict else None
-            except BaseException:  # not a plain attribute: never to be kept by the grader
-                now = None
+            target = self.plain_dict(handle)
+            now = None if target is None else (id(target), tuple((k, id(v)) for k, v in dict.items(target)))
             if now is None or (before is not _NEW and now != before):
                 stale.append(handle)
             self.watched[handle] = now
         return stale
+
+    def plain_dict(self, handle):
+        """The plain dict behind a handle, read without running the submission's code (no property, no
+        __getattr__), or None."""
+        try:
+            entry = self.objects[handle]
+            if isinstance(entry, AttributeDict):
+                entry = object.__getattribute__(entry.owner, "__dict__").get(entry.attr)
+        except BaseException:  # no __dict__, or one the submission made strange
+            return None
+        return entry if type(entry) is dict else None
 
     def run(self, request, unpacker, packer):
         """The reply to one request, its value encoded; what it computed is gone when this returns, so that
