@@ -69,9 +69,8 @@ def pytest_configure(config):
     if config.getoption("--isolate", False):
         from .isolation.session import Session
 
-        session = config.stash[_SESSION] = Session(impl_path(config))
-        session.channel("submission")
-        session.channel("net", REFERENCE_DIR)
+        config.stash[_SESSION] = Session(impl_path(config))
+        config.stash[_SESSION].start_both(REFERENCE_DIR)
 
 
 @pytest.hookimpl(trylast=True)

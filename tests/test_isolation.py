@@ -372,3 +372,37 @@ def test_output_is_drained_and_cut(isolated):
     assert impl.softmax(np.ones(2)).tolist() == [1.0, 1.0]
     worker = impl._session.channel("submission").worker
     assert len(worker.output()) <= 2048
+
+
+def test_both_workers_start_together_and_end_with_the_session(tmp_path):
+    """The net worker, forked from the submission's, is the grader's to stop: crashed, it is started again alone;
+    closed, the session leaves no process behind."""
+    submission = _submission(tmp_path, files={"two_layer_net.py": (REFERENCE_DIR / "two_layer_net.py").read_text()
+                                              + "\nimport os\ndef crash():\n    os._exit(7)\n"})
+    session = Session(submission)
+    try:
+        session.start_both(REFERENCE_DIR)
+        session.begin_check()
+        impl = IsolatedImplementation(session)
+        net_class = impl.two_layer_net_on(load(REFERENCE_DIR))
+        assert net_class(2, 3, 2).predict(np.ones((1, 2))).shape == (1, 2)
+        assert impl.Relu().forward(np.array([-1.0, 1.0])).tolist() == [0.0, 1.0]
+        net = session.channel("net", REFERENCE_DIR)
+        first = net.worker.pid
+        assert first is not None and os.waitpid(first, os.WNOHANG) == (0, 0), "the grader is the net worker's parent"
+        net.worker.kill()
+        net.worker = None
+        session.begin_check()
+        assert net_class(2, 3, 2).predict(np.ones((1, 2))).shape == (1, 2)
+        assert net.worker.pid != first
+    finally:
+        session.close()
+    assert [p for p in os.listdir("/proc") if p.isdigit() and str(submission) in _command_line(p)] == []
+
+
+def _command_line(pid):
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as found:
+            return found.read().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""

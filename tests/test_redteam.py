@@ -93,8 +93,8 @@ def test_attack_is_contained(entry, attacked):
         else:
             assert score.score == score.max_score, f"{layer} lost points: {_failures(result, layer)}"
     if entry.feedback:
-        keys = {r.failure.key for r in result.results if r.check.layer in entry.layers and r.failure}
-        assert entry.feedback in keys, keys
+        keys = {r.failure.key for r in result.results if r.check.layer in entry.layers and r.check.points}
+        assert keys == {entry.feedback}, "each check the attack costs says why"
     assert run.seconds <= (entry.budget or DEFAULT_BUDGET), f"grading took {run.seconds:.1f} s"
     assert run.leftovers == [], "processes outlived the grader"
 

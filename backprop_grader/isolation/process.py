@@ -6,6 +6,7 @@ stderr go to one pipe that a thread of the grader drains, keeping only the last 
 cannot block it or fill the grader's memory. A worker that misses a deadline is sent SIGKILL (with its group),
 which no signal handler can ignore.
 """
+import ctypes
 import os
 import select
 import shutil
@@ -22,6 +23,7 @@ import numpy as np
 from . import wire
 
 WORKER_SCRIPT = Path(__file__).resolve().parent / "worker.py"
+PR_SET_CHILD_SUBREAPER = 36
 OUTPUT_TAIL = 2048
 # One thread each for BLAS and OpenMP: a worker runs one call at a time, and thread pools would be new
 # processes' worth of tasks for the limits to count.
@@ -71,32 +73,60 @@ class Runtime:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-class WorkerProcess:
-    """One running worker: send() writes a request frame, receive() returns the body of the next reply."""
+def adopt_orphans():
+    """Make this process the one that adopts its descendants' orphans (Linux): a worker forked by another
+    worker then becomes this process's child, to wait for and to outlive. False where it cannot be done."""
+    if not sys.platform.startswith("linux"):
+        return False
+    libc = ctypes.CDLL(None, use_errno=True)
+    return libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
 
-    def __init__(self, runtime, submission, memory_mb, cpu_seconds, net_layers=None):
-        requests_r, self._requests = os.pipe()
-        self._replies, replies_w = os.pipe()
-        output_r, output_w = os.pipe()
-        command = [
-            sys.executable, "-I", "-S", "-B", str(WORKER_SCRIPT),
-            f"--requests={requests_r}", f"--replies={replies_w}", f"--submission={submission}",
-            f"--numpy-dir={runtime.numpy_dir}", f"--grader-pid={os.getpid()}",
-            f"--memory-mb={memory_mb}", f"--cpu-seconds={cpu_seconds}",
-        ]
-        if net_layers is not None:
-            command.append(f"--net-layers={net_layers}")
-        try:
-            self.process = subprocess.Popen(
-                command, stdin=subprocess.DEVNULL, stdout=output_w, stderr=output_w, pass_fds=(requests_r, replies_w),
-                cwd=runtime.scratch, env=ENVIRONMENT, start_new_session=True,
-            )
-        finally:
-            for fd in (requests_r, replies_w, output_w):
-                os.close(fd)
+
+def spawn(runtime, submission, memory_mb, cpu_seconds, net_layers=None, fork_net=None):
+    """Start a worker: [its WorkerProcess], or with fork_net (a folder of layer copies), also the net worker it
+    forks before it runs any submission code: [the worker's, the net worker's], which saves starting Python and
+    numpy twice. The net worker is then adopted by this process (see adopt_orphans, which must have worked)."""
+    own = [os.pipe() for _ in range(3)]  # requests, replies, output: (read end, write end) each
+    inherited = [own[0][0], own[1][1]]
+    command = [
+        sys.executable, "-I", "-S", "-B", str(WORKER_SCRIPT),
+        f"--requests={own[0][0]}", f"--replies={own[1][1]}", f"--submission={submission}",
+        f"--numpy-dir={runtime.numpy_dir}", f"--grader-pid={os.getpid()}",
+        f"--memory-mb={memory_mb}", f"--cpu-seconds={cpu_seconds}",
+    ]
+    if net_layers is not None:
+        command.append(f"--net-layers={net_layers}")
+    forked = []
+    if fork_net is not None:
+        forked = [os.pipe() for _ in range(3)]
+        inherited += [forked[0][0], forked[1][1], forked[2][1]]
+        command.append(f"--fork-net={forked[0][0]},{forked[1][1]},{forked[2][1]},{fork_net}")
+    try:
+        process = subprocess.Popen(
+            command, stdin=subprocess.DEVNULL, stdout=own[2][1], stderr=own[2][1], pass_fds=inherited,
+            cwd=runtime.scratch, env=ENVIRONMENT, start_new_session=True,
+        )
+    finally:
+        for fd in inherited + [own[2][1]]:
+            os.close(fd)
+    workers = [WorkerProcess(own[0][1], own[1][0], own[2][0], process)]
+    if forked:
+        workers.append(WorkerProcess(forked[0][1], forked[1][0], forked[2][0]))
+    return workers
+
+
+class WorkerProcess:
+    """One running worker: send() writes a request frame, receive() returns the body of the next reply.
+
+    process: its Popen; None for a worker forked by another, whose pid comes with its hello (adopted())."""
+
+    def __init__(self, requests, replies, output, process=None):
+        self._requests, self._replies = requests, replies
+        self.process = process
+        self.pid = process.pid if process is not None else None
         os.set_blocking(self._requests, False)
         self._output = bytearray()
-        self._drain = threading.Thread(target=self._drain_output, args=(output_r,), daemon=True)
+        self._drain = threading.Thread(target=self._drain_output, args=(output,), daemon=True)
         self._drain.start()
         self._inbox = bytearray()  # reply bytes read but not yet taken as frames
         self._poll_in = select.poll()
@@ -105,6 +135,11 @@ class WorkerProcess:
         self._poll_both.register(self._replies, select.POLLIN)
         self._poll_both.register(self._requests, select.POLLOUT)
         self.alive = True
+
+    def adopted(self, pid):
+        """The pid a forked worker said it has, once this process is its parent."""
+        if self.process is None:
+            self.pid = pid
 
     def _drain_output(self, fd):
         try:
@@ -168,24 +203,46 @@ class WorkerProcess:
         return events
 
     def _died(self):
-        try:
-            returncode = self.process.wait(timeout=1)
-        except subprocess.TimeoutExpired:  # it closed its pipes but lives on: it is of no further use
-            returncode = None
+        returncode = self._exit_status(timeout=1)  # None: it closed its pipes but lives on, of no further use
         self.kill()
         self._drain.join(timeout=1)
         return Died(returncode, self.output())
+
+    def _exit_status(self, timeout):
+        """The worker's return code (negative: the signal that ended it), waiting up to timeout; None if unknown."""
+        if self.process is not None:
+            try:
+                return self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                return None
+        deadline = time.monotonic() + timeout
+        while self.pid is not None:
+            try:
+                pid, status = os.waitpid(self.pid, os.WNOHANG)
+            except ChildProcessError:
+                return None
+            if pid:
+                self.pid = None
+                return os.waitstatus_to_exitcode(status)
+            if time.monotonic() > deadline:
+                return None
+            time.sleep(0.005)
+        return None
 
     def kill(self):
         """SIGKILL the worker's whole process group and reap it; safe to call more than once."""
         if not self.alive:
             return
         self.alive = False
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        self.process.kill()
-        self.process.wait()
+        if self.pid is not None:
+            try:
+                os.killpg(self.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+        else:
+            self._exit_status(timeout=5)
         for fd in (self._requests, self._replies):
             os.close(fd)
