@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from . import LAYERS, PROJECT_ROOT, REFERENCE_DIR, TESTS_DIR
+from . import LAYERS, PROJECT_ROOT, REFERENCE_DIR, TESTS_DIR, isolation
 from .impl_option import DEFAULT_SEED
 from .plugin import GradingPlugin
 from .results import GradeResult
@@ -25,8 +25,10 @@ def grade(submission, layers=None, seed=DEFAULT_SEED, profile=PROFILE, extra_arg
     """Grade the implementation in directory submission; layers limits the run to those layers' checks.
 
     isolate: run the submission's code in worker processes (backprop_grader/isolation), so that it can neither
-    crash nor cheat the grader; off, it runs inside this process, where a debugger can reach it.
+    crash nor cheat the grader; off (and on a system without POSIX processes, Windows), it runs inside this
+    process, where a debugger can reach it.
     """
+    isolate = isolate and isolation.available()
     plugin = GradingPlugin(submission)
     args = [
         str(TESTS_DIR),
@@ -90,14 +92,17 @@ def grade_in_subprocess(submission, layers=None, seed=DEFAULT_SEED, timeout=120,
 
 
 def run_own_group(command, timeout, **options):
-    """subprocess.run in a session of its own, the whole group killed at the timeout: nothing started inside
-    (a grader, its workers) outlives it."""
+    """subprocess.run in a session of its own, killed with its whole group at the timeout (a grader's workers die
+    with it): nothing started inside outlives it."""
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                           start_new_session=True, **options) as process:
         try:
             stdout, stderr = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+            if hasattr(os, "killpg"):
+                os.killpg(process.pid, signal.SIGKILL)
+            else:  # Windows: no process groups (nor workers)
+                process.kill()
             process.communicate()
             raise
         return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)

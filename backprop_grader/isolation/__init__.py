@@ -6,3 +6,9 @@ which in isolated mode hands out proxies (proxies.py) that forward each call to 
 and stopped from outside (process.py), locked down before it runs submission code (sandbox.py, worker.py).
 The README's threat model says what this defends and what it does not.
 """
+import os
+
+
+def available():
+    """Whether this system can run workers: POSIX (Linux locks them down fully; see sandbox.py)."""
+    return os.name == "posix"

@@ -233,7 +233,10 @@ def set_limits(memory_mb, cpu_seconds):
     for which, value in limits.items():
         _, hard = resource.getrlimit(which)
         value = value if hard == resource.RLIM_INFINITY else min(value, hard)
-        resource.setrlimit(which, (value, value))
+        try:
+            resource.setrlimit(which, (value, value))
+        except (ValueError, OSError):  # a limit this system does not enforce (RLIMIT_AS on macOS)
+            pass
     # A write past the size limit then fails with EFBIG instead of killing the process.
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 
