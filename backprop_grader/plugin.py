@@ -3,14 +3,13 @@
 Nothing is parsed out of pytest's text output: the points and layer come from the markers tests/checks.py puts
 on each test, and the failure from the exception the test raised (a CheckFailure carries its own diagnosis).
 """
-import traceback
 from pathlib import Path
 
 import pytest
 
 from . import LAYERS
 from .feedback import CheckFailure, show
-from .loader import SubmissionError
+from .loader import SubmissionError, where_in_submission
 from .results import ERROR, FAILED, NOT_RUN, PASSED, SKIPPED, Check, CheckResult, Failure
 
 
@@ -43,14 +42,6 @@ def _falsifying_example(exc):
     return None
 
 
-def _where_in_submission(exc, submission):
-    """file:line of the deepest frame of the traceback inside the submission, or ''."""
-    if submission is None:
-        return ""
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename).resolve().is_relative_to(submission)]
-    return f"{Path(frames[-1].filename).name}, line {frames[-1].lineno}" if frames else ""
-
-
 def failure_of(exc, submission=None):
     """A Failure that says, in message-key form, what a check's exception means for a student."""
     example = _falsifying_example(exc)
@@ -58,7 +49,7 @@ def failure_of(exc, submission=None):
         return Failure(exc.key, exc.params, exc.hint, example)
     if isinstance(exc, SubmissionError):
         return Failure(exc.key, exc.params, None, example)
-    where = _where_in_submission(exc, submission)
+    where = where_in_submission(exc, submission)
     if isinstance(exc, NotImplementedError):
         return Failure("not_implemented", {"message": str(exc), "where": where}, None, example)
     if isinstance(exc, AssertionError):
@@ -73,6 +64,11 @@ class GradingPlugin:
         self.submission = Path(submission).resolve() if submission else None
         self.results = {}
         self.order = []
+
+    def pytest_configure(self, config):
+        # Failures are read from exception objects; pytest's own text of them is never shown, and building it
+        # parses the source of every frame: seconds for a submission that fails many checks.
+        config.option.tbstyle = "no"
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, items):

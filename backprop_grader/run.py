@@ -13,22 +13,37 @@ from pathlib import Path
 import pytest
 
 from . import LAYERS, PROJECT_ROOT, TESTS_DIR
-from .impl_option import DEFAULT_SEED
+from .impl_option import DEFAULT_SEED, ProvidedImplementation, resolve_impl
+from .loader import load
+from .names import as_aliases
 from .plugin import GradingPlugin
 from .results import GradeResult
 
 PROFILE = "grading"
 
 
-def grade(submission, layers=None, seed=DEFAULT_SEED, profile=PROFILE, extra_args=()):
-    """Grade the implementation in directory submission; layers limits the run to those layers' checks."""
-    plugin = GradingPlugin(submission)
+def grade(
+    submission,
+    layers=None,
+    seed=DEFAULT_SEED,
+    profile=PROFILE,
+    extra_args=(),
+    aliases=(),
+    use=(),
+    implementation=None,
+):
+    """Grade the submission at path submission (a template-shaped folder, a file, a study repository, a
+    notebook); layers limits the run to those layers' checks. aliases (BOOK=THEIRS) and use (BOOK=FILE) say
+    where its names are. implementation: an already loaded one (a notebook's namespace) to grade instead."""
+    if implementation is None:
+        implementation = load(resolve_impl(str(submission)), aliases=as_aliases(aliases), use=use)
+    impl = implementation
+    plugin = GradingPlugin(getattr(impl, "root", None))
     args = [
         str(TESTS_DIR),
         f"--rootdir={PROJECT_ROOT}",
         "-c",
         str(PROJECT_ROOT / "pyproject.toml"),
-        f"--impl={submission}",
         f"--seed={seed}",
         "-p",
         "no:terminal",
@@ -45,22 +60,23 @@ def grade(submission, layers=None, seed=DEFAULT_SEED, profile=PROFILE, extra_arg
     try:
         # The submission may print; its output belongs in no report.
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-            pytest.main(args, plugins=[plugin])
+            pytest.main(args, plugins=[plugin, ProvidedImplementation(impl)])
     finally:
         if previous is None:
             os.environ.pop("HYPOTHESIS_PROFILE")
         else:
             os.environ["HYPOTHESIS_PROFILE"] = previous
-    return GradeResult(str(submission), profile, seed, plugin.ordered_results())
+    return GradeResult(str(submission), profile, seed, plugin.ordered_results(), notes=list(impl.notes))
 
 
-def grade_in_subprocess(submission, layers=None, seed=DEFAULT_SEED, timeout=120):
+def grade_in_subprocess(submission, layers=None, seed=DEFAULT_SEED, timeout=120, aliases=(), use=()):
     """Grade in a fresh Python process (no state shared with this one) and read its GradeResult back."""
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / "result.json"
         command = [sys.executable, "-m", "backprop_grader.run", str(submission), f"--seed={seed}", f"--out={out}"]
         for layer in layers or ():
             command.append(f"--layer={layer}")
+        command += [f"--alias={a}" for a in as_aliases(aliases).specs()] + [f"--use={u}" for u in use]
         done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=PROJECT_ROOT)
         if done.returncode != 0 or not out.exists():
             raise RuntimeError(f"grading {submission} failed:\n{done.stderr[-2000:]}")
@@ -83,8 +99,10 @@ def main(argv=None):
     parser.add_argument("--out", required=True)
     parser.add_argument("--layer", action="append")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument("--alias", action="append", default=[])
+    parser.add_argument("--use", action="append", default=[])
     options = parser.parse_args(argv)
-    result = grade(options.submission, options.layer, options.seed)
+    result = grade(options.submission, options.layer, options.seed, aliases=options.alias, use=options.use)
     Path(options.out).write_text(json.dumps(result.to_dict()))
 
 

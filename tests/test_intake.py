@@ -1,0 +1,206 @@
+"""Grading work where learners keep it: a study repository, a folder of files, a script that trains, a notebook.
+
+The property: the same code scores the same wherever it lives. Each shape is graded and compared, check by
+check, with the same code laid out like student_template/ (tests/learners.py writes both). Names that are
+almost right (ReLU, foward, dw, __int__) cost their own layer only, with a message naming what was found, and
+earn full marks under --alias.
+"""
+import sys
+
+import numpy as np
+import pytest
+
+from backprop_grader import REFERENCE_DIR
+from backprop_grader.loader import load
+from backprop_grader.results import PASSED
+from backprop_grader.run import grade
+import learners
+
+
+def statuses(result):
+    return {r.check.title: r.status for r in result.results}
+
+
+def failed(result):
+    return {r.check.title: r.failure for r in result.results if r.status != PASSED}
+
+
+def notes(result):
+    return [n.render() for n in result.notes]
+
+
+@pytest.fixture(scope="module")
+def expected(tmp_path_factory):
+    """The checks' outcomes for the learners' code laid out like the template: full marks."""
+    result = grade(learners.template_layout(tmp_path_factory.mktemp("template")))
+    assert result.score == result.max_score, failed(result)
+    return statuses(result)
+
+
+def test_book_layout_study_repository(tmp_path, expected):
+    assert statuses(grade(learners.book_layout_repo(tmp_path))) == expected
+    impl = load(tmp_path)
+    assert impl.TwoLayerNet.__module__ == "ch05.two_layer_net"
+    assert [n.render() for n in impl.notes] == [
+        "TwoLayerNet is defined in 2 files; graded the one in ch05/two_layer_net.py (also in: ch04/two_layer_net.py). "
+        "To grade another: --use TwoLayerNet=ch04/two_layer_net.py"
+    ]
+
+
+def test_one_file_per_layer(tmp_path, expected):
+    assert statuses(grade(learners.one_file_per_layer(tmp_path))) == expected
+
+
+def test_script_that_trains_when_imported(tmp_path, expected):
+    result = grade(learners.training_script(tmp_path / "train_net.py"))
+    assert statuses(result) == expected
+    said = "\n".join(notes(result))
+    assert "train_net.py: skipped 6 top-level statement(s) that do work when loaded" in said
+    assert "No module named 'matplotlib_that_is_not_installed'" in said
+
+
+def test_notebook_with_magics_and_a_training_cell(tmp_path, expected):
+    result = grade(learners.notebook_with_magics(tmp_path / "chapter5.ipynb"))
+    assert statuses(result) == expected
+    said = "\n".join(notes(result))
+    assert "chapter5.ipynb: skipped IPython magics and shell commands (%matplotlib, !pip, %%time, !ls) in cells 1, 11-12." in said
+    assert "chapter5.ipynb: skipped 7 top-level statement(s) that do work when run (in cells 5, 12-13)" in said
+
+
+def _layers_of(titles):
+    return {title.split(":")[0] for title in titles}
+
+
+def test_renamed_classes_cost_their_layers_and_say_what_was_found(tmp_path, expected):
+    result = grade(learners.renamed_classes(tmp_path / "net.py"))
+    lost = failed(result)
+    assert _layers_of(lost) <= {"Relu", "MulLayer", "SoftmaxWithLoss"}
+    assert {t for t in expected if t.startswith(("Relu:", "MulLayer:"))} <= set(lost)
+    assert {f.key for f in lost.values()} == {"renamed"}
+    relu = next(f for t, f in lost.items() if t.startswith("Relu:"))
+    assert relu.render() == "no class Relu; found ReLU in net.py: the book calls it Relu. Rename it, or grade with --alias Relu=ReLU"
+
+
+def test_renamed_classes_earn_full_marks_under_alias(tmp_path, expected):
+    path = learners.renamed_classes(tmp_path / "net.py")
+    result = grade(path, aliases=["Relu=ReLU", "MulLayer=MultiplyLayer", "softmax=soft_max"])
+    assert statuses(result) == expected
+    assert "graded your ReLU as the book's Relu (alias)." in notes(result)
+
+
+def test_misspelt_method_and_gradient_names(tmp_path, expected):
+    result = grade(learners.misspelt_members(tmp_path / "net.py"))
+    lost = failed(result)
+    assert _layers_of(lost) <= {"Relu", "Affine"}
+    assert {t for t in expected if t.startswith("Relu:")} <= set(lost)
+    assert {f.key for f in lost.values()} == {"misspelt_member"}
+    relu = next(f for t, f in lost.items() if t.startswith("Relu:"))
+    assert relu.render() == (
+        "Relu has no forward; found foward in net.py: the book calls it forward. "
+        "Rename it, or grade with --alias Relu.forward=foward"
+    )
+    result = grade(tmp_path / "net.py", aliases=["Relu.forward=foward", "Affine.dW=dw", "Affine.db=d_b"])
+    assert statuses(result) == expected
+
+
+def test_stored_gradient_under_another_name_is_named(tmp_path):
+    impl = load(learners.misspelt_members(tmp_path / "net.py"))
+    layer = impl.Affine(np.ones((2, 3)), np.zeros(3))
+    layer.forward(np.ones((4, 2)))
+    layer.backward(np.ones((4, 3)))
+    with pytest.raises(Exception) as raised:
+        layer.dW
+    assert (raised.value.key, raised.value.params["found"]) == ("misspelt_member", "dw")
+    with pytest.raises(Exception) as raised:
+        layer.db
+    assert raised.value.params["found"] == "d_b"
+    assert not hasattr(layer, "dW"), "a missing member is still missing to hasattr"
+
+
+def test_constructor_spelt_int(tmp_path, expected):
+    result = grade(learners.misspelt_init(tmp_path / "net.py"))
+    lost = failed(result)
+    assert _layers_of(lost) <= {"Affine"}
+    assert {f.key for f in lost.values()} <= {"misspelt_init"}
+    with pytest.raises(Exception) as raised:
+        load(tmp_path / "net.py").Affine(np.ones((2, 3)), np.zeros(3))
+    assert raised.value.render() if hasattr(raised.value, "render") else raised.value.key == "misspelt_init"
+    assert statuses(grade(tmp_path / "net.py", aliases=["Affine.__init__=__int__"])) == expected
+
+
+def test_a_definition_that_fails_costs_its_own_layer_only(tmp_path, expected):
+    broken = learners.RELU.format(relu="Relu", forward="forward").replace("class Relu:", "class Relu(LayerBase):")
+    cells = [learners.HEADER, learners.functions_code(), learners.GRADIENT, learners.layers_code(), broken]
+    result = grade(learners.notebook(tmp_path / "nb.ipynb", cells + [learners.TWO_LAYER_NET.format(relu="Relu")]))
+    lost = failed(result)
+    assert set(lost) == {t for t in expected if t.startswith("Relu:")}
+    assert {f.render() for f in lost.values()} == {
+        "Relu in nb.ipynb failed to load (cell 5, line 1): NameError: name 'LayerBase' is not defined"
+    }
+
+
+def test_use_picks_which_file_to_grade(tmp_path, expected):
+    learners.book_layout_repo(tmp_path)
+    buggy = learners.RELU.format(relu="Relu", forward="forward").replace("(x <= 0)", "(x < 0)")
+    (tmp_path / "ch05" / "relu_try.py").write_text(buggy.replace("class Relu:", "class Relu:\n    # a first try"))
+    chosen = grade(tmp_path, layers=["Relu"])
+    assert not failed(chosen)
+    assert any("Relu is defined in 2 files; graded the one in common/layers.py" in n for n in notes(chosen))
+    other = grade(tmp_path, layers=["Relu"], use=["Relu=ch05/relu_try.py"])
+    assert "Relu: zero_is_blocked" in failed(other)
+
+
+def test_two_layer_net_is_graded_on_the_reference_layers(tmp_path):
+    """A bug in the learner's Relu must not reach their TwoLayerNet's checks."""
+    buggy = learners.RELU.format(relu="Relu", forward="forward").replace("return dx", "return -dx")
+    impl = load(learners.book_layout_repo(tmp_path, relu_layer=buggy))
+    ref = load(REFERENCE_DIR)
+    x, t = np.random.default_rng(0).normal(size=(3, 4)), np.array([0, 1, 1])
+    grads = []
+    for net_class in (impl.two_layer_net_on(ref), ref.two_layer_net_on(ref)):
+        np.random.seed(0)
+        grads.append(net_class(4, 5, 2).gradient(x, t))
+    for key in ("W1", "b1", "W2", "b2"):
+        np.testing.assert_allclose(grads[0][key], grads[1][key], rtol=1e-12)
+
+
+def test_renamed_layers_inside_the_net_are_replaced_too(tmp_path):
+    impl = load(learners.renamed_classes(tmp_path / "net.py"))
+    ref = load(REFERENCE_DIR)
+    net = impl.two_layer_net_on(ref)(4, 5, 2)
+    assert type(net.layers["Relu1"]).__module__ == ref.Relu.__module__
+
+
+def test_submission_modules_never_linger_in_sys_modules(tmp_path):
+    """Two submissions with a common/ each, and the suite's own helpers, must not see each other's modules."""
+    first = load(learners.book_layout_repo(tmp_path / "a"))
+    second = load(learners.book_layout_repo(tmp_path / "b", relu_layer=learners.RELU.format(relu="Relu", forward="forward").replace("<=", "<")))
+    (tmp_path / "b" / "checks.py").write_text("raise RuntimeError('the learner has a checks.py too')\n")
+    assert first.Relu.__module__ == second.Relu.__module__ == "common.layers"
+    assert first.Relu is not second.Relu
+    assert first.TwoLayerNet and second.TwoLayerNet
+    assert not {"common", "common.layers", "layer_naive"} & set(sys.modules)
+    import checks  # the suite's helper, untouched
+
+    assert hasattr(checks, "check")
+
+
+def test_template_shaped_folder_takes_aliases_and_names_close_ones(tmp_path, expected):
+    root = learners.template_layout(tmp_path)
+    layers = root / "layers.py"
+    layers.write_text(layers.read_text().replace("class Relu:", "class ReLu:"))
+    lost = failed(grade(root, layers=["Relu"]))
+    assert {f.render() for f in lost.values()} == {
+        "no class Relu; found ReLu in layers.py: the book calls it Relu. Rename it, or grade with --alias Relu=ReLu"
+    }
+    assert not failed(grade(root, layers=["Relu"], aliases=["Relu=ReLu"]))
+
+
+def test_nothing_there(tmp_path):
+    result = grade(tmp_path / "missing.ipynb", layers=["Relu"])
+    assert {f.key for f in failed(result).values()} == {"no_such_path"}
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert {f.render() for f in failed(grade(empty, layers=["Relu"])).values()} == {
+        "no class Relu is defined in any .py file or notebook under .: keep the book's name and spelling."
+    }
