@@ -17,12 +17,19 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# Calls allowed in a constant: building a value, not doing work. np.float64(1e-7), OrderedDict(), range(10).
+# Calls allowed in a constant: building a value, not doing work. np.float64(1e-7), OrderedDict(), range(10);
+# not np.load("mnist.npy") or np.random.randn(60000, 784).
 CONSTANT_CALLS = {
     "int", "float", "complex", "str", "bytes", "bool", "tuple", "list", "dict", "set", "frozenset", "range",
     "slice", "len", "abs", "min", "max", "round", "OrderedDict", "defaultdict", "namedtuple",
+    "collections.OrderedDict", "collections.defaultdict", "collections.namedtuple",
 }
-CONSTANT_MODULES = {"np", "numpy", "math", "collections"}
+NUMPY_CONSTRUCTORS = {
+    "float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "bool_", "dtype", "finfo",
+    "iinfo", "array", "asarray", "zeros", "ones", "full", "empty", "eye", "identity", "arange", "linspace",
+    "sqrt", "exp", "log",
+}
+CONSTANT_MODULES = {"math"}
 _CONSTANT_NODES = (
     ast.Constant, ast.Name, ast.Attribute, ast.Tuple, ast.List, ast.Set, ast.Dict, ast.BinOp, ast.UnaryOp,
     ast.BoolOp, ast.Compare, ast.IfExp, ast.Subscript, ast.Slice, ast.Starred, ast.keyword, ast.JoinedStr,
@@ -119,15 +126,18 @@ def _dotted(node):
 
 def _is_constant(expr):
     """An expression that builds a value without doing work: literals, names, arithmetic, np.float64(...)."""
-    for node in ast.walk(expr):
+    pending = [expr]
+    while pending:
+        node = pending.pop()
         if isinstance(node, ast.Lambda):
-            continue  # its body runs only when called
+            continue  # its body runs only when it is called
+        pending.extend(ast.iter_child_nodes(node))
         if not isinstance(node, _CONSTANT_NODES):
             return False
         if isinstance(node, ast.Call):
-            callee = _dotted(node.func) or ""
-            root = callee.split(".")[0]
-            if callee not in CONSTANT_CALLS and root not in CONSTANT_MODULES:
+            callee = (_dotted(node.func) or "").split(".")
+            numpy = callee[0] in ("np", "numpy") and len(callee) == 2 and callee[1] in NUMPY_CONSTRUCTORS
+            if ".".join(callee) not in CONSTANT_CALLS and callee[0] not in CONSTANT_MODULES and not numpy:
                 return False
     return True
 

@@ -8,6 +8,7 @@ from mutants import entries, materialise
 
 BUGS = entries("bugs")
 VARIANTS = entries("variants")
+ATTACKS = entries("attacks")
 
 
 def _failed(result):
@@ -18,7 +19,7 @@ def _failed(result):
 def graded(tmp_path_factory):
     """Every bug and variant graded once, in parallel processes; keyed by entry id."""
     root = tmp_path_factory.mktemp("catalogue")
-    chosen = BUGS + VARIANTS
+    chosen = BUGS + VARIANTS + ATTACKS
     results = grade_many([materialise(e, root) for e in chosen])
     return {e.id: r for e, r in zip(chosen, results)}
 
@@ -46,6 +47,17 @@ def test_bug_fails_on_its_layer_only(entry, graded):
 @pytest.mark.parametrize("entry", VARIANTS, ids=[e.name for e in VARIANTS])
 def test_variant_gets_expected_marks(entry, graded):
     assert _failed(graded[entry.id]) == entry.expected_failures
+
+
+@pytest.mark.parametrize("entry", ATTACKS, ids=[e.name for e in ATTACKS])
+def test_attack_gains_nothing(entry, graded):
+    """The grading completes; an attack that hides a bug loses on that layer only, one that hides none loses nothing."""
+    failed = _failed(graded[entry.id])
+    if entry.layer is None:
+        assert failed == entry.expected_failures
+    else:
+        assert {title.split(":")[0] for title in failed} == {entry.layer}, failed
+        assert entry.must_fail <= failed, entry.must_fail - failed
 
 
 def test_every_check_catches_some_bug(graded, reference_result):

@@ -63,8 +63,8 @@ def test_notebook_with_magics_and_a_training_cell(tmp_path, expected):
     result = grade(learners.notebook_with_magics(tmp_path / "chapter5.ipynb"))
     assert statuses(result) == expected
     said = "\n".join(notes(result))
-    assert "chapter5.ipynb: skipped IPython magics and shell commands (%matplotlib, !pip, %%time, !ls) in cells 1, 11-12." in said
-    assert "chapter5.ipynb: skipped 7 top-level statement(s) that do work when run (in cells 5, 12-13)" in said
+    assert "chapter5.ipynb: skipped IPython magics and shell commands (%matplotlib, !pip, %%time, !ls) in cell(s) 1, 11-12." in said
+    assert "chapter5.ipynb: skipped 8 top-level statement(s) that do work when run (in cell(s) 5, 12-13)" in said
 
 
 def _layers_of(titles):
