@@ -12,6 +12,8 @@ their definitions too, while the submission is being loaded, and nowhere else. T
 kept out of sys.modules in between, so two submissions (or a submission and the suite's own helpers) with a
 `layers.py` each never see each other's.
 """
+
+import ast
 import builtins
 import importlib
 import importlib.abc
@@ -36,7 +38,17 @@ SKIP_DIRS = {"__pycache__", "site-packages", "node_modules", "venv", "env", "bui
 MAX_FILES = 1000
 MAX_BYTES = {".py": 2_000_000, ".ipynb": 50_000_000}
 # Names a TwoLayerNet may use that are graded elsewhere: it is checked on the reference's instead.
-REPLACED = ("MulLayer", "AddLayer", "Relu", "Sigmoid", "Affine", "SoftmaxWithLoss", "softmax", "cross_entropy_error", "numerical_gradient")
+REPLACED = (
+    "MulLayer",
+    "AddLayer",
+    "Relu",
+    "Sigmoid",
+    "Affine",
+    "SoftmaxWithLoss",
+    "softmax",
+    "cross_entropy_error",
+    "numerical_gradient",
+)
 CHAPTER_5 = re.compile(r"(?i)(^|[^0-9])0*5([^0-9]|$)|backprop")
 
 _counter = itertools.count()
@@ -248,7 +260,9 @@ class _Finder(importlib.abc.MetaPathFinder):
 
     def _spec(self, fullname, file, package=None):
         loader = _DefinitionsLoader(self.intake, file)
-        spec = importlib.machinery.ModuleSpec(fullname, loader, origin=str(file) if file else None, is_package=bool(package))
+        spec = importlib.machinery.ModuleSpec(
+            fullname, loader, origin=str(file) if file else None, is_package=bool(package)
+        )
         if package is not None:
             spec.submodule_search_locations = [str(package)]
         spec.has_location = file is not None
@@ -297,7 +311,9 @@ class Intake(BookNames):
         for spec in use or ():
             book, sep, file = (part.strip() for part in spec.partition("="))
             if not sep or book not in BOOK_NAMES:
-                raise ValueError(f"--use {spec!r}: expected BOOK=FILE, e.g. Relu=ch05/relu.py, BOOK one of {', '.join(BOOK_NAMES)}")
+                raise ValueError(
+                    f"--use {spec!r}: expected BOOK=FILE, e.g. Relu=ch05/relu.py, BOOK one of {', '.join(BOOK_NAMES)}"
+                )
             path = Path(file)
             candidates = [path] if path.is_absolute() else [self.root / path, Path.cwd() / path]
             chosen[book] = next((p.resolve() for p in candidates if p.is_file()), (self.root / path).resolve())
@@ -378,7 +394,9 @@ class Intake(BookNames):
             for cell, line, error, names in source.syntax_errors:
                 if book in names:
                     where = self._where(cell, line)
-                    raise SubmissionError("definition_syntax_error", name=book, file=self._shown(source.path), where=where, error=error)
+                    raise SubmissionError(
+                        "definition_syntax_error", name=book, file=self._shown(source.path), where=where, error=error
+                    )
         if self.single:
             raise SubmissionError("not_defined_in_file", kind=kind, name=book, file=self.path.name)
         raise SubmissionError("not_defined_in_folder", kind=kind, name=book, where=self._shown(self.path) or ".")
@@ -396,7 +414,12 @@ class Intake(BookNames):
                 error=failure.error,
             )
         if theirs not in namespace:
-            raise SubmissionError("not_defined_in_file", kind="class" if book in CLASSES else "function", name=theirs, file=self._shown(source.path))
+            raise SubmissionError(
+                "not_defined_in_file",
+                kind="class" if book in CLASSES else "function",
+                name=theirs,
+                file=self._shown(source.path),
+            )
         return namespace[theirs], self._shown(source.path)
 
     # ---- loading, definitions only
@@ -430,7 +453,7 @@ class Intake(BookNames):
         """A template-shaped folder imports its siblings relatively (from .layers import ...): then the folder
         itself is loaded as a package, under a name of its own."""
         relative = any(
-            isinstance(s.node, sources.ast.ImportFrom) and s.node.level > 0
+            isinstance(s.node, ast.ImportFrom) and s.node.level > 0
             for source in self.sources.values()
             if source.path.parent == self.root and not source.notebook
             for s in source.kept
@@ -465,7 +488,11 @@ class Intake(BookNames):
         """While loading: this submission's modules in sys.modules and its finder first on sys.meta_path."""
         stashed = {}
         for name in list(sys.modules):
-            if name.partition(".")[0] in self._names_here and name not in self._modules and _shadowable(sys.modules[name]):
+            if (
+                name.partition(".")[0] in self._names_here
+                and name not in self._modules
+                and _shadowable(sys.modules[name])
+            ):
                 stashed[name] = sys.modules.pop(name)
         sys.modules.update(self._modules)
         sys.meta_path.insert(0, self._finder)
@@ -489,7 +516,8 @@ class Intake(BookNames):
                     except BaseException:  # a name the finder could not serve: load it under one of its own
                         pass
                 if source.path not in self._loaded:
-                    module = types.ModuleType(f"_intake_{source.path.stem if source.path.stem.isidentifier() else 'file'}_{next(_counter)}")
+                    stem = source.path.stem if source.path.stem.isidentifier() else "file"
+                    module = types.ModuleType(f"_intake_{stem}_{next(_counter)}")
                     module.__file__ = str(source.path)
                     self._exec(source.path, module)
                     self._modules[module.__name__] = module
@@ -519,11 +547,15 @@ class Intake(BookNames):
                 self._note("note_skipped_statements", file=file, count=len(source.skipped), lines=_ranges(lines))
         if source.magics:
             magics = ", ".join(dict.fromkeys(word for _, _, word in source.magics))
-            self._note("note_skipped_magics", file=file, magics=magics, cells=_ranges(cell for cell, _, _ in source.magics))
+            self._note(
+                "note_skipped_magics", file=file, magics=magics, cells=_ranges(cell for cell, _, _ in source.magics)
+            )
         for cell, line, error, _ in source.syntax_errors:
             self._note("note_syntax_error", file=file, where=self._where(cell, line), error=error)
         for failure in {id(f): f for f in failures.values() if f.is_import}.values():
-            self._note("note_import_failed", file=file, where=self._where(failure.cell, failure.line), error=failure.error)
+            self._note(
+                "note_import_failed", file=file, where=self._where(failure.cell, failure.line), error=failure.error
+            )
 
     def _is_own_module(self, module):
         return any(m is module for m in self._modules.values())
@@ -541,7 +573,11 @@ class NamespaceImplementation(BookNames):
         if theirs in self.namespace:
             return self.namespace[theirs], None
         kind = "class" if book in CLASSES else "function"
-        names = [k for k, v in self.namespace.items() if not k.startswith("_") and (isinstance(v, type) == (book in CLASSES)) and callable(v)]
+        names = [
+            k
+            for k, v in self.namespace.items()
+            if not k.startswith("_") and callable(v) and isinstance(v, type) == (book in CLASSES)
+        ]
         found = closest(book, names)
         if found is not None:
             raise SubmissionError("renamed_inline", kind=kind, name=book, found=found)

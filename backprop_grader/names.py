@@ -5,6 +5,7 @@ Learners write ReLU for Relu, soft_max for softmax, dw for dW, foward for forwar
 Relu" instead of "no Relu". `wrap` gives a found class the same courtesy for its members (methods and the
 attributes the checks read) and serves the member aliases of `--alias Affine.dW=dw`.
 """
+
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -35,12 +36,33 @@ SYNONYMS = {
     "sigmoid": {"logistic", "sigm"},
     "affine": {"dense", "linear", "fullyconnected", "fc", "fullconnect", "fullconnected", "innerproduct"},
     "softmaxwithloss": {
-        "softmaxloss", "softmaxcrossentropy", "softmaxwithcrossentropy", "softmaxcrossentropyloss",
-        "softmaxce", "softmaxwithce", "softmaxwithcrossentropyloss", "softmaxcrossentropyerror",
+        "softmaxloss",
+        "softmaxcrossentropy",
+        "softmaxwithcrossentropy",
+        "softmaxcrossentropyloss",
+        "softmaxce",
+        "softmaxwithce",
+        "softmaxwithcrossentropyloss",
+        "softmaxcrossentropyerror",
     },
     "softmax": {"softmaxfunction", "softmaxfunc"},
-    "crossentropyerror": {"crossentropy", "crossentropyloss", "cee", "crossentropyerr", "celoss", "crossentropyerrorfunc"},
-    "twolayernet": {"twolayernetwork", "twolayersnet", "twolayernn", "twolayerneuralnet", "twolayerneuralnetwork", "twolayermlp", "2layernet"},
+    "crossentropyerror": {
+        "crossentropy",
+        "crossentropyloss",
+        "cee",
+        "crossentropyerr",
+        "celoss",
+        "crossentropyerrorfunc",
+    },
+    "twolayernet": {
+        "twolayernetwork",
+        "twolayersnet",
+        "twolayernn",
+        "twolayerneuralnet",
+        "twolayerneuralnetwork",
+        "twolayermlp",
+        "2layernet",
+    },
     "numericalgradient": {"numericgradient", "numgrad", "numericalgrad", "numericalgradients", "numericaldiff"},
     "forward": {"fwd", "forwardpass", "forwardprop", "fprop", "forwardpropagation"},
     "backward": {"bwd", "backwardpass", "backprop", "bprop", "backpropagation", "backwardpropagation"},

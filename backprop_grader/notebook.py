@@ -9,13 +9,14 @@ The same checks, hints and determinism as grader.py (run.grade with the same pro
 process on a NamespaceImplementation of the caller's globals: there is nothing to isolate in a learner's own
 session. The result shows itself as a small HTML table in Jupyter and as plain text anywhere else.
 """
+
 import html
 import sys
 
 from . import LAYERS
 from .impl_option import DEFAULT_SEED
 from .intake import NamespaceImplementation
-from .messages import language_from_environment, render
+from .messages import language_from_environment
 from .names import BOOK_NAMES, CLASSES, LAYER_OF, as_aliases, likeness
 from .results import PASSED, Note
 

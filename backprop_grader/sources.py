@@ -9,6 +9,7 @@ would have bound.
 Notebooks are read with json from the standard library: a notebook is a JSON object whose code cells hold
 their source, which is all we need (nbformat would add validation we do not use).
 """
+
 import __future__
 import ast
 import json
@@ -19,21 +20,19 @@ from pathlib import Path
 
 # Calls allowed in a constant: building a value, not doing work. np.float64(1e-7), OrderedDict(), range(10);
 # not np.load("mnist.npy") or np.random.randn(60000, 784).
-CONSTANT_CALLS = {
-    "int", "float", "complex", "str", "bytes", "bool", "tuple", "list", "dict", "set", "frozenset", "range",
-    "slice", "len", "abs", "min", "max", "round", "OrderedDict", "defaultdict", "namedtuple",
-    "collections.OrderedDict", "collections.defaultdict", "collections.namedtuple",
-}
-NUMPY_CONSTRUCTORS = {
-    "float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "bool_", "dtype", "finfo",
-    "iinfo", "array", "asarray", "zeros", "ones", "full", "empty", "eye", "identity", "arange", "linspace",
-    "sqrt", "exp", "log",
-}
+CONSTANT_CALLS = set(
+    "int float complex str bytes bool tuple list dict set frozenset range slice len abs min max round "
+    "OrderedDict defaultdict namedtuple collections.OrderedDict collections.defaultdict collections.namedtuple".split()
+)
+NUMPY_CONSTRUCTORS = set(
+    "float16 float32 float64 int8 int16 int32 int64 uint8 bool_ dtype finfo iinfo array asarray zeros ones full "
+    "empty eye identity arange linspace sqrt exp log".split()
+)
 CONSTANT_MODULES = {"math"}
-_CONSTANT_NODES = (
-    ast.Constant, ast.Name, ast.Attribute, ast.Tuple, ast.List, ast.Set, ast.Dict, ast.BinOp, ast.UnaryOp,
-    ast.BoolOp, ast.Compare, ast.IfExp, ast.Subscript, ast.Slice, ast.Starred, ast.keyword, ast.JoinedStr,
-    ast.FormattedValue, ast.expr_context, ast.operator, ast.unaryop, ast.boolop, ast.cmpop, ast.Call, ast.Lambda,
+_CONSTANT_NODES = tuple(
+    getattr(ast, name)
+    for name in "Constant Name Attribute Tuple List Set Dict BinOp UnaryOp BoolOp Compare IfExp Subscript Slice "
+    "Starred keyword JoinedStr FormattedValue expr_context operator unaryop boolop cmpop Call Lambda".split()
 )
 _TOP_LEVEL_DEF = re.compile(r"^(?:class|def|async\s+def)\s+([A-Za-z_]\w*)", re.MULTILINE)
 _MAGIC_LINE = re.compile(r"^\s*(?:[%!]|\?|[\w.]+\s*=\s*[%!]|[\w.]+\?{1,2}\s*$)")

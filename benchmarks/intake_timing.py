@@ -10,6 +10,7 @@ scripts, which train and plot), as a 20-cell notebook (with magics and training 
 student_template/ itself. The target: a notebook or a repository within 1.5x the baseline. Prints the median
 of N runs of each and the ratios.
 """
+
 import argparse
 import statistics
 import sys
@@ -26,7 +27,7 @@ from backprop_grader.run import grade_in_subprocess  # noqa: E402
 
 TARGET = 1.5
 
-OTHER_CHAPTER = '''import sys, os
+OTHER_CHAPTER = """import sys, os
 sys.path.append(os.pardir)
 import numpy as np
 from common.functions import sigmoid, softmax
@@ -44,7 +45,7 @@ x = np.arange(-5.0, 5.0, 0.1)
 for epoch in range(3):
     y = exercise_{n}(x)
 print(y.shape)
-'''
+"""
 
 
 def study_repository(root, files=30):
@@ -107,7 +108,9 @@ def main(argv=None):
         }
         medians, results = timed(submissions, options.runs)
         for label, result in results.items():
-            print(f"{label:28s} {medians[label]:6.2f} s  (score {result.score:g}/{result.max_score:g}, median of {options.runs})")
+            print(
+                f"{label:28s} {medians[label]:6.2f} s  (score {result.score:g}/{result.max_score:g}, median of {options.runs})"
+            )
         baseline = medians["template layout (baseline)"]
         worst = 0.0
         for label in ("30-file study repository", "20-cell notebook"):

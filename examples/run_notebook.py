@@ -7,6 +7,7 @@ the notebook-check markers is replaced by the first check's output, as text and 
 shows. tests/test_notebook_check.py runs the same cells without a kernel (and in one, where nbclient is
 installed) and compares what they show with what is committed here.
 """
+
 import re
 import sys
 from pathlib import Path

@@ -6,6 +6,7 @@ file per layer, one script that also trains, a notebook with magics. Variants re
 MultiplyLayer, soft_max) or misspell members (foward, dw, __int__). The benchmarks build their larger
 submissions from the same pieces.
 """
+
 import json
 import textwrap
 from pathlib import Path
@@ -15,8 +16,7 @@ def _code(text):
     return textwrap.dedent(text).strip() + "\n"
 
 
-FUNCTIONS = _code(
-    '''
+FUNCTIONS = _code("""
     import numpy as np
 
 
@@ -42,11 +42,9 @@ FUNCTIONS = _code(
             t = t.argmax(axis=1)
         n = y.shape[0]
         return -np.sum(np.log(y[np.arange(n), t] + 1e-7)) / n
-    '''
-)
+    """)
 
-GRADIENT = _code(
-    '''
+GRADIENT = _code("""
     import numpy as np
 
 
@@ -62,11 +60,9 @@ GRADIENT = _code(
             grad[idx] = (fxh1 - fxh2) / (2 * h)
             x[idx] = keep
         return grad
-    '''
-)
+    """)
 
-MUL = _code(
-    """
+MUL = _code("""
     class {mul}:
         def __init__(self):
             self.x = None
@@ -78,11 +74,9 @@ MUL = _code(
 
         def backward(self, dout):
             return dout * self.y, dout * self.x
-    """
-)
+    """)
 
-ADD = _code(
-    """
+ADD = _code("""
     class {add}:
         def __init__(self):
             pass
@@ -92,13 +86,11 @@ ADD = _code(
 
         def backward(self, dout):
             return dout * 1, dout * 1
-    """
-)
+    """)
 
 MUL_ADD = MUL + "\n\n" + ADD
 
-RELU = _code(
-    '''
+RELU = _code("""
     class {relu}:
         def __init__(self):
             self.mask = None
@@ -113,11 +105,9 @@ RELU = _code(
             dx = dout.copy()
             dx[self.mask] = 0
             return dx
-    '''
-)
+    """)
 
-SIGMOID = _code(
-    '''
+SIGMOID = _code("""
     class Sigmoid:
         def __init__(self):
             self.out = None
@@ -128,11 +118,9 @@ SIGMOID = _code(
 
         def backward(self, dout):
             return dout * (1.0 - self.out) * self.out
-    '''
-)
+    """)
 
-AFFINE = _code(
-    '''
+AFFINE = _code("""
     class Affine:
         def {init}(self, W, b):
             self.W = W
@@ -152,11 +140,9 @@ AFFINE = _code(
             self.{dW} = np.dot(self.x.T, dout)
             self.{db} = np.sum(dout, axis=0)
             return dx.reshape(*self.original_x_shape)
-    '''
-)
+    """)
 
-SOFTMAX_WITH_LOSS = _code(
-    '''
+SOFTMAX_WITH_LOSS = _code("""
     class SoftmaxWithLoss:
         def __init__(self):
             self.loss = None
@@ -178,11 +164,9 @@ SOFTMAX_WITH_LOSS = _code(
                 dx[np.arange(n), self.t] -= 1
                 dx = dx / n
             return dx * dout
-    '''
-)
+    """)
 
-TWO_LAYER_NET = _code(
-    '''
+TWO_LAYER_NET = _code("""
     class TwoLayerNet:
         def __init__(self, input_size, hidden_size, output_size, weight_init_std=0.01):
             self.params = {{}}
@@ -223,11 +207,9 @@ TWO_LAYER_NET = _code(
             grads["W1"], grads["b1"] = self.layers["Affine1"].dW, self.layers["Affine1"].db
             grads["W2"], grads["b2"] = self.layers["Affine2"].dW, self.layers["Affine2"].db
             return grads
-    '''
-)
+    """)
 
-CHAPTER4_NET = _code(
-    '''
+CHAPTER4_NET = _code('''
     import numpy as np
     from common.functions import sigmoid, softmax, cross_entropy_error
     from common.gradient import numerical_gradient
@@ -250,11 +232,9 @@ CHAPTER4_NET = _code(
         def numerical_gradient(self, x, t):
             f = lambda W: self.loss(x, t)
             return {k: numerical_gradient(f, self.params[k]) for k in self.params}
-    '''
-)
+    ''')
 
-TRAINING = _code(
-    '''
+TRAINING = _code("""
     (x_train, t_train), (x_test, t_test) = load_mnist(normalize=True, one_hot_label=True)
     network = TwoLayerNet(input_size=784, hidden_size=50, output_size=10)
     train_loss_list = []
@@ -265,13 +245,14 @@ TRAINING = _code(
             network.params[key] -= 0.1 * grad[key]
         train_loss_list.append(network.loss(x_train[batch_mask], t_train[batch_mask]))
     print(network.accuracy(x_test, t_test))
-    '''
-)
+    """)
 
 HEADER = "import numpy as np\nfrom collections import OrderedDict\n"
 
 
-def layers_code(relu="Relu", mul="MulLayer", add="AddLayer", softmax="softmax", forward="forward", init="__init__", dW="dW", db="db"):
+def layers_code(
+    relu="Relu", mul="MulLayer", add="AddLayer", softmax="softmax", forward="forward", init="__init__", dW="dW", db="db"
+):
     """Every layer class, with the names a learner gave them."""
     return "\n\n".join(
         [
@@ -297,12 +278,22 @@ def _write(root, files):
     return root
 
 
-def book_layout_repo(root, relu_layer=RELU.format(relu="Relu", forward="forward")):
+def book_layout_repo(root, relu_layer=None):
     """A study repository laid out like the book's: common/, ch04/, ch05/, scripts that train, no dataset/."""
+    relu_layer = relu_layer or RELU.format(relu="Relu", forward="forward")
     layers = "import numpy as np\nfrom common.functions import *\nfrom common.util import im2col\n\n\n" + "\n\n".join(
-        [relu_layer, SIGMOID, AFFINE.format(init="__init__", dW="dW", db="db"), SOFTMAX_WITH_LOSS.format(softmax="softmax")]
+        [
+            relu_layer,
+            SIGMOID,
+            AFFINE.format(init="__init__", dW="dW", db="db"),
+            SOFTMAX_WITH_LOSS.format(softmax="softmax"),
+        ]
     )
-    net = "import sys, os\nsys.path.append(os.pardir)\n" + HEADER + "from common.layers import *\nfrom common.gradient import numerical_gradient\n\n\n"
+    net = (
+        "import sys, os\nsys.path.append(os.pardir)\n"
+        + HEADER
+        + "from common.layers import *\nfrom common.gradient import numerical_gradient\n\n\n"
+    )
     return _write(
         root,
         {
@@ -314,8 +305,7 @@ def book_layout_repo(root, relu_layer=RELU.format(relu="Relu", forward="forward"
             "common/layers.py": layers,
             "ch04/two_layer_net.py": "import sys, os\nsys.path.append(os.pardir)\n" + CHAPTER4_NET,
             "ch05/layer_naive.py": MUL_ADD.format(mul="MulLayer", add="AddLayer"),
-            "ch05/buy_apple.py": _code(
-                """
+            "ch05/buy_apple.py": _code("""
                 from layer_naive import *
 
                 apple, apple_num, tax = 100, 2, 1.1
@@ -323,8 +313,7 @@ def book_layout_repo(root, relu_layer=RELU.format(relu="Relu", forward="forward"
                 mul_tax_layer = MulLayer()
                 price = mul_tax_layer.forward(mul_apple_layer.forward(apple, apple_num), tax)
                 print(price)
-                """
-            ),
+                """),
             "ch05/two_layer_net.py": net + TWO_LAYER_NET.format(relu="Relu"),
             "ch05/train_neuralnet.py": "import sys, os\nsys.path.append(os.pardir)\nimport numpy as np\n"
             "from dataset.mnist import load_mnist\nfrom two_layer_net import TwoLayerNet\n\n" + TRAINING,
@@ -441,4 +430,7 @@ def template_layout(root):
     """The same code as the other shapes, laid out like student_template/: what they must score like."""
     layers = HEADER + "\n\n" + functions_code() + "\n\n" + layers_code()
     net = HEADER + "from .layers import Affine, Relu, SoftmaxWithLoss\nfrom .gradient import numerical_gradient\n\n\n"
-    return _write(root, {"layers.py": layers, "gradient.py": GRADIENT, "two_layer_net.py": net + TWO_LAYER_NET.format(relu="Relu")})
+    return _write(
+        root,
+        {"layers.py": layers, "gradient.py": GRADIENT, "two_layer_net.py": net + TWO_LAYER_NET.format(relu="Relu")},
+    )

@@ -5,6 +5,7 @@ check, with the same code laid out like student_template/ (tests/learners.py wri
 almost right (ReLU, foward, dw, __int__) cost their own layer only, with a message naming what was found, and
 earn full marks under --alias.
 """
+
 import sys
 
 import numpy as np
@@ -63,7 +64,10 @@ def test_notebook_with_magics_and_a_training_cell(tmp_path, expected):
     result = grade(learners.notebook_with_magics(tmp_path / "chapter5.ipynb"))
     assert statuses(result) == expected
     said = "\n".join(notes(result))
-    assert "chapter5.ipynb: skipped IPython magics and shell commands (%matplotlib, !pip, %%time, !ls) in cell(s) 1, 11-12." in said
+    assert (
+        "chapter5.ipynb: skipped IPython magics and shell commands (%matplotlib, !pip, %%time, !ls) in cell(s) 1, 11-12."
+        in said
+    )
     assert "chapter5.ipynb: skipped 8 top-level statement(s) that do work when run (in cell(s) 5, 12-13)" in said
 
 
@@ -78,7 +82,10 @@ def test_renamed_classes_cost_their_layers_and_say_what_was_found(tmp_path, expe
     assert {t for t in expected if t.startswith(("Relu:", "MulLayer:"))} <= set(lost)
     assert {f.key for f in lost.values()} == {"renamed"}
     relu = next(f for t, f in lost.items() if t.startswith("Relu:"))
-    assert relu.render() == "no class Relu; found ReLU in net.py: the book calls it Relu. Rename it, or grade with --alias Relu=ReLU"
+    assert (
+        relu.render()
+        == "no class Relu; found ReLU in net.py: the book calls it Relu. Rename it, or grade with --alias Relu=ReLU"
+    )
 
 
 def test_renamed_classes_earn_full_marks_under_alias(tmp_path, expected):
@@ -109,10 +116,10 @@ def test_stored_gradient_under_another_name_is_named(tmp_path):
     layer.forward(np.ones((4, 2)))
     layer.backward(np.ones((4, 3)))
     with pytest.raises(Exception) as raised:
-        layer.dW
+        _ = layer.dW
     assert (raised.value.key, raised.value.params["found"]) == ("misspelt_member", "dw")
     with pytest.raises(Exception) as raised:
-        layer.db
+        _ = layer.db
     assert raised.value.params["found"] == "d_b"
     assert not hasattr(layer, "dW"), "a missing member is still missing to hasattr"
 
@@ -174,7 +181,11 @@ def test_renamed_layers_inside_the_net_are_replaced_too(tmp_path):
 def test_submission_modules_never_linger_in_sys_modules(tmp_path):
     """Two submissions with a common/ each, and the suite's own helpers, must not see each other's modules."""
     first = load(learners.book_layout_repo(tmp_path / "a"))
-    second = load(learners.book_layout_repo(tmp_path / "b", relu_layer=learners.RELU.format(relu="Relu", forward="forward").replace("<=", "<")))
+    second = load(
+        learners.book_layout_repo(
+            tmp_path / "b", relu_layer=learners.RELU.format(relu="Relu", forward="forward").replace("<=", "<")
+        )
+    )
     (tmp_path / "b" / "checks.py").write_text("raise RuntimeError('the learner has a checks.py too')\n")
     assert first.Relu.__module__ == second.Relu.__module__ == "common.layers"
     assert first.Relu is not second.Relu

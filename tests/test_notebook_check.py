@@ -4,6 +4,7 @@ The README's captured output comes from examples/check_in_notebook.ipynb execute
 (examples/run_notebook.py). Here its cells run again, without a kernel (always) and in one (where nbclient and
 ipykernel are installed), and must show exactly what is committed.
 """
+
 import ast
 import json
 from pathlib import Path

@@ -1,4 +1,5 @@
 """Reading learners' files for their definitions only, and recognising the names they give the book's things."""
+
 import json
 import subprocess
 import sys
@@ -96,7 +97,12 @@ def test_notebook_magics_are_blanked_only_where_the_cell_is_not_python(tmp_path)
     assert namespace["TEMPLATE"] == "\n%d items\n!important\n"
     assert "Relu" not in namespace  # written by %%writefile, and a syntax error: neither is a definition
     assert [(cell, word) for cell, _, word in source.magics] == [
-        (1, "%load_ext"), (1, "%autoreload"), (3, "%%writefile"), (4, "!ls"), (4, "?"), (5, "!echo"),
+        (1, "%load_ext"),
+        (1, "%autoreload"),
+        (3, "%%writefile"),
+        (4, "!ls"),
+        (4, "?"),
+        (5, "!echo"),
     ]
     assert [(cell, names) for cell, _, _, names in source.syntax_errors] == [(6, ("Relu",))]
     assert [cell for cell, _, _ in source.skipped] == [5]
@@ -133,7 +139,9 @@ def test_close_names_are_recognised(book, theirs):
     assert closest(book, theirs) == theirs[0]
 
 
-@pytest.mark.parametrize("book, theirs", [("Relu", "ELU"), ("Relu", "LeakyRelu"), ("AddLayer", "MulLayer"), ("db", "dW")])
+@pytest.mark.parametrize(
+    "book, theirs", [("Relu", "ELU"), ("Relu", "LeakyRelu"), ("AddLayer", "MulLayer"), ("db", "dW")]
+)
 def test_other_things_are_not_taken_for_the_book_name(book, theirs):
     assert closest(book, [theirs]) is None
 
@@ -166,8 +174,15 @@ def test_errors_point_into_the_notebook_cell(tmp_path):
 def test_loads_in_a_process_without_the_suite_on_its_path(tmp_path):
     """The isolated worker calls loader.load with only the package importable."""
     path = learners.notebook_with_magics(tmp_path / "nb.ipynb")
-    code = "import sys; from backprop_grader.loader import load; impl = load(sys.argv[1]); print(impl.Relu.__name__, impl.TwoLayerNet.__name__, 'tests' in sys.modules)"
+    code = (
+        "import sys; from backprop_grader.loader import load; impl = load(sys.argv[1]); "
+        "print(impl.Relu.__name__, impl.TwoLayerNet.__name__, 'tests' in sys.modules)"
+    )
     done = subprocess.run(
-        [sys.executable, "-c", code, str(path)], capture_output=True, text=True, cwd=tmp_path, env={"PYTHONPATH": str(PROJECT_ROOT)}
+        [sys.executable, "-c", code, str(path)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(PROJECT_ROOT)},
     )
     assert done.stdout.split() == ["Relu", "TwoLayerNet", "False"], done.stderr
