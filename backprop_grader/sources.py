@@ -12,9 +12,11 @@ their source, which is all we need (nbformat would add validation we do not use)
 
 import __future__
 import ast
+import io
 import json
 import re
 import sys
+import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +37,7 @@ _CONSTANT_NODES = tuple(
     "Starred keyword JoinedStr FormattedValue expr_context operator unaryop boolop cmpop Call Lambda".split()
 )
 _TOP_LEVEL_DEF = re.compile(r"^(?:class|def|async\s+def)\s+([A-Za-z_]\w*)", re.MULTILINE)
+_RUN_MAGIC = re.compile(r"^%run\s+(?:-\w+\s+)*([\w./]+\.py)\s*$")
 _MAGIC_LINE = re.compile(r"^\s*(?:[%!]|\?|[\w.]+\s*=\s*[%!]|[\w.]+\?{1,2}\s*$)")
 
 
@@ -270,23 +273,55 @@ def read_python(path):
     path = Path(path)
     source = Source(path, notebook=False)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = decode(path.read_bytes())
         tree = ast.parse(text, filename=str(path))
     except SyntaxError as exc:
         _syntax_error(source, text, exc)
         return source
-    except (UnicodeDecodeError, ValueError, OSError) as exc:
+    except (ValueError, OSError) as exc:
         source.syntax_errors.append((None, 0, f"{type(exc).__name__}: {exc}", ()))
         return source
     _add_tree(source, tree, str(path))
     return source
 
 
+def decode(data):
+    """The text of a source file: in the encoding its coding cookie names, else UTF-8, else Shift JIS (the
+    book is Japanese, and so are many learners' editors), else Latin-1, which decodes anything."""
+    try:
+        declared, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError:
+        declared = "utf-8"
+    for encoding in (declared, "utf-8-sig", "cp932"):
+        try:
+            return data.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return data.decode("latin-1")
+
+
+def _run_as_import(line):
+    """`%run layers.py` (or sub/layers.py) as the import that brings in the same definitions, or None."""
+    match = _RUN_MAGIC.match(line)
+    if not match:
+        return None
+    parts = Path(match.group(1)).with_suffix("").parts
+    if not parts or not all(p.isidentifier() for p in parts):
+        return None
+    return f"from {'.'.join(parts)} import *"
+
+
 def _strip_magics(text, cell, magics):
-    """The cell's code with IPython-only lines (%magic, !shell, x = !cmd, obj?) blanked, keeping line numbers."""
+    """The cell's code with IPython-only lines (%magic, !shell, x = !cmd, obj?) blanked, keeping line numbers.
+
+    `%run file.py` at the top of a cell runs a file into the notebook's namespace: it becomes a star import of
+    that file, which loads its definitions (and only those) as any import from the submission does.
+    """
     lines = text.splitlines()
     for i, line in enumerate(lines):
-        if _MAGIC_LINE.match(line):
+        if _run_as_import(line):
+            lines[i] = _run_as_import(line)
+        elif _MAGIC_LINE.match(line):
             marker = re.search(r"[%!?]+[^\s%!?]*", line)
             magics.append((cell, i + 1, marker.group(0) if marker else line.strip()))
             indent = line[: len(line) - len(line.lstrip())]

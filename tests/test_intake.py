@@ -215,3 +215,14 @@ def test_nothing_there(tmp_path):
     assert {f.render() for f in failed(grade(empty, layers=["Relu"])).values()} == {
         "no class Relu is defined in any .py file or notebook under .: keep the book's name and spelling."
     }
+
+
+def test_run_magic_brings_in_a_sibling_file(tmp_path, expected):
+    """A notebook that runs its layers from a file with %run gets them, loaded for their definitions."""
+    (tmp_path / "my_layers.py").write_text(
+        learners.HEADER + learners.functions_code() + learners.layers_code() + "\nprint('loaded')\n"
+    )
+    cells = ["%run my_layers.py", learners.GRADIENT, learners.TWO_LAYER_NET.format(relu="Relu")]
+    result = grade(learners.notebook(tmp_path / "nb.ipynb", cells))
+    assert statuses(result) == expected
+    assert "my_layers.py: skipped 1 top-level statement(s) that do work when loaded" in "\n".join(notes(result))

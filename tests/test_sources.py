@@ -186,3 +186,12 @@ def test_loads_in_a_process_without_the_suite_on_its_path(tmp_path):
         env={"PYTHONPATH": str(PROJECT_ROOT)},
     )
     assert done.stdout.split() == ["Relu", "TwoLayerNet", "False"], done.stderr
+
+
+def test_a_file_in_shift_jis(tmp_path):
+    """The book is Japanese: a learner's editor may save their comments in Shift JIS, with or without a cookie."""
+    code = "# 順伝播と逆伝播\nclass Relu:\n    pass\n"
+    (tmp_path / "plain.py").write_bytes(code.encode("cp932"))
+    (tmp_path / "cookie.py").write_bytes(("# -*- coding: shift_jis -*-\n" + code).encode("cp932"))
+    for name in ("plain.py", "cookie.py"):
+        assert read_python(tmp_path / name).definitions == {"Relu": "class"}
