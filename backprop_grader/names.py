@@ -204,9 +204,16 @@ def wrap(cls, book, origin, aliases):
     where = {"file": origin} if origin else {}
     suffix = "" if origin else "_inline"
 
+    their_getattr = getattr(cls, "__getattr__", None)
+
     def __getattr__(self, name):
         if name in members and name != "__init__":
             return getattr(self, members[name])
+        if their_getattr is not None:
+            try:
+                return their_getattr(self, name)
+            except AttributeError:
+                pass
         if name not in book_members:
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
         if typo_init:

@@ -14,7 +14,7 @@ import pytest
 from backprop_grader import REFERENCE_DIR
 from backprop_grader.loader import load
 from backprop_grader.results import PASSED
-from backprop_grader.run import grade
+from backprop_grader.run import grade, grade_in_subprocess
 import learners
 
 
@@ -226,3 +226,10 @@ def test_run_magic_brings_in_a_sibling_file(tmp_path, expected):
     result = grade(learners.notebook(tmp_path / "nb.ipynb", cells))
     assert statuses(result) == expected
     assert "my_layers.py: skipped 1 top-level statement(s) that do work when loaded" in "\n".join(notes(result))
+
+
+def test_aliases_and_notes_cross_into_a_grading_process(tmp_path, expected):
+    path = learners.renamed_classes(tmp_path / "net.py")
+    result = grade_in_subprocess(path, aliases=["Relu=ReLU", "MulLayer=MultiplyLayer", "softmax=soft_max"])
+    assert statuses(result) == expected
+    assert "graded your ReLU as the book's Relu (alias)." in notes(result)

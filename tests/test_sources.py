@@ -195,3 +195,22 @@ def test_a_file_in_shift_jis(tmp_path):
     (tmp_path / "cookie.py").write_bytes(("# -*- coding: shift_jis -*-\n" + code).encode("cp932"))
     for name in ("plain.py", "cookie.py"):
         assert read_python(tmp_path / name).definitions == {"Relu": "class"}
+
+
+def test_a_class_with_its_own_getattr_keeps_it():
+    from backprop_grader.names import Aliases, wrap
+
+    class Relu:
+        def __getattr__(self, name):
+            if name == "mask":
+                return "computed"
+            raise AttributeError(name)
+
+        def foward(self, x):
+            return x
+
+    wrapped = wrap(Relu, "Relu", "relu.py", Aliases())
+    assert wrapped().mask == "computed"
+    with pytest.raises(AttributeError) as raised:
+        wrapped().forward
+    assert raised.value.key == "misspelt_member" and raised.value.params["found"] == "foward"
