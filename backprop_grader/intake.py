@@ -39,6 +39,16 @@ MAX_FILES = 1000
 MAX_BYTES = {".py": 2_000_000, ".ipynb": 50_000_000}
 # Names a TwoLayerNet may use that are graded elsewhere: it is checked on the reference's instead.
 REPLACED = tuple("MulLayer AddLayer Relu Sigmoid Affine SoftmaxWithLoss softmax cross_entropy_error numerical_gradient".split())
+# The book's files for each name: where to look first when a study repository defines it more than once.
+BOOK_FILES = {
+    "MulLayer": {"layer_naive", "layers"},
+    "AddLayer": {"layer_naive", "layers"},
+    **{name: {"layers"} for name in ("Relu", "Sigmoid", "Affine", "SoftmaxWithLoss")},
+    "softmax": {"functions", "layers"},
+    "cross_entropy_error": {"functions", "layers"},
+    "TwoLayerNet": {"two_layer_net"},
+    "numerical_gradient": {"gradient"},
+}
 CHAPTER_5 = re.compile(r"(?i)(^|[^0-9])0*5([^0-9]|$)|backprop")
 
 _counter = itertools.count()
@@ -324,7 +334,8 @@ class Intake(BookNames):
 
     def _rank(self, source, book):
         """Sort key of the files defining book: the fullest definition, a .py before a notebook, the file with
-        most of the book's names (common/layers.py), one in a chapter-5 folder, the shallowest, then by name."""
+        most of the book's names (common/layers.py), the file the book keeps it in (gradient.py), one in a
+        chapter-5 folder, the shallowest, then by name."""
         features = source.classes.get(self.aliases.name_for(book), set())
         members = sum(m in features for m in MEMBERS.get(book, ()))
         if book == "TwoLayerNet":
@@ -332,7 +343,30 @@ class Intake(BookNames):
         rel = Path(self._shown(source.path))
         chapter5 = any(CHAPTER_5.search(part) for part in rel.parts)
         defined = sum(source.defines(self.aliases.name_for(n)) for n in BOOK_NAMES)
-        return (-members, source.notebook, -defined, not chapter5, len(rel.parts), rel.as_posix())
+        book_file = source.path.stem in BOOK_FILES.get(book, ())
+        return (-members, source.notebook, -defined, not book_file, not chapter5, len(rel.parts), rel.as_posix())
+
+    def _note_choice(self, book, files):
+        """Say which of several files defining book was graded; names chosen between the same files share a note
+        (the book's own repository keeps every layer in common/layers.py and again in a notebook)."""
+        chosen, others = files[0], ", ".join(files[1:])
+        for note in self.notes:
+            if note.key in ("note_graded_choice", "note_graded_choices") and (
+                note.params["chosen"],
+                note.params["others"],
+            ) == (chosen, others):
+                note.key, note.layer = "note_graded_choices", None
+                note.params["names"] = f"{note.params.get('names', note.params['name'])}, {book}"
+                return
+        self._note(
+            "note_graded_choice",
+            LAYER_OF.get(book),
+            name=book,
+            count=len(files),
+            chosen=chosen,
+            others=others,
+            example=files[1],
+        )
 
     def _kind_matches(self, book, what):
         return what == "alias" or (what == "class") == (book in CLASSES)
@@ -354,16 +388,7 @@ class Intake(BookNames):
         candidates = sorted((s for s in self.sources.values() if s.defines(theirs)), key=lambda s: self._rank(s, book))
         if candidates:
             if len(candidates) > 1:
-                others = [self._shown(s.path) for s in candidates[1:]]
-                self._note(
-                    "note_graded_choice",
-                    LAYER_OF.get(book),
-                    name=book,
-                    count=len(candidates),
-                    chosen=self._shown(candidates[0].path),
-                    others=", ".join(others),
-                    example=others[0],
-                )
+                self._note_choice(book, [self._shown(s.path) for s in candidates])
             return candidates[0], theirs
         if self.single and self.sources:
             source = next(iter(self.sources.values()))

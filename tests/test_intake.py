@@ -6,7 +6,9 @@ almost right (ReLU, foward, dw, __int__) cost their own layer only, with a messa
 earn full marks under --alias.
 """
 
+import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -233,3 +235,16 @@ def test_aliases_and_notes_cross_into_a_grading_process(tmp_path, expected):
     result = grade_in_subprocess(path, aliases=["Relu=ReLU", "MulLayer=MultiplyLayer", "softmax=soft_max"])
     assert statuses(result) == expected
     assert "graded your ReLU as the book's Relu (alias)." in notes(result)
+
+
+BOOK_MIRROR = Path("/work/.mirror/oreilly-japan+deep-learning-from-scratch/repo")
+
+
+@pytest.mark.skipif(not BOOK_MIRROR.exists(), reason="no copy of the book's repository on this machine")
+def test_the_books_own_repository_graded_as_a_study_repository(tmp_path):
+    """The book's repository, as a reader clones it, loses exactly the two strict checks the book loses."""
+    archive = subprocess.run(["git", "-C", str(BOOK_MIRROR), "archive", "HEAD"], capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(tmp_path)], input=archive.stdout, check=True)
+    result = grade(tmp_path)
+    assert set(failed(result)) == {"Relu: backward_leaves_dout_unchanged", "SoftmaxWithLoss: backward_scales_by_dout"}
+    assert any(n.startswith("Affine, Relu, Sigmoid, SoftmaxWithLoss are each defined in 2 files") for n in notes(result))
