@@ -336,7 +336,7 @@ class Intake(BookNames):
         """Sort key of the files defining book: the fullest definition, a .py before a notebook, the file with
         most of the book's names (common/layers.py), the file the book keeps it in (gradient.py), one in a
         chapter-5 folder, the shallowest, then by name."""
-        features = source.classes.get(self.aliases.name_for(book), set())
+        features = source.class_features(self.aliases.name_for(book))
         members = sum(m in features for m in MEMBERS.get(book, ()))
         if book == "TwoLayerNet":
             members += sum(n in features for n in ("Affine", "Relu", "SoftmaxWithLoss", "OrderedDict"))

@@ -65,11 +65,17 @@ class Source:
     magics: list = field(default_factory=list)  # (cell, line, the magic's first word)
     syntax_errors: list = field(default_factory=list)  # (cell or None, line, message, names it seemed to define)
     definitions: dict = field(default_factory=dict)  # name -> "class" or "function"
-    classes: dict = field(default_factory=dict)  # class name -> names used in its body (methods, attributes, globals)
+    classes: dict = field(default_factory=dict)  # class name -> its ClassDef node
     future_flags: int = 0
 
     def defines(self, name):
         return name in self.definitions
+
+    def class_features(self, name):
+        """Names class `name`'s body mentions (methods, attributes, globals), or an empty set for no class.
+        Worked out only for a class that needs ranking against another definition of it."""
+        node = self.classes.get(name)
+        return _class_features(node) if node is not None else set()
 
     def names_in_syntax_errors(self):
         return {name for *_, names in self.syntax_errors for name in names}
@@ -260,7 +266,7 @@ def _add_tree(source, tree, filename, cell=None):
         for name in bound_names(node) if what else ():
             source.definitions[name] = what
             if what == "class":
-                source.classes[name] = _class_features(node)
+                source.classes[name] = node
 
 
 def _syntax_error(source, text, exc, cell=None):

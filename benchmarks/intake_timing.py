@@ -23,7 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 import learners  # noqa: E402
-from backprop_grader import TEMPLATE_DIR  # noqa: E402
+from backprop_grader import REFERENCE_DIR, TEMPLATE_DIR  # noqa: E402
+from backprop_grader.loader import SubmissionError, load  # noqa: E402
+from backprop_grader.names import BOOK_NAMES  # noqa: E402
 from backprop_grader.run import grade_in_subprocess  # noqa: E402
 
 TARGET = 1.5
@@ -84,6 +86,24 @@ def learners_cells(path):
     return notebook_cells(path)
 
 
+def loading_time(path, runs):
+    """Median seconds to load a submission and reach every book name in it (this process, warm imports): what
+    finding and loading costs, apart from running the checks and starting Python."""
+    ref = load(REFERENCE_DIR)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        impl = load(path)
+        for name in BOOK_NAMES:
+            try:
+                getattr(impl, name)
+            except SubmissionError:
+                pass
+        impl.two_layer_net_on(ref)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
 def timed(submissions, runs):
     """Median wall time and the result of each submission, graded in turns so that drift hits all alike."""
     times = {label: [] for label in submissions}
@@ -115,8 +135,10 @@ def main(argv=None):
             submissions["the book's own repository"] = scratch / "book"
         medians, results = timed(submissions, options.runs)
         for label, result in results.items():
+            loading = loading_time(submissions[label], options.runs) * 1000
             print(
-                f"{label:28s} {medians[label]:6.2f} s  (score {result.score:g}/{result.max_score:g}, median of {options.runs})"
+                f"{label:28s} {medians[label]:6.2f} s  (score {result.score:g}/{result.max_score:g}, median of "
+                f"{options.runs}; loading alone {loading:.0f} ms)"
             )
         baseline = medians["template layout (baseline)"]
         worst = 0.0
