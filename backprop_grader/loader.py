@@ -15,6 +15,7 @@ import traceback
 import types
 from pathlib import Path
 
+from .messages import render
 from .names import CLASSES, as_aliases, closest, wrap
 from .sources import in_submission, location
 
@@ -41,7 +42,10 @@ class SubmissionError(Exception):
     def __init__(self, key, **params):
         self.key = key
         self.params = params
-        super().__init__(f"{key}: {params}")
+        super().__init__(self.render())
+
+    def render(self, lang="en"):
+        return render(self.key, lang, **self.params)
 
     def fresh(self):
         """A new error with the same key and params. A cached error is re-raised as a fresh one: raising one

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from backprop_grader import REFERENCE_DIR
+from backprop_grader import PROJECT_ROOT, REFERENCE_DIR
 from backprop_grader.loader import load
 from backprop_grader.results import PASSED
 from backprop_grader.run import grade, grade_in_subprocess
@@ -133,7 +133,7 @@ def test_constructor_spelt_int(tmp_path, expected):
     assert {f.key for f in lost.values()} <= {"misspelt_init"}
     with pytest.raises(Exception) as raised:
         load(tmp_path / "net.py").Affine(np.ones((2, 3)), np.zeros(3))
-    assert raised.value.render() if hasattr(raised.value, "render") else raised.value.key == "misspelt_init"
+    assert raised.value.render().startswith("Affine has no __init__: its constructor in net.py is spelt __int__")
     assert statuses(grade(tmp_path / "net.py", aliases=["Affine.__init__=__int__"])) == expected
 
 
@@ -248,3 +248,13 @@ def test_the_books_own_repository_graded_as_a_study_repository(tmp_path):
     result = grade(tmp_path)
     assert set(failed(result)) == {"Relu: backward_leaves_dout_unchanged", "SoftmaxWithLoss: backward_scales_by_dout"}
     assert any(n.startswith("Affine, Relu, Sigmoid, SoftmaxWithLoss are each defined in 2 files") for n in notes(result))
+
+
+def test_pytest_options_reach_the_suite(tmp_path):
+    """`python -m pytest --impl FILE --alias BOOK=THEIRS` checks a renamed class like any other."""
+    path = learners.renamed_classes(tmp_path / "net.py")
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "tests/test_relu.py", f"--impl={path}"]
+    renamed = subprocess.run(command, capture_output=True, text=True, cwd=PROJECT_ROOT)
+    aliased = subprocess.run(command + ["--alias=Relu=ReLU"], capture_output=True, text=True, cwd=PROJECT_ROOT)
+    assert renamed.returncode == 1 and "found ReLU in net.py" in renamed.stdout
+    assert aliased.returncode == 0, aliased.stdout[-2000:]
