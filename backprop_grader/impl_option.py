@@ -32,6 +32,12 @@ def pytest_addoption(parser):
         help="grade the submission's THEIRS as the book's BOOK (Relu=ReLU; Affine.dW=dw for a member); repeatable",
     )
     parser.addoption(
+        "--rubric",
+        default=None,
+        metavar="FILE",
+        help="a TOML rubric file; its [aliases] table adds BOOK = \"THEIRS\" aliases (--alias wins over it)",
+    )
+    parser.addoption(
         "--use",
         action="append",
         default=[],
@@ -76,7 +82,16 @@ def implementation(config):
     provided = _provided(config)
     if provided is not None:
         return provided.impl
-    return load(impl_path(config), aliases=config.getoption("--alias"), use=config.getoption("--use"))
+    return load(impl_path(config), aliases=aliases(config), use=config.getoption("--use"))
+
+
+def aliases(config):
+    """The aliases of --rubric's [aliases] table, overridden by the --alias flags."""
+    from .names import Aliases
+
+    flags = Aliases.parse(config.getoption("--alias"))
+    rubric = config.getoption("--rubric")
+    return Aliases.from_rubric(rubric).merged(flags) if rubric else flags
 
 
 def pytest_report_header(config):

@@ -258,3 +258,6 @@ def test_pytest_options_reach_the_suite(tmp_path):
     aliased = subprocess.run(command + ["--alias=Relu=ReLU"], capture_output=True, text=True, cwd=PROJECT_ROOT)
     assert renamed.returncode == 1 and "found ReLU in net.py" in renamed.stdout
     assert aliased.returncode == 0, aliased.stdout[-2000:]
+    (tmp_path / "rubric.toml").write_text('[aliases]\nRelu = "ReLU"\n')
+    from_rubric = subprocess.run(command + [f"--rubric={tmp_path / 'rubric.toml'}"], capture_output=True, cwd=PROJECT_ROOT)
+    assert from_rubric.returncode == 0
