@@ -126,7 +126,23 @@ class Implementation:
             value = getattr(module, theirs)
         except AttributeError:
             raise self._missing(name, module, f"{module_name}.py") from None
+        if name == "TwoLayerNet" and self.aliases.members and self._wrapped.get(name, (None,))[0] is not value:
+            self._wrapped[name] = (value, wrap(self._on_graded_layers(value), name, f"{module_name}.py", self.aliases))
         return self._wrap(value, name, f"{module_name}.py")
+
+    def _on_graded_layers(self, net):
+        """The learner's own net with their layer classes served as graded, so that member aliases
+        (Affine.dW=dw) apply to the layers it builds too."""
+        from .intake import rebind  # intake imports this module
+
+        graded = {}
+        for book in {c for c, _ in self.aliases.members} - {"TwoLayerNet"}:
+            try:
+                raw = getattr(self._module(MODULE_OF[book]), self.aliases.name_for(book))
+            except (SubmissionError, AttributeError):
+                continue
+            graded[id(raw)] = getattr(self, book)
+        return rebind(net, lambda g: {k: graded.get(id(v), v) for k, v in g.items()})
 
     def _wrap(self, value, name, file):
         """A class with hints for its misspelt members (names.wrap), the same class object on every access."""

@@ -25,7 +25,9 @@ def statuses(result):
 
 
 def failed(result):
-    return {r.check.title: r.failure for r in result.results if r.status != PASSED}
+    """The checks that cost points (an informational check worth none, such as TwoLayerNet on the learner's own
+    layers, rightly fails wherever a layer does)."""
+    return {r.check.title: r.failure for r in result.results if r.status != PASSED and r.check.points}
 
 
 def notes(result):
@@ -261,3 +263,14 @@ def test_pytest_options_reach_the_suite(tmp_path):
     (tmp_path / "rubric.toml").write_text('[aliases]\nRelu = "ReLU"\n')
     from_rubric = subprocess.run(command + [f"--rubric={tmp_path / 'rubric.toml'}"], capture_output=True, cwd=PROJECT_ROOT)
     assert from_rubric.returncode == 0
+
+
+def test_member_aliases_in_a_template_shaped_folder(tmp_path):
+    """Affine.dW=dw grades a template-shaped Affine that stores dw, and the learner's own net built on it."""
+    root = learners.template_layout(tmp_path)
+    layers = root / "layers.py"
+    layers.write_text(layers.read_text().replace("self.dW", "self.dw").replace("self.db", "self.d_b"))
+    lost = grade(root, layers=["Affine", "TwoLayerNet"]).results
+    assert {r.failure.key for r in lost if r.failure and r.check.layer == "Affine"} == {"misspelt_member"}
+    aliased = grade(root, layers=["Affine", "TwoLayerNet"], aliases=["Affine.dW=dw", "Affine.db=d_b"])
+    assert all(r.status == PASSED for r in aliased.results)
