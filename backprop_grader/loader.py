@@ -65,8 +65,10 @@ def _describe_import_error(exc, path):
     """The last frame of the traceback that lies in the submission, for a message without our internals."""
     where = where_in_submission(exc, path)
     if isinstance(exc, SyntaxError) and exc.filename:
+        # str(SyntaxError) repeats the file and line that where already gives.
         where = location(exc.filename, exc.lineno, path)
-    return {"error": f"{type(exc).__name__}: {exc}", "where": where}
+        return {"error": f"{type(exc).__name__}: {exc.msg}", "where": where}
+    return {"error": f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__, "where": where}
 
 
 def _new_package(directory, label):
@@ -103,6 +105,8 @@ class Implementation:
                 self._modules[module_name] = self._import(module_name)
         found = self._modules[module_name]
         if isinstance(found, SubmissionError):
+            # A fresh exception each time: re-raising one instance grows its traceback with every raise, and
+            # pytest's report of a check that hit it thousands of times then took seconds to build.
             raise found.fresh()
         return found
 
