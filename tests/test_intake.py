@@ -6,6 +6,7 @@ almost right (ReLU, foward, dw, __int__) cost their own layer only, with a messa
 earn full marks under --alias.
 """
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -274,3 +275,22 @@ def test_member_aliases_in_a_template_shaped_folder(tmp_path):
     assert {r.failure.key for r in lost if r.failure and r.check.layer == "Affine"} == {"misspelt_member"}
     aliased = grade(root, layers=["Affine", "TwoLayerNet"], aliases=["Affine.dW=dw", "Affine.db=d_b"])
     assert all(r.status == PASSED for r in aliased.results)
+
+
+def test_grader_cli_takes_a_loose_file_and_aliases_and_every_report_says_how_it_was_read(tmp_path, capsys):
+    from backprop_grader import cli
+
+    path = learners.renamed_classes(tmp_path / "net.py")
+    files = {kind: tmp_path / f"report.{kind}" for kind in ("json", "junit", "markdown")}
+    options = [f"--{kind}={file}" for kind, file in files.items()]
+    assert cli.main([str(path), "--layer=Relu", "--alias=Relu=ReLU", *options]) == 0
+    printed = capsys.readouterr().out
+    said = "graded your ReLU as the book's Relu (alias)."
+    assert "How your submission was read" in printed and said in printed
+    results = json.loads(files["json"].read_text())
+    assert results["score"] == 14 and said in results["output"]
+    assert said in files["markdown"].read_text() and said.replace("'", "&apos;") in files["junit"].read_text().replace("'", "&apos;")
+    rubric = tmp_path / "rubric.toml"
+    rubric.write_text('[aliases]\nRelu = "ReLU"\n')
+    assert cli.main([str(path), "--layer=Relu", f"--rubric={rubric}", f"--json={files['json']}"]) == 0
+    assert json.loads(files["json"].read_text())["score"] == 14
