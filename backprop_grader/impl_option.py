@@ -11,10 +11,13 @@ reads a conftest's options only after it has picked the conftests from the comma
 import os
 from pathlib import Path
 
+import pytest
+
 from . import PROJECT_ROOT, REFERENCE_DIR
 
 IMPL_ENV = "BACKPROP_IMPL"
 DEFAULT_SEED = 0
+_LOADED = pytest.StashKey()
 
 
 def pytest_addoption(parser):
@@ -76,13 +79,22 @@ def _provided(config):
 
 
 def implementation(config):
-    """The implementation under test: the one provided in memory, else the one --impl names, loaded."""
+    """The implementation under test: the one provided in memory, else the one --impl names, loaded once per
+    session (and kept, so that the grading plugin can read the notes it made: loaded_implementation)."""
     from .loader import load  # the loader (and numpy) only once a check needs it
 
     provided = _provided(config)
     if provided is not None:
         return provided.impl
-    return load(impl_path(config), aliases=aliases(config), use=config.getoption("--use"))
+    if _LOADED not in config.stash:
+        config.stash[_LOADED] = load(impl_path(config), aliases=aliases(config), use=config.getoption("--use"))
+    return config.stash[_LOADED]
+
+
+def loaded_implementation(config):
+    """The implementation this session's checks used, or None if none asked for it."""
+    provided = _provided(config)
+    return provided.impl if provided is not None else config.stash.get(_LOADED, None)
 
 
 def aliases(config):

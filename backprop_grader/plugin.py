@@ -11,6 +11,7 @@ import pytest
 
 from . import LAYERS, names
 from .feedback import CheckFailure
+from .impl_option import loaded_implementation
 from .loader import SubmissionError
 from .results import ERROR, FAILED, NOT_RUN, PASSED, SKIPPED, Check, CheckResult, Failure
 from .sources import in_submission, location
@@ -118,6 +119,12 @@ class GradingPlugin:
         self.submission = Path(submission).resolve() if submission else None
         self.results = {}
         self.order = []
+        self.notes = []
+
+    def pytest_sessionfinish(self, session):
+        # What the loader noted while loading (intake.py: a skipped training loop, which file was graded).
+        impl = loaded_implementation(session.config)
+        self.notes = list(getattr(impl, "notes", ()))
 
     def pytest_configure(self, config):
         # pytest formats a traceback for every failure, which no report reads: the cheapest style, "value", saves

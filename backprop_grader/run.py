@@ -14,7 +14,6 @@ import pytest
 
 from . import LAYERS, PROJECT_ROOT, REFERENCE_DIR, TESTS_DIR
 from .impl_option import DEFAULT_SEED, ProvidedImplementation, resolve_impl
-from .loader import load
 from .names import as_aliases
 from .plugin import GradingPlugin
 from .results import GradeResult
@@ -34,16 +33,28 @@ def grade(
 ):
     """Grade the submission at path submission (a template-shaped folder, a file, a study repository, a
     notebook); layers limits the run to those layers' checks. aliases (BOOK=THEIRS) and use (BOOK=FILE) say
-    where its names are. implementation: an already loaded one (a notebook's namespace) to grade instead."""
+    where its names are. implementation: an already loaded one to grade instead (a notebook's namespace, for
+    check()), handed to the suite as it is.
+
+    The suite loads the submission itself (impl_option.implementation), from --impl, --alias and --use; the
+    notes it made while loading (intake.py: a skipped training loop, which file was graded) come back with the
+    checks' results.
+    """
     if implementation is None:
-        implementation = load(resolve_impl(str(submission)), aliases=as_aliases(aliases), use=use)
-    impl = implementation
-    plugin = GradingPlugin(getattr(impl, "root", None))
+        path = resolve_impl(str(submission))
+        plugin = GradingPlugin(path if path.is_dir() else path.parent)
+        where = [f"--impl={path}", *(f"--alias={a}" for a in as_aliases(aliases).specs()), *(f"--use={u}" for u in use)]
+        plugins = [plugin]
+    else:
+        plugin = GradingPlugin(getattr(implementation, "root", None))
+        where = []
+        plugins = [plugin, ProvidedImplementation(implementation)]
     args = [
         str(TESTS_DIR),
         f"--rootdir={PROJECT_ROOT}",
         "-c",
         str(PROJECT_ROOT / "pyproject.toml"),
+        *where,
         f"--seed={seed}",
         "-p",
         "no:terminal",
@@ -63,7 +74,7 @@ def grade(
     try:
         # The submission may print; its output belongs in no report.
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-            status = pytest.main(args, plugins=[plugin, ProvidedImplementation(impl)])
+            status = pytest.main(args, plugins=plugins)
     finally:
         if previous is None:
             os.environ.pop("HYPOTHESIS_PROFILE")
@@ -72,7 +83,7 @@ def grade(
     # A failing check is an ordinary outcome; pytest failing to run at all is the grader's own fault.
     if status in (pytest.ExitCode.INTERRUPTED, pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
         raise RuntimeError(f"pytest could not run the checks (exit status {int(status)}): {' '.join(args)}")
-    return GradeResult(str(submission), profile, seed, plugin.ordered_results(), notes=list(impl.notes))
+    return GradeResult(str(submission), profile, seed, plugin.ordered_results(), notes=plugin.notes)
 
 
 def declared_checks(layers=None):
