@@ -1,0 +1,91 @@
+"""The directional gradient check (tests/gradcheck.py): exact enough to pass the reference at full size, sharp
+enough to catch every gradient bug the element-wise check catches. Its speed is measured in benchmarks/."""
+import numpy as np
+import pytest
+
+from backprop_grader import LAYERS, REFERENCE_DIR
+from backprop_grader.loader import load
+from gradcheck import directional_check, directional_derivatives
+from gradient_cases import GradientCase, first_failure, full_case, small_cases
+from mutants import entries, materialise
+
+BUGS = entries("bugs")
+
+
+@pytest.fixture(scope="module")
+def reference():
+    ref = load(REFERENCE_DIR)
+    return ref, ref.two_layer_net_on(ref)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("layer", LAYERS)
+def test_reference_passes_at_full_size(reference, layer, seed):
+    case = full_case(layer, *reference, seed=seed)
+    directional_check(case.forward, case.backward, case.inputs, seed=seed, what=case.label)
+
+
+def test_full_size_is_the_issue_size(reference):
+    """The sizes the issue asks for: TwoLayerNet(784, 50, 10) on a batch of 100, Affine on (64, 3, 28, 28)."""
+    net = full_case("TwoLayerNet", *reference).inputs
+    assert {k: v.shape for k, v in net.items()} == {"W1": (784, 50), "b1": (50,), "W2": (50, 10), "b2": (10,)}
+    assert full_case("Affine", *reference).inputs["x"].shape == (64, 3, 28, 28)
+
+
+@pytest.mark.parametrize("layer", LAYERS)
+def test_reference_passes_on_small_shapes(reference, layer):
+    for case in small_cases(layer, *reference):
+        directional_check(case.forward, case.backward, case.inputs, what=case.label)
+
+
+def _with_wrong_gradient(case, name, mistake):
+    def backward(inputs, dout):
+        grads = dict(case.backward(inputs, dout))
+        grads[name] = mistake(np.array(grads[name], dtype=np.float64))
+        return grads
+
+    return GradientCase(case.label, case.inputs, case.forward, backward)
+
+
+def _first_sample_dropped(g):
+    g[0] = 0.0
+    return g
+
+
+MISTAKES = {"off by 1%": lambda g: g * 1.01, "sign flipped": np.negative, "first slice zeroed": _first_sample_dropped}
+
+
+@pytest.mark.parametrize("mistake", MISTAKES)
+@pytest.mark.parametrize("layer", LAYERS)
+def test_catches_a_wrong_gradient_of_any_input_at_full_size(reference, layer, mistake):
+    case = full_case(layer, *reference)
+    for name in case.inputs:
+        wrong = _with_wrong_gradient(case, name, MISTAKES[mistake])
+        results = {r.name: r for r in directional_derivatives(wrong.forward, wrong.backward, wrong.inputs)}
+        assert not results[name].ok, (name, results[name])
+        assert all(r.ok for other, r in results.items() if other != name), "only the wrong gradient is blamed"
+
+
+@pytest.fixture(scope="module")
+def bug_implementations(tmp_path_factory, reference):
+    """Every catalogued bug loaded as (impl, net_class), net_class being the bug's network on reference layers."""
+    ref, _ = reference
+    root = tmp_path_factory.mktemp("bugs")
+    loaded = {}
+    for entry in BUGS:
+        impl = load(materialise(entry, root), label=entry.name)
+        loaded[entry.id] = (impl, impl.two_layer_net_on(ref) if entry.layer == "TwoLayerNet" else None)
+    return loaded
+
+
+@pytest.mark.parametrize("entry", BUGS, ids=[e.name for e in BUGS])
+def test_directional_and_elementwise_catch_the_same_bugs(entry, bug_implementations):
+    """On the same small inputs, both checks fail or both pass; a bug the element-wise check catches is also
+    caught by the directional check at full size."""
+    impl, net_class = bug_implementations[entry.id]
+    small = small_cases(entry.layer, impl, net_class)
+    elementwise = first_failure("elementwise", small)
+    directional = first_failure("directional", small)
+    assert bool(elementwise) == bool(directional), (elementwise, directional)
+    if elementwise:
+        assert first_failure("directional", [full_case(entry.layer, impl, net_class)])
