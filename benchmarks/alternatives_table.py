@@ -2,8 +2,8 @@
 formulation of each layer (benchmarks/alternatives.py), as a Markdown table; exit status 1 if the reference is
 more than 1.2x slower than the fastest formulation that counts of some layer.
 
-Times are the minimum over rounds of pytest-benchmark (at least 20 rounds, BLAS single-threaded), at the
-sizes of benchmarks/layer_inputs.py.
+Times are the minimum over rounds of pytest-benchmark (at least 20 rounds, CPU time, BLAS single-threaded), at
+the sizes of benchmarks/layer_inputs.py.
 """
 import sys
 from pathlib import Path
@@ -12,7 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from alternatives import EXCLUDED  # noqa: E402
-from timing import run_benchmarks  # noqa: E402
+from backprop_grader.benchmark import run_benchmarks  # noqa: E402
 
 LIMIT = 1.2
 SIZES = {
