@@ -33,24 +33,29 @@ def _is_number(value):
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
-def _context(what, inputs):
-    return {"what": what, "inputs": "; ".join(f"{k} = {show(v)}" for k, v in (inputs or {}).items())}
+def _context(what, inputs, hint_params=None):
+    # Formatting the inputs costs about half a millisecond an array: build it only for a failure, never for a passing comparison.
+    ctx = {"what": what, "inputs": "; ".join(f"{k} = {show(v)}" for k, v in (inputs or {}).items())}
+    return {**(hint_params or {}), **ctx}
 
 
-def check_type(actual, expected, what, inputs=None, hint=None):
+def check_type(actual, expected, what, inputs=None, hint=None, hint_params=None):
     """Fail unless actual is the same kind of thing as expected: an ndarray for an array, a number for a scalar."""
-    ctx = _context(what, inputs)
+
+    def failure(key, **params):
+        return CheckFailure(key, hint=hint, **params, **_context(what, inputs, hint_params))
+
     if actual is None:
-        raise CheckFailure("returned_none", hint=hint, **ctx)
+        raise failure("returned_none")
     if isinstance(expected, np.ndarray) and expected.ndim > 0:
         if not isinstance(actual, np.ndarray):
-            raise CheckFailure("not_an_array", hint=hint, got=type(actual).__name__, **ctx)
+            raise failure("not_an_array", got=type(actual).__name__)
         if actual.dtype.kind not in "fc" and expected.dtype.kind == "f":
-            raise CheckFailure("not_float", hint=hint, dtype=str(actual.dtype), **ctx)
+            raise failure("not_float", dtype=str(actual.dtype))
         if actual.dtype == np.float32 and expected.dtype == np.float64:
-            raise CheckFailure("float32", hint=hint, **ctx)
+            raise failure("float32")
     elif not (_is_number(actual) or (isinstance(actual, np.ndarray) and actual.size == 1)):
-        raise CheckFailure("not_a_number", hint=hint, got=type(actual).__name__, **ctx)
+        raise failure("not_a_number", got=type(actual).__name__)
 
 
 def _shape_failure(actual, expected, ctx, batch_size, hint):
@@ -63,22 +68,27 @@ def _shape_failure(actual, expected, ctx, batch_size, hint):
     return CheckFailure("wrong_shape", hint=hint, **params)
 
 
-def expect_close(actual, expected, what, inputs=None, batch_size=None, hint=None, rtol=RTOL, floor=FLOOR):
-    """Fail with a diagnosis unless actual has expected's type, shape and values (within rtol, floor)."""
-    ctx = _context(what, inputs)
-    check_type(actual, expected, what, inputs, hint)
+def expect_close(
+    actual, expected, what, inputs=None, batch_size=None, hint=None, rtol=RTOL, floor=FLOOR, hint_params=None
+):
+    """Fail with a diagnosis unless actual has expected's type, shape and values (within rtol, floor).
+
+    hint_params fill placeholders of the hint beyond the diagnosis's own (e.g. the x at which a value is nan).
+    """
+    check_type(actual, expected, what, inputs, hint, hint_params)
     actual_arr = np.asarray(actual, dtype=np.float64)
     expected_arr = np.asarray(expected, dtype=np.float64)
     if isinstance(expected, np.ndarray) and actual_arr.shape != expected_arr.shape and expected_arr.ndim > 0:
-        raise _shape_failure(actual_arr, expected_arr, ctx, batch_size, hint)
+        raise _shape_failure(actual_arr, expected_arr, _context(what, inputs, hint_params), batch_size, hint)
     actual_arr = actual_arr.reshape(expected_arr.shape)
     bad = ~np.isfinite(actual_arr) & np.isfinite(expected_arr)
     if bad.any():
         index = tuple(int(i) for i in np.argwhere(bad)[0])
+        ctx = _context(what, inputs, hint_params)
         raise CheckFailure("not_finite", hint=hint, got=show(actual_arr[index]), index=str(index), **ctx)
     if is_close(actual_arr, expected_arr, rtol, floor):
         return
-    raise _value_failure(actual_arr, expected_arr, ctx, batch_size, hint, rtol, floor)
+    raise _value_failure(actual_arr, expected_arr, _context(what, inputs, hint_params), batch_size, hint, rtol, floor)
 
 
 def _value_failure(actual, expected, ctx, batch_size, hint, rtol, floor):
@@ -107,3 +117,42 @@ def _value_failure(actual, expected, ctx, batch_size, hint, rtol, floor):
         size=int(expected.size),
         **ctx,
     )
+
+
+def expect_like(actual, expected, what, inputs=None, batch_size=None, hint=None):
+    """Fail unless actual has expected's type and shape, leaving its values to other checks (a numerical
+    gradient check needs forward's output to be usable, not right)."""
+    check_type(actual, expected, what, inputs, hint)
+    actual_arr = np.asarray(actual, dtype=np.float64)
+    if isinstance(expected, np.ndarray) and expected.ndim > 0 and actual_arr.shape != expected.shape:
+        raise _shape_failure(actual_arr, expected, _context(what, inputs), batch_size, hint)
+
+
+def expect_pair(result, what, inputs=None):
+    """The two gradients a backward like MulLayer's returns as (dx, dy); a failure says what came instead."""
+    if isinstance(result, np.ndarray):  # an array unpacks along its first axis, which is no pair of gradients
+        raise CheckFailure("not_a_pair", got=show(result), **_context(what, inputs))
+    try:
+        first, second = result
+    except (TypeError, ValueError):
+        raise CheckFailure("not_a_pair", got=show(result), **_context(what, inputs)) from None
+    return first, second
+
+
+def likely_mistake(actual, candidates, default=None):
+    """The hint key of the first known wrong answer that actual equals, else default.
+
+    candidates: (hint_key, wrong_value) pairs. A check lists what the mistakes it knows would return
+    (dout * out for a Sigmoid.backward without (1 - out), ...) so that the report names the one made.
+    """
+    if actual is None:
+        return default
+    try:
+        actual = np.asarray(actual, dtype=np.float64)
+    except (TypeError, ValueError):
+        return default
+    for key, wrong in candidates:
+        wrong = np.asarray(wrong, dtype=np.float64)
+        if actual.shape == wrong.shape and is_close(actual, wrong):
+            return key
+    return default

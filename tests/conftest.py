@@ -17,6 +17,8 @@ from backprop_grader.loader import load
 # grading: the same examples on every run and machine (derandomize), no example database to carry state
 # between runs, no deadline since a slow submission is graded on correctness, not speed. The explain phase is
 # left out: it imports libcst (~2 s) to annotate a failure, and the shrunk input is all a student needs.
+# One failure per check, the simplest: several distinct ones would come as an ExceptionGroup, which carries no
+# single diagnosis to report.
 settings.register_profile(
     "grading",
     derandomize=True,
@@ -25,6 +27,7 @@ settings.register_profile(
     max_examples=20,
     phases=(Phase.explicit, Phase.generate, Phase.shrink),
     print_blob=False,
+    report_multiple_bugs=False,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 settings.register_profile("dev", parent=settings.get_profile("grading"), max_examples=5)

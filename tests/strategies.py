@@ -40,3 +40,25 @@ def batch_dims(draw, max_side=5):
     elif tie == "all":
         d = m = n
     return n, d, m
+
+
+PYTHON_FLOAT = "python float"
+
+
+def operand_shapes(max_dims=4, max_side=5):
+    """What MulLayer and AddLayer are given in the book and after it: a Python float (PYTHON_FLOAT), a 0-d array
+    (shape ()) or an array of any shape. Shrinking goes towards the Python float, the book's own case."""
+    return st.one_of(st.just(PYTHON_FLOAT), st.just(()), shapes(max_dims=max_dims, max_side=max_side))
+
+
+def operand(seed, shape, low=-3.0, high=3.0):
+    """A Python float for PYTHON_FLOAT, else an array of that shape (0-d for ())."""
+    if shape == PYTHON_FLOAT:
+        return float(uniform(seed, (), low, high))
+    return uniform(seed, shape, low, high)
+
+
+def copy_of(value):
+    """A copy to hand to the implementation, so a submission that writes into its input cannot change ours
+    (a Python float needs none, and np.copy would turn it into an array)."""
+    return value.copy() if isinstance(value, np.ndarray) else value

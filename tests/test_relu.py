@@ -2,23 +2,38 @@
 import numpy as np
 from hypothesis import example, given, settings
 
-from backprop_grader.diagnose import expect_close
+from backprop_grader.diagnose import expect_close, expect_like, likely_mistake
 from checks import check
 from gradcheck import numeric_grad, weighted
 from strategies import away_from_zero, seeds, shapes, uniform
 
 
+def _forward_hint(out, x):
+    """np.max(x, 0) for np.maximum(x, 0): the maximum along axis 0, one axis short."""
+    return likely_mistake(out, [("hint_relu_np_max", np.max(x, axis=0))]) if x.ndim else None
+
+
+def _backward_hint(dx, x, dout, default=None):
+    mistakes = [
+        ("hint_relu_no_mask", dout),
+        ("hint_relu_forgot_dout", (x > 0).astype(float)),
+        ("hint_relu_times_output", dout * np.maximum(x, 0)),
+    ]
+    return likely_mistake(dx, mistakes, default)
+
+
 @check("Relu", points=3)
-@given(shape=shapes(), seed=seeds)
+@given(shape=shapes(min_dims=0), seed=seeds)
 @settings(max_examples=15)
 def test_forward_values(impl, ref, shape, seed):
     """forward returns x where x > 0 and 0 elsewhere, shaped like x."""
     x = uniform(seed, shape)
-    expect_close(impl.Relu().forward(x.copy()), ref.Relu().forward(x), "Relu.forward(x)", inputs={"x": x})
+    out = impl.Relu().forward(x.copy())
+    expect_close(out, ref.Relu().forward(x), "Relu.forward(x)", inputs={"x": x}, hint=_forward_hint(out, x))
 
 
 @check("Relu", points=3)
-@given(shape=shapes(), seed=seeds)
+@given(shape=shapes(min_dims=0), seed=seeds)
 @settings(max_examples=15)
 def test_backward_values(impl, ref, shape, seed):
     """backward passes dout through where x > 0 and blocks it elsewhere."""
@@ -26,7 +41,9 @@ def test_backward_values(impl, ref, shape, seed):
     layer, expected = impl.Relu(), ref.Relu()
     layer.forward(x.copy())
     expected.forward(x)
-    expect_close(layer.backward(dout.copy()), expected.backward(dout), "Relu.backward(dout)", inputs={"x": x, "dout": dout})
+    dx = layer.backward(dout.copy())
+    inputs = {"x": x, "dout": dout}
+    expect_close(dx, expected.backward(dout), "Relu.backward(dout)", inputs=inputs, hint=_backward_hint(dx, x, dout))
 
 
 @check("Relu", points=2)
@@ -37,26 +54,70 @@ def test_zero_is_blocked(impl):
     layer = impl.Relu()
     out = layer.forward(x.copy())
     expect_close(out, np.array([[0.0, 0.0, 1.5], [0.0, 0.0, 0.0]]), "Relu.forward(x)", inputs={"x": x})
-    expect_close(
-        layer.backward(dout.copy()),
-        np.array([[0.0, 0.0, 7.0], [0.0, 0.0, 0.0]]),
-        "Relu.backward(dout)",
-        inputs={"x": x, "dout": dout},
-        hint="hint_relu_zero",
-    )
+    dx = layer.backward(dout.copy())
+    hint = _backward_hint(dx, x, dout, default="hint_relu_zero")
+    expect_close(dx, np.array([[0.0, 0.0, 7.0], [0.0, 0.0, 0.0]]), "Relu.backward(dout)", inputs={"x": x, "dout": dout}, hint=hint)
+
+
+@check("Relu", points=1)
+@given(shape=shapes(), seed=seeds)
+@settings(max_examples=5)
+def test_gradient_passes_unchanged(impl, shape, seed):
+    """where x > 0, backward returns dout itself: not scaled, not replaced by 1."""
+    x, dout = np.abs(away_from_zero(seed, shape)), uniform(seed + 1, shape)
+    layer = impl.Relu()
+    layer.forward(x.copy())
+    dx = layer.backward(dout.copy())
+    hint = _backward_hint(dx, x, dout, default="hint_relu_pass_unchanged")
+    expect_close(dx, dout, "Relu.backward(dout) for x > 0", inputs={"x": x, "dout": dout}, hint=hint)
 
 
 @check("Relu", points=2)
-@given(shape=shapes(), seed=seeds)
+@given(shape=shapes(max_dims=3, max_side=4), seed=seeds)
 @settings(max_examples=10)
-def test_numerical_gradient(impl, shape, seed):
+def test_numerical_gradient(impl, ref, shape, seed):
     """backward agrees with central differences of your own forward (x kept away from the kink at 0)."""
     x, dout = away_from_zero(seed, shape), uniform(seed + 1, shape)
+    inputs = {"x": x, "dout": dout}
     layer = impl.Relu()
-    layer.forward(x.copy())
+    expect_like(layer.forward(x.copy()), ref.Relu().forward(x), "Relu.forward(x)", inputs)
     analytic = layer.backward(dout.copy())
     numeric = numeric_grad(weighted(lambda v: impl.Relu().forward(v), dout), x)
-    expect_close(analytic, numeric, "Relu.backward(dout)", inputs={"x": x, "dout": dout}, hint="hint_grad_vs_numeric")
+    hint = _backward_hint(analytic, x, dout, default="hint_grad_vs_numeric")
+    expect_close(analytic, numeric, "Relu.backward(dout)", inputs=inputs, hint=hint)
+
+
+@check("Relu", points=1)
+@given(shape=shapes(), seed=seeds)
+@settings(max_examples=5)
+def test_forward_leaves_x_unchanged(impl, shape, seed):
+    """forward builds a new array instead of zeroing the negative entries of the x it was given."""
+    x = uniform(seed, shape)
+    given_x = x.copy()
+    impl.Relu().forward(given_x)
+    expect_close(given_x, x, "the x you passed to forward", inputs={"x": x}, hint="hint_relu_forward_in_place")
+
+
+@check("Relu", points=1)
+@given(shape=shapes(), seed=seeds)
+@settings(max_examples=5)
+def test_state_latest_forward(impl, shape, seed):
+    """backward uses the mask of the latest forward of its own layer, not an earlier one or another layer's."""
+    x0, x, dout = uniform(seed, shape), uniform(seed + 1, shape), uniform(seed + 2, shape)
+    layer, other, fresh = impl.Relu(), impl.Relu(), impl.Relu()
+    layer.forward(x0.copy())
+    layer.forward(x.copy())
+    other.forward(-x)
+    dx = layer.backward(dout.copy())
+    # Compared with your own layer used once, so that only state is judged here: values are other checks' job.
+    fresh.forward(x.copy())
+    expect_close(
+        dx,
+        fresh.backward(dout.copy()),
+        "Relu.backward(dout) after forward(x0), forward(x) and another Relu's forward(-x)",
+        inputs={"x0": x0, "x": x, "dout": dout},
+        hint="hint_latest_forward",
+    )
 
 
 @check("Relu", points=1, strict=True)

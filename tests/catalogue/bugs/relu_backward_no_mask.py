@@ -1,0 +1,8 @@
+"""Relu.backward returns dout unchanged everywhere: it forgets to block the gradient where x <= 0."""
+LAYER = "Relu"
+MUST_FAIL = ["Relu: backward_values", "Relu: zero_is_blocked", "Relu: numerical_gradient"]
+
+
+class Relu(Relu):  # noqa: F821
+    def backward(self, dout):
+        return dout.copy()

@@ -1,0 +1,121 @@
+"""MulLayer: out = x * y on Python floats and arrays alike; backward(dout) = (dout * y, dout * x)."""
+import numpy as np
+from hypothesis import given, settings
+
+from backprop_grader.diagnose import expect_close, expect_like, expect_pair, likely_mistake
+from book_graphs import apples_and_oranges, two_apples
+from checks import check
+from gradcheck import numeric_grad, weighted
+from strategies import copy_of, operand, operand_shapes, seeds, shapes, uniform
+
+
+def _forward_hint(out, x, y):
+    """np.dot for *: on 1-d arrays it sums the products, on square ones it multiplies matrices."""
+    try:
+        dot = np.dot(x, y)
+    except ValueError:
+        return None
+    return likely_mistake(out, [("hint_mul_dot", dot)])
+
+
+def _backward_hint(dx, dy, x, y, dout):
+    mistakes = [("hint_mul_not_swapped", dout * x, dout * y), ("hint_mul_forgot_dout", y, x)]
+    return likely_mistake(dx, [(k, wrong) for k, wrong, _ in mistakes]) or likely_mistake(
+        dy, [(k, wrong) for k, _, wrong in mistakes]
+    )
+
+
+def _expect_backward(dx, dy, expected, x, y, dout, hint=None):
+    """dx and dy against expected, with the likely mistake named if a known one was made, else hint."""
+    inputs = {"x": x, "y": y, "dout": dout}
+    hint = _backward_hint(dx, dy, x, y, dout) or hint
+    expect_close(dx, expected[0], "dx from MulLayer.backward(dout)", inputs=inputs, hint=hint)
+    expect_close(dy, expected[1], "dy from MulLayer.backward(dout)", inputs=inputs, hint=hint)
+
+
+@check("MulLayer", points=1)
+@given(shape=operand_shapes(), seed=seeds)
+@settings(max_examples=10)
+def test_forward_values(impl, ref, shape, seed):
+    """forward(x, y) returns x * y, element by element, for Python floats and arrays."""
+    x, y = operand(seed, shape), operand(seed + 1, shape)
+    out = impl.MulLayer().forward(copy_of(x), copy_of(y))
+    expected = ref.MulLayer().forward(x, y)
+    expect_close(out, expected, "MulLayer.forward(x, y)", inputs={"x": x, "y": y}, hint=_forward_hint(out, x, y))
+
+
+@check("MulLayer", points=2)
+@given(shape=operand_shapes(), seed=seeds)
+@settings(max_examples=15)
+def test_backward_values(impl, ref, shape, seed):
+    """backward(dout) returns (dout * y, dout * x): each input's gradient is dout times the other input."""
+    x, y, dout = operand(seed, shape), operand(seed + 1, shape), operand(seed + 2, shape)
+    layer, expected = impl.MulLayer(), ref.MulLayer()
+    layer.forward(copy_of(x), copy_of(y))
+    expected.forward(x, y)
+    dx, dy = expect_pair(layer.backward(copy_of(dout)), "MulLayer.backward(dout)", {"x": x, "y": y, "dout": dout})
+    _expect_backward(dx, dy, expected.backward(dout), x, y, dout)
+
+
+@check("MulLayer", points=1)
+def test_book_two_apples_with_tax(impl):
+    """The book's buy_apple.py gives price 220, dapple 2.2, dapple_num 110, dtax 200."""
+    two_apples(impl.MulLayer, hint="hint_mul_book")
+
+
+@check("MulLayer", points=1)
+def test_book_apples_and_oranges(impl, ref):
+    """The book's buy_apple_orange.py (with a correct AddLayer) gives price 715, dapple_num 110, dapple 2.2,
+    dorange 3.3, dorange_num 165, dtax 650."""
+    apples_and_oranges(impl.MulLayer, ref.AddLayer, hint="hint_mul_book")
+
+
+@check("MulLayer", points=1)
+@given(shape=operand_shapes(), seed=seeds)
+@settings(max_examples=5)
+def test_state_latest_forward(impl, shape, seed):
+    """backward uses the x and y of the latest forward of its own layer, not an earlier one or another layer's."""
+    x0, y0, x, y, dout = (operand(seed + i, shape) for i in range(5))
+    inputs = {"x0": x0, "y0": y0, "x": x, "y": y, "dout": dout}
+    layer, other, fresh = impl.MulLayer(), impl.MulLayer(), impl.MulLayer()
+    layer.forward(copy_of(x0), copy_of(y0))
+    layer.forward(copy_of(x), copy_of(y))
+    other.forward(copy_of(y0), copy_of(x0))
+    what = "MulLayer.backward(dout) after forward(x0, y0), forward(x, y) and another MulLayer's forward(y0, x0)"
+    got = expect_pair(layer.backward(copy_of(dout)), what, inputs)
+    # Compared with your own layer used once, so that only state is judged here: values are other checks' job.
+    fresh.forward(copy_of(x), copy_of(y))
+    expected = expect_pair(fresh.backward(copy_of(dout)), "MulLayer.backward(dout)", inputs)
+    for name, actual, right in zip(("dx", "dy"), got, expected):
+        expect_close(actual, right, f"{name} from {what}", inputs=inputs, hint="hint_latest_forward")
+
+
+@check("MulLayer", points=1)
+@given(shape=shapes(), seed=seeds)
+@settings(max_examples=5)
+def test_leaves_inputs_unchanged(impl, shape, seed):
+    """forward does not write into x or y, and backward does not write into dout."""
+    x, y, dout = uniform(seed, shape), uniform(seed + 1, shape), uniform(seed + 2, shape)
+    given_x, given_y, given_dout = x.copy(), y.copy(), dout.copy()
+    layer = impl.MulLayer()
+    layer.forward(given_x, given_y)
+    inputs = {"x": x, "y": y}
+    expect_close(given_x, x, "the x you passed to forward", inputs=inputs, hint="hint_mul_forward_in_place")
+    expect_close(given_y, y, "the y you passed to forward", inputs=inputs, hint="hint_mul_forward_in_place")
+    layer.backward(given_dout)
+    expect_close(given_dout, dout, "the dout you passed to backward", inputs=inputs, hint="hint_mul_backward_in_place")
+
+
+@check("MulLayer", points=1)
+@given(shape=operand_shapes(max_dims=2, max_side=4), seed=seeds)
+@settings(max_examples=8)
+def test_numerical_gradient(impl, ref, shape, seed):
+    """backward agrees with central differences of your own forward, for x and for y."""
+    x, y, dout = operand(seed, shape), operand(seed + 1, shape), operand(seed + 2, shape)
+    inputs = {"x": x, "y": y, "dout": dout}
+    layer = impl.MulLayer()
+    expect_like(layer.forward(copy_of(x), copy_of(y)), ref.MulLayer().forward(x, y), "MulLayer.forward(x, y)", inputs)
+    dx, dy = expect_pair(layer.backward(copy_of(dout)), "MulLayer.backward(dout)", inputs)
+    numeric_dx = numeric_grad(weighted(lambda v: impl.MulLayer().forward(v, copy_of(y)), dout), x)
+    numeric_dy = numeric_grad(weighted(lambda v: impl.MulLayer().forward(copy_of(x), v), dout), y)
+    _expect_backward(dx, dy, (numeric_dx, numeric_dy), x, y, dout, hint="hint_grad_vs_numeric")
