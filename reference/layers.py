@@ -98,8 +98,9 @@ class Sigmoid:
 
     def forward(self, x):
         x = np.asarray(x, dtype=np.float64)
-        # One temporary reused in place: e = exp(-|x|), then the denominator 1 + e.
-        e = np.abs(x)
+        # One temporary reused in place: e = exp(-|x|), then the denominator 1 + e. It is made with out= so
+        # that it is an array even for a 0-d x, where NumPy would return a scalar that out= cannot take.
+        e = np.abs(x, out=np.empty_like(x))
         np.negative(e, out=e)
         np.exp(e, out=e)
         out = np.where(x >= 0, 1.0, e)
