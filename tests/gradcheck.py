@@ -111,7 +111,8 @@ def directional_derivatives(forward, backward, inputs, dout=None, seed=0, h=DIRE
         check_type(grad, x, label)
         grad = np.asarray(grad, dtype=np.float64)
         if grad.shape != x.shape:
-            raise CheckFailure("wrong_shape", what=label, got_shape=str(grad.shape), expected_shape=str(x.shape), inputs="")
+            shapes = dict(got_shape=str(grad.shape), expected_shape=str(x.shape))
+            raise CheckFailure("wrong_shape", what=label, inputs=f"{name} of shape {x.shape}", **shapes)
         u = rng.standard_normal(x.shape)
         plus, minus = x + h * u, x - h * u
         u_taken = (plus - minus) / (2 * h)
