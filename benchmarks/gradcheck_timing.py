@@ -21,11 +21,13 @@ from gradient_cases import full_case  # noqa: E402
 
 LAYERS = ("Affine", "TwoLayerNet")
 
-# Run in a child process: the element-wise check of one layer at full size, printing its seconds.
+# Run in a child process: the element-wise check of one layer at full size; prints its seconds, then its
+# verdict on the reference ("passed", or the diagnosis and how many entries it found wrong).
 ELEMENTWISE = """
 import sys, time
 sys.path[:0] = [sys.argv[1], sys.argv[1] + "/tests"]
 from backprop_grader import REFERENCE_DIR
+from backprop_grader.feedback import CheckFailure
 from backprop_grader.loader import load
 from gradcheck import elementwise_check
 from gradient_cases import dout_for, full_case
@@ -33,15 +35,23 @@ ref = load(REFERENCE_DIR)
 case = full_case(sys.argv[2], ref, ref.two_layer_net_on(ref))
 dout = dout_for(case)
 start = time.process_time()
-elementwise_check(case.forward, case.backward, case.inputs, dout, case.label)
+try:
+    elementwise_check(case.forward, case.backward, case.inputs, dout, case.label)
+    verdict = "passed"
+except CheckFailure as failure:
+    p = failure.params
+    verdict = f"fails: {p['what']} {failure.key} in {p.get('count', '?')} of {p.get('size', '?')} entries"
 print(time.process_time() - start)
+print(verdict)
 """
 
 
-def elementwise_seconds(layer):
+def elementwise_run(layer):
+    """(CPU seconds, verdict) of one element-wise check of layer at full size on the reference."""
     env = dict(os.environ, **SINGLE_THREADED)
     done = subprocess.run([sys.executable, "-c", ELEMENTWISE, str(ROOT), layer], capture_output=True, text=True, env=env, check=True)
-    return float(done.stdout.strip())
+    seconds, verdict = done.stdout.strip().splitlines()[-2:]
+    return float(seconds), verdict
 
 
 def main(argv):
@@ -51,17 +61,17 @@ def main(argv):
         return 2
     directional = {b["params"]["layer"]: b["stats"] for b in data["benchmarks"]}
     ref = load(REFERENCE_DIR)
-    print("| case (reference) | entries checked | directional check (min / median) | element-wise check (one run) | ratio |")
-    print("| --- | ---: | ---: | ---: | ---: |")
+    print("| case (reference) | entries checked | directional check (min / median) | element-wise check (one run) | ratio | element-wise verdict |")
+    print("| --- | ---: | ---: | ---: | ---: | --- |")
     for layer in LAYERS:
         case = full_case(layer, ref, ref.two_layer_net_on(ref))
         entries = sum(x.size for x in case.inputs.values())
         stats = directional[layer]
-        elementwise = None if "--no-elementwise" in argv else elementwise_seconds(layer)
+        elementwise, verdict = (None, "-") if "--no-elementwise" in argv else elementwise_run(layer)
         slow = "-" if elementwise is None else f"{elementwise:.1f} s"
         ratio = "-" if elementwise is None else f"{elementwise / stats['min']:,.0f}x"
         fast = f"{stats['min'] * 1e3:.1f} ms / {stats['median'] * 1e3:.1f} ms"
-        print(f"| {case.label} | {entries:,} | {fast} | {slow} | {ratio} |", flush=True)
+        print(f"| {case.label} | {entries:,} | {fast} | {slow} | {ratio} | {verdict} |", flush=True)
     return 0
 
 
