@@ -17,15 +17,17 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import PROJECT_ROOT, TEMPLATE_DIR
+from . import LAYERS, PROJECT_ROOT, TEMPLATE_DIR
 from .impl_option import resolve_impl
 from .messages import language_from_environment, render
 
 BENCHMARKS_DIR = PROJECT_ROOT / "benchmarks"
 LAYER_SPEED = BENCHMARKS_DIR / "test_layer_speed.py"
 SINGLE_THREADED = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
-# From this ratio on a layer is "far off" and gets the hint for its likeliest cause.
+# From this ratio on a layer is "far off" and gets the hint for its likeliest cause (speed_hint_<layer>.<phase>).
 FAR_OFF = 5.0
+# What is timed of each layer (benchmarks/test_layer_speed.py): the network's own methods, the layers' passes.
+PHASES = {layer: ("loss", "gradient") if layer == "TwoLayerNet" else ("forward", "backward") for layer in LAYERS}
 
 
 def run_benchmarks(paths, extra_args=(), json_path=None, min_rounds=20, max_time=0.5, timeout=1800):

@@ -1,5 +1,5 @@
-"""python benchmarks/gradcheck_timing.py [--no-elementwise]: each gradient check's time on the reference at full
-size, as a Markdown table.
+"""python benchmarks/gradcheck_timing.py [LAYER ...] [--no-elementwise]: each gradient check's time on the
+reference at full size (Affine and TwoLayerNet unless layers are named), as a Markdown table.
 
 The directional check is timed by pytest-benchmark (benchmarks/test_gradcheck_speed.py, minimum and median over
 rounds); the element-wise check, two forward passes per entry of every input, is run once (minutes for
@@ -36,7 +36,7 @@ case = full_case(sys.argv[2], ref, ref.two_layer_net_on(ref))
 dout = dout_for(case)
 start = time.process_time()
 try:
-    elementwise_check(case.forward, case.backward, case.inputs, dout, case.label)
+    elementwise_check(case.forward, case.backward, case.inputs, dout, case.label, **case.elementwise_tolerance)
     verdict = "passed"
 except CheckFailure as failure:
     p = failure.params
@@ -63,7 +63,7 @@ def main(argv):
     ref = load(REFERENCE_DIR)
     print("| case (reference) | entries checked | directional check (min / median) | element-wise check (one run) | ratio | element-wise verdict |")
     print("| --- | ---: | ---: | ---: | ---: | --- |")
-    for layer in LAYERS:
+    for layer in [a for a in argv if not a.startswith("--")] or LAYERS:
         case = full_case(layer, ref, ref.two_layer_net_on(ref))
         entries = sum(x.size for x in case.inputs.values())
         stats = directional[layer]

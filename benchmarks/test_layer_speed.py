@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import layer_inputs as li
+from backprop_grader.benchmark import PHASES
 
 WHO = ("reference", "submission")
 
@@ -45,7 +46,7 @@ def _describe(benchmark, layer, label, phase, who):
 
 
 @pytest.mark.parametrize("who", WHO)
-@pytest.mark.parametrize("phase", ["forward", "backward"])
+@pytest.mark.parametrize("phase", PHASES["Affine"])
 @pytest.mark.parametrize("layer, label, x_shape", LAYER_CASES, ids=[c[1] for c in LAYER_CASES])
 def test_layer_speed(benchmark, impl, ref, layer, label, x_shape, phase, who):
     cls = getattr(ref if who == "reference" else impl, layer)
@@ -60,7 +61,7 @@ def test_layer_speed(benchmark, impl, ref, layer, label, x_shape, phase, who):
 
 
 @pytest.mark.parametrize("who", WHO)
-@pytest.mark.parametrize("phase", ["loss", "gradient"])
+@pytest.mark.parametrize("phase", PHASES["TwoLayerNet"])
 def test_network_speed(benchmark, impl, ref, phase, who):
     """The network's own code: the submission's TwoLayerNet runs on the reference's layers."""
     net_class = ref.TwoLayerNet if who == "reference" else impl.two_layer_net_on(ref)
