@@ -1,6 +1,7 @@
 """Time a submission's layers against the reference's and say where it is far off.
 
-python -m backprop_grader.benchmark [SUBMISSION] [--json PATH] [--max-ratio R]
+python grader.py --benchmark [SUBMISSION] [--benchmark-json FILE] [--max-ratio R] [--timeout SECONDS]
+python -m backprop_grader.benchmark [SUBMISSION] [same options]
 
 The timing runs benchmarks/test_layer_speed.py under pytest-benchmark in a separate process (the submission's
 code never runs in this one), with BLAS single-threaded and in CPU time (time.process_time): on a busy machine
@@ -20,6 +21,7 @@ from pathlib import Path
 from . import LAYERS, PROJECT_ROOT, TEMPLATE_DIR
 from .impl_option import resolve_impl
 from .messages import language_from_environment, render
+from .report.common import shown_path
 
 BENCHMARKS_DIR = PROJECT_ROOT / "benchmarks"
 LAYER_SPEED = BENCHMARKS_DIR / "test_layer_speed.py"
@@ -127,25 +129,34 @@ def report(found, submission, lang="en", max_ratio=None, json_path=None):
     return lines
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m backprop_grader.benchmark", description=__doc__.splitlines()[0])
-    parser.add_argument("submission", nargs="?", default=str(TEMPLATE_DIR), help="submission directory (default: student_template)")
-    parser.add_argument("--json", default="benchmark.json", help="where to save pytest-benchmark's JSON (default: ./benchmark.json)")
-    parser.add_argument("--max-ratio", type=float, default=None, help="instructor's limit: exit 1 if a layer is slower than this many times the reference")
-    parser.add_argument("--timeout", type=float, default=1800, help="seconds before the timing run is stopped")
-    options = parser.parse_args(argv)
-    lang = language_from_environment()
-    submission = resolve_impl(options.submission)
+def run(submission, json_path="benchmark.json", max_ratio=None, timeout=1800, lang="en"):
+    """Time submission, print the report, save the JSON; the exit status (1 over max_ratio, 2 if nothing timed)."""
     try:
-        found, done = measure(submission, options.json, timeout=options.timeout)
+        found, done = measure(submission, json_path, timeout=timeout)
     except subprocess.TimeoutExpired:
-        print(render("benchmark_timed_out", lang, seconds=f"{options.timeout:g}"))
+        print(render("benchmark_timed_out", lang, seconds=f"{timeout:g}"))
         return 2
     if not found:
         print(render("benchmark_failed", lang, error=(done.stdout + done.stderr).strip()[-1500:]))
         return 2
-    print("\n".join(report(found, submission, lang, options.max_ratio, Path(options.json).resolve())))
-    return 1 if over_limit(found, options.max_ratio) else 0
+    print("\n".join(report(found, shown_path(submission), lang, max_ratio, Path(json_path).resolve())))
+    return 1 if over_limit(found, max_ratio) else 0
+
+
+def add_options(parser, lang="en"):
+    """The timing options, shared with grader.py --benchmark."""
+    parser.add_argument("--benchmark-json", default="benchmark.json", metavar="FILE", help=render("cli_help_benchmark_json", lang))
+    parser.add_argument("--max-ratio", type=float, metavar="R", help=render("cli_help_max_ratio", lang))
+    parser.add_argument("--timeout", type=float, default=1800, metavar="SECONDS", help=render("cli_help_benchmark_timeout", lang))
+
+
+def main(argv=None):
+    lang = language_from_environment()
+    parser = argparse.ArgumentParser(prog="python -m backprop_grader.benchmark", description=render("cli_help_benchmark", lang))
+    parser.add_argument("submission", nargs="?", default=str(TEMPLATE_DIR), help=render("cli_help_submission", lang))
+    add_options(parser, lang)
+    options = parser.parse_args(argv)
+    return run(resolve_impl(options.submission), options.benchmark_json, options.max_ratio, options.timeout, lang)
 
 
 if __name__ == "__main__":

@@ -42,8 +42,10 @@ def _describe_import_error(exc, path):
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename).resolve().is_relative_to(path)]
     where = f"{Path(frames[-1].filename).name}, line {frames[-1].lineno}" if frames else ""
     if isinstance(exc, SyntaxError) and exc.filename:
+        # str(SyntaxError) repeats the file and line that where already gives.
         where = f"{Path(exc.filename).name}, line {exc.lineno}"
-    return {"error": f"{type(exc).__name__}: {exc}", "where": where}
+        return {"error": f"{type(exc).__name__}: {exc.msg}", "where": where}
+    return {"error": f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__, "where": where}
 
 
 def _new_package(directory, label):
@@ -76,7 +78,9 @@ class Implementation:
                 self._modules[module_name] = self._import(module_name)
         found = self._modules[module_name]
         if isinstance(found, SubmissionError):
-            raise found
+            # A fresh exception each time: re-raising one instance grows its traceback with every raise, and
+            # pytest's report of a check that hit it thousands of times then took seconds to build.
+            raise SubmissionError(found.key, **found.params)
         return found
 
     def _import(self, module_name):
