@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import LAYERS, TEMPLATE_DIR
+from . import LAYERS, TEMPLATE_DIR, benchmark
 from .impl_option import DEFAULT_SEED, resolve_impl
 from .messages import DEFAULT_LANGUAGE, render
 from .names import BOOK_NAMES, Aliases
@@ -57,6 +57,8 @@ def build_parser(lang=DEFAULT_LANGUAGE):
         "--use", action="append", default=[], type=_use_type(lang), metavar="BOOK=FILE", help=render("cli_help_use", lang)
     )
     parser.add_argument("--rubric", metavar="FILE", help=render("cli_help_rubric", lang))
+    parser.add_argument("--benchmark", action="store_true", help=render("cli_help_benchmark", lang))
+    benchmark.add_options(parser, lang)
     return parser
 
 
@@ -124,6 +126,12 @@ def main(argv=None):
     options = parser.parse_args(argv)
     submission = _submission(parser, options.submission, lang)
     aliases = _aliases(parser, options, lang)
+    # The options that say where the submission's names are, for any other pytest run on it.
+    impl_options = [f"--alias={a}" for a in aliases.specs()] + [f"--use={u}" for u in options.use]
+    if options.benchmark:
+        return benchmark.run(
+            submission, options.benchmark_json, options.max_ratio, options.timeout, lang, impl_options=impl_options
+        )
 
     started = time.perf_counter()
     result = grade(submission, layers=options.layer, seed=options.seed, aliases=aliases, use=options.use)
@@ -134,8 +142,9 @@ def main(argv=None):
     # Learner text in any language must print even on a console whose encoding lacks its characters.
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(errors="replace")
-    rerun = [f"--alias={a}" for a in aliases.specs()] + [f"--use={u}" for u in options.use]
-    report = terminal.render_report(result, lang, verbose=options.verbose, color=use_color(sys.stdout), rerun_options=rerun)
+    report = terminal.render_report(
+        result, lang, verbose=options.verbose, color=use_color(sys.stdout), rerun_options=impl_options
+    )
     sys.stdout.write(report)
     if options.json:
         _write(options.json, gradescope.render(result, lang, execution_time=wall_time))
