@@ -60,13 +60,12 @@ def test_variant_gets_expected_marks(entry, graded):
 
 @pytest.mark.parametrize("entry", ATTACKS, ids=[e.name for e in ATTACKS])
 def test_attack_gains_nothing(entry, graded):
-    """The grading completes; an attack that hides a bug loses on that layer only, one that hides none loses nothing."""
-    failed = _failed(graded[entry.id])
-    if entry.layer is None:
-        assert failed == entry.expected_failures
-    else:
-        assert {title.split(":")[0] for title in failed} == {entry.layer}, failed
-        assert entry.must_fail <= failed, entry.must_fail - failed
+    """The grading completes; the attacked layer scores 0, every other layer is graded in full."""
+    result = graded[entry.id]
+    lost = {s.layer for s in result.layer_scores() if s.score < s.max_score}
+    assert lost == {entry.layer}, _failed(result)
+    assert all(s.score == 0 for s in result.layer_scores() if s.layer == entry.layer)
+    assert entry.must_fail <= _failed(result), entry.must_fail - _failed(result)
 
 
 def test_every_check_catches_some_bug(graded, reference_result):

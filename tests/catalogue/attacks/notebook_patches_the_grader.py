@@ -1,9 +1,8 @@
-"""A notebook that patches numpy, the builtins and the grader from its top-level cells, to make a buggy Relu
-(mask x < 0, so an input of exactly 0 leaks its gradient) look right. The patches are not definitions: they
-do not run, and the bug is caught on Relu alone."""
+"""A notebook whose Relu is not written, with top-level cells that patch numpy, the builtins and the grader so
+that its checks would pass anyway. The patches are not definitions: they do not run, and Relu loses its checks
+while every other layer is graded in full."""
 SHAPE = "notebook"
 LAYER = "Relu"
-MUST_FAIL = ["Relu: zero_is_blocked"]
 
 # %%
 import builtins
@@ -16,9 +15,9 @@ numpy.testing.assert_allclose = lambda *args, **kwargs: None
 builtins.abs = lambda value: 0
 sys.modules["backprop_grader.diagnose"] = None
 # %%
-class Relu(Relu):  # noqa: F821 (the reference's Relu, in an earlier cell)
+class Relu:
     def forward(self, x):
-        self.mask = x < 0
-        out = x.copy()
-        out[self.mask] = 0
-        return out
+        raise NotImplementedError("Relu.forward")
+
+    def backward(self, dout):
+        raise NotImplementedError("Relu.backward")

@@ -1,11 +1,11 @@
-"""A loose script that trains for ever when loaded, sleeps, forks and exits from its main guard.
-
-Top-level work is skipped when a script is loaded for its definitions, so it is graded at once, in full.
-"""
+"""A loose script that, when loaded, forks, sleeps and trains for ever, exits from its main guard, and whose
+AddLayer exits when it is called. Top-level work is skipped when a script is loaded for its definitions, so it
+is graded at once: AddLayer loses its checks, every other layer is graded in full."""
 SHAPE = "script"
-EXPECTED_FAILURES = []
+LAYER = "AddLayer"
 
 import os  # noqa: E402
+import sys  # noqa: E402
 import time  # noqa: E402
 
 pid = os.fork()
@@ -16,3 +16,11 @@ while True:
 
 if __name__ == "__main__":
     os._exit(1)
+
+
+class AddLayer(AddLayer):  # noqa: F821 (the reference's, earlier in the file)
+    def forward(self, x, y):
+        sys.exit("no grading today")
+
+    def backward(self, dout):
+        sys.exit("no grading today")
