@@ -1,5 +1,9 @@
-"""pytest plugin: --impl, the implementation under test; --seed, the seed of numpy's global RNG; --isolate, run
-the implementation's code in worker processes (backprop_grader/isolation) rather than in pytest's own.
+"""pytest plugin: --impl, the implementation under test (with --alias and --use to say where its names are);
+--seed, the seed of numpy's global RNG; --isolate, run the implementation's code in worker processes
+(backprop_grader/isolation) rather than in pytest's own.
+
+An implementation already in memory (a notebook's namespace, for check()) is handed to pytest.main as a
+ProvidedImplementation plugin instead of a path: the `impl` fixture takes it from there.
 
 It lives in a plugin (loaded with -p from pyproject's addopts) rather than in tests/conftest.py because pytest
 reads a conftest's options only after it has picked the conftests from the command line, and the value of
@@ -11,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from . import PROJECT_ROOT, REFERENCE_DIR
-from .loader import load
 
 IMPL_ENV = "BACKPROP_IMPL"
 DEFAULT_SEED = 0
+_LOADED = pytest.StashKey()
 _SESSION = pytest.StashKey()
 
 
@@ -26,15 +30,35 @@ def pytest_addoption(parser):
         "'reference' and 'student_template' name the project's own",
     )
     parser.addoption(
-        "--seed",
-        type=int,
-        default=DEFAULT_SEED,
-        help="seed of numpy's global RNG, set before every check (Hypothesis itself is derandomized)",
+        "--alias",
+        action="append",
+        default=[],
+        metavar="BOOK=THEIRS",
+        help="grade the submission's THEIRS as the book's BOOK (Relu=ReLU; Affine.dW=dw for a member); repeatable",
+    )
+    parser.addoption(
+        "--rubric",
+        default=None,
+        metavar="FILE",
+        help="a TOML rubric file; its [aliases] table adds BOOK = \"THEIRS\" aliases (--alias wins over it)",
+    )
+    parser.addoption(
+        "--use",
+        action="append",
+        default=[],
+        metavar="BOOK=FILE",
+        help="where a name is defined in several files, grade the one in FILE (Relu=ch05/relu.py); repeatable",
     )
     parser.addoption(
         "--isolate",
         action="store_true",
         help="run the implementation's code in separate worker processes, as the grader does by default",
+    )
+    parser.addoption(
+        "--seed",
+        type=int,
+        default=DEFAULT_SEED,
+        help="seed of numpy's global RNG, set before every check (Hypothesis itself is derandomized)",
     )
 
 
@@ -50,26 +74,64 @@ def impl_path(config):
     return resolve_impl(config.getoption("--impl") or os.environ.get(IMPL_ENV) or str(REFERENCE_DIR))
 
 
+class ProvidedImplementation:
+    """A pytest plugin that hands the suite an implementation object instead of a path to load."""
+
+    def __init__(self, impl):
+        self.impl = impl
+
+
+def _provided(config):
+    return next((p for p in config.pluginmanager.get_plugins() if isinstance(p, ProvidedImplementation)), None)
+
+
+def implementation(config):
+    """The implementation under test: the one provided in memory, else the one --impl names, loaded once per
+    session (and kept, so that the grading plugin can read the notes it made: loaded_implementation)."""
+    from .loader import load  # the loader (and numpy) only once a check needs it
+
+    provided = _provided(config)
+    if provided is not None:
+        return provided.impl
+    if _LOADED not in config.stash:
+        session = config.stash.get(_SESSION, None)
+        if session is not None:  # --isolate: proxies of what a worker loads
+            from .isolation.proxies import IsolatedImplementation
+
+            config.stash[_LOADED] = IsolatedImplementation(session)
+        else:
+            config.stash[_LOADED] = load(impl_path(config), aliases=aliases(config), use=config.getoption("--use"))
+    return config.stash[_LOADED]
+
+
+def loaded_implementation(config):
+    """The implementation this session's checks used, or None if none asked for it."""
+    provided = _provided(config)
+    return provided.impl if provided is not None else config.stash.get(_LOADED, None)
+
+
+def aliases(config):
+    """The aliases of --rubric's [aliases] table, overridden by the --alias flags."""
+    from .names import Aliases
+
+    flags = Aliases.parse(config.getoption("--alias"))
+    rubric = config.getoption("--rubric")
+    return Aliases.from_rubric(rubric).merged(flags) if rubric else flags
+
+
 def pytest_report_header(config):
-    return f"implementation under test: {impl_path(config)}; seed {config.getoption('--seed')}"
-
-
-def implementation_under_test(config):
-    """What the `impl` fixture hands out: the loaded implementation, or its proxy when --isolate is on."""
-    session = config.stash.get(_SESSION, None)
-    if session is None:
-        return load(impl_path(config))
-    from .isolation.proxies import IsolatedImplementation
-
-    return IsolatedImplementation(session)
+    provided = _provided(config)
+    under_test = provided.impl.label if provided is not None else impl_path(config)
+    return f"implementation under test: {under_test}; seed {config.getoption('--seed')}"
 
 
 def pytest_configure(config):
     """With --isolate, start both workers at once: they boot (~0.2 s) while pytest collects the checks."""
-    if config.getoption("--isolate", False):
+    if config.getoption("--isolate", False) and _provided(config) is None:
         from .isolation.session import Session
 
-        config.stash[_SESSION] = Session(impl_path(config))
+        load_options = {"aliases": aliases(config).specs(), "use": config.getoption("--use")}
+        config.stash[_SESSION] = Session(impl_path(config), load_options=load_options)
         config.stash[_SESSION].start_both(REFERENCE_DIR)
 
 

@@ -14,28 +14,54 @@ from pathlib import Path
 import pytest
 
 from . import LAYERS, PROJECT_ROOT, REFERENCE_DIR, TESTS_DIR, isolation
-from .impl_option import DEFAULT_SEED
+from .impl_option import DEFAULT_SEED, ProvidedImplementation, resolve_impl
+from .names import as_aliases
 from .plugin import GradingPlugin
 from .results import GradeResult
 
 PROFILE = "grading"
 
 
-def grade(submission, layers=None, seed=DEFAULT_SEED, profile=PROFILE, extra_args=(), isolate=True):
-    """Grade the implementation in directory submission; layers limits the run to those layers' checks.
+def grade(
+    submission,
+    layers=None,
+    seed=DEFAULT_SEED,
+    profile=PROFILE,
+    extra_args=(),
+    aliases=(),
+    use=(),
+    implementation=None,
+    isolate=True,
+):
+    """Grade the submission at path submission (a template-shaped folder, a file, a study repository, a
+    notebook); layers limits the run to those layers' checks. aliases (BOOK=THEIRS) and use (BOOK=FILE) say
+    where its names are. implementation: an already loaded one to grade instead (a notebook's namespace, for
+    check()), handed to the suite as it is.
+
+    The suite loads the submission itself (impl_option.implementation), from --impl, --alias and --use; the
+    notes it made while loading (intake.py: a skipped training loop, which file was graded) come back with the
+    checks' results.
 
     isolate: run the submission's code in worker processes (backprop_grader/isolation), so that it can neither
-    crash nor cheat the grader; off (and on a system without POSIX processes, Windows), it runs inside this
-    process, where a debugger can reach it.
+    crash nor cheat the grader; off (and for an implementation already in memory, or on a system without POSIX
+    processes, Windows), it runs inside this process, where a debugger can reach it.
     """
-    isolate = isolate and isolation.available()
-    plugin = GradingPlugin(submission)
+    isolate = isolate and implementation is None and isolation.available()
+    if implementation is None:
+        path = resolve_impl(str(submission))
+        plugin = GradingPlugin(path if path.is_dir() else path.parent)
+        where = [f"--impl={path}", *(f"--alias={a}" for a in as_aliases(aliases).specs()), *(f"--use={u}" for u in use)]
+        plugins = [plugin]
+    else:
+        plugin = GradingPlugin(getattr(implementation, "root", None))
+        where = []
+        plugins = [plugin, ProvidedImplementation(implementation)]
     args = [
         str(TESTS_DIR),
         f"--rootdir={PROJECT_ROOT}",
         "-c",
         str(PROJECT_ROOT / "pyproject.toml"),
-        f"--impl={submission}",
+        *where,
         f"--seed={seed}",
         "-p",
         "no:terminal",
@@ -58,7 +84,7 @@ def grade(submission, layers=None, seed=DEFAULT_SEED, profile=PROFILE, extra_arg
     try:
         # The submission may print; its output belongs in no report.
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-            status = pytest.main(args, plugins=[plugin])
+            status = pytest.main(args, plugins=plugins)
     finally:
         if previous is None:
             os.environ.pop("HYPOTHESIS_PROFILE")
@@ -67,7 +93,7 @@ def grade(submission, layers=None, seed=DEFAULT_SEED, profile=PROFILE, extra_arg
     # A failing check is an ordinary outcome; pytest failing to run at all is the grader's own fault.
     if status in (pytest.ExitCode.INTERRUPTED, pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
         raise RuntimeError(f"pytest could not run the checks (exit status {int(status)}): {' '.join(args)}")
-    return GradeResult(str(submission), profile, seed, plugin.ordered_results())
+    return GradeResult(str(submission), profile, seed, plugin.ordered_results(), notes=plugin.notes)
 
 
 def declared_checks(layers=None):
@@ -76,13 +102,14 @@ def declared_checks(layers=None):
     return [r.check for r in collected.results]
 
 
-def grade_in_subprocess(submission, layers=None, seed=DEFAULT_SEED, timeout=120, isolate=True):
+def grade_in_subprocess(submission, layers=None, seed=DEFAULT_SEED, timeout=120, aliases=(), use=(), isolate=True):
     """Grade in a fresh Python process (no state shared with this one) and read its GradeResult back."""
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / "result.json"
         command = [sys.executable, "-m", "backprop_grader.run", str(submission), f"--seed={seed}", f"--out={out}"]
         for layer in layers or ():
             command.append(f"--layer={layer}")
+        command += [f"--alias={a}" for a in as_aliases(aliases).specs()] + [f"--use={u}" for u in use]
         if not isolate:
             command.append("--no-isolate")
         done = run_own_group(command, timeout=timeout, cwd=PROJECT_ROOT)
@@ -127,9 +154,14 @@ def main(argv=None):
     parser.add_argument("--out", required=True)
     parser.add_argument("--layer", action="append")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument("--alias", action="append", default=[])
+    parser.add_argument("--use", action="append", default=[])
     parser.add_argument("--no-isolate", action="store_true", help="run the submission in this process (for a debugger)")
     options = parser.parse_args(argv)
-    result = grade(options.submission, options.layer, options.seed, isolate=not options.no_isolate)
+    result = grade(
+        options.submission, options.layer, options.seed, aliases=options.alias, use=options.use,
+        isolate=not options.no_isolate,
+    )
     write_atomically(Path(options.out), json.dumps(result.to_dict()))
 
 

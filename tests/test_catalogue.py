@@ -1,7 +1,8 @@
 """The suite's own worth: every catalogued bug fails on its layer and no other, every variant passes, and
 every graded check catches at least one bug (a check no bug fails asserts nothing we know of). And the grader's
 isolation changes nothing: graded in one process (--no-isolate), every entry gets the very same outcome, check
-by check, as graded with its code in worker processes (the default).
+by check, as graded with its code in worker processes (the default). The attacks in tests/catalogue/attacks/
+are graded by tests/test_redteam.py, which holds them to more (a time budget, the results file, no leftovers).
 
 Checks worth 0 points are informational (TwoLayerNet on the student's own layers says whether the whole stack
 trains, so a bug in any layer may fail it): a bug may fail them besides its own layer's checks, but each must

@@ -92,6 +92,8 @@ def test_attack_is_contained(entry, attacked):
             assert score.score == 0, f"{layer} kept points: {_failures(result, layer) or 'none failed'}"
         else:
             assert score.score == score.max_score, f"{layer} lost points: {_failures(result, layer)}"
+    failed = {r.check.title for r in result.results if r.status != "passed"}
+    assert entry.must_fail <= failed, entry.must_fail - failed
     if entry.feedback:
         keys = {r.failure.key for r in result.results if r.check.layer in entry.layers and r.check.points}
         assert keys == {entry.feedback}, "each check the attack costs says why"

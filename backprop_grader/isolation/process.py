@@ -82,17 +82,18 @@ def adopt_orphans():
     return libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
 
 
-def spawn(runtime, submission, memory_mb, cpu_seconds, net_layers=None, fork_net=None):
+def spawn(runtime, submission, memory_mb, cpu_seconds, net_layers=None, fork_net=None, options=()):
     """Start a worker: [its WorkerProcess], or with fork_net (a folder of layer copies), also the net worker it
     forks before it runs any submission code: [the worker's, the net worker's], which saves starting Python and
-    numpy twice. The net worker is then adopted by this process (see adopt_orphans, which must have worked)."""
+    numpy twice. The net worker is then adopted by this process (see adopt_orphans, which must have worked).
+    options: more of the worker's command line (--alias, --use: where the submission's names are)."""
     own = [os.pipe() for _ in range(3)]  # requests, replies, output: (read end, write end) each
     inherited = [own[0][0], own[1][1]]
     command = [
         sys.executable, "-I", "-S", "-B", str(WORKER_SCRIPT),
         f"--requests={own[0][0]}", f"--replies={own[1][1]}", f"--submission={submission}",
         f"--numpy-dir={runtime.numpy_dir}", f"--grader-pid={os.getpid()}",
-        f"--memory-mb={memory_mb}", f"--cpu-seconds={cpu_seconds}",
+        f"--memory-mb={memory_mb}", f"--cpu-seconds={cpu_seconds}", *options,
     ]
     if net_layers is not None:
         command.append(f"--net-layers={net_layers}")

@@ -9,8 +9,10 @@ import signal
 import string
 from pathlib import Path
 
+from .. import LAYERS
 from ..loader import SubmissionError
 from ..messages import catalogue
+from ..results import Note
 from . import errors, wire
 from .errors import WorkerFailure
 from .proxies import proxy_for
@@ -46,6 +48,9 @@ def read(channel, body, label, last=True):
         for handle in _tokens(reply["stale"]):
             channel.stale.add(handle)
             channel.caches.pop(handle, {}).clear()
+    if "notes" in reply:
+        for note in _list(reply["notes"]):
+            channel.take_note(_note(unpacker, note))
     channel.moved_generator = "rng" in reply
     if channel.moved_generator:
         _adopt(channel.session.generator, unpacker, reply["rng"])
@@ -74,6 +79,16 @@ def _keep_attributes(channel, unpacker, attributes, last):
     if proxy is not None:
         proxy._bpg_take(values, channel.epoch if last else -1)
 
+def _note(unpacker, note):
+    """A Note the loader made in the worker (which file was graded, a training loop skipped), checked."""
+    if type(note) is not list or len(note) != 3:
+        raise wire.WireError("bad note")
+    key, params, layer = note[0], unpacker.value(note[1]), note[2]
+    if not _fills(key, params, (str, int, float)) or not (layer is None or layer in LAYERS):
+        raise wire.WireError("bad note")
+    return Note(key, params, layer)
+
+
 def _failure(channel, reply, label):
     """The exception a reply other than "ok" stands for (raised by the caller)."""
     if "raised" in reply:
@@ -90,7 +105,7 @@ def _failure(channel, reply, label):
 def _submission_error(reply):
     key, params = reply["submission_error"]
     module = reply.get("module")
-    if key not in ("missing_file", "missing_name", "import_failed") or not _fills(key, params):
+    if not _fills(key, params):
         raise wire.WireError("bad submission error")
     if key == "import_failed" and _is_grader_module(module):
         return SubmissionError("import_forbidden", file=params["file"], module=module, where=params["where"])
@@ -101,7 +116,7 @@ def _raised(channel, description, label):
     fields = _checked(description)
     if fields["type"] == "MemoryError":
         return WorkerFailure("out_of_memory", call=label, limit=channel.session.limits.memory_mb)
-    frames = [_stack_frame(channel.session.submission, f) for f in fields["frames"]]
+    frames = [_stack_frame(channel.session.root, f) for f in fields["frames"]]
     if _is_grader_module(fields["module"]) and fields["base"] in ("ImportError", "ModuleNotFoundError"):
         mine = [f for f in frames if not f[0].startswith("<")]
         where = f"{Path(mine[-1][0]).name}, line {mine[-1][1]}" if mine else ""
@@ -175,10 +190,12 @@ def _checked(description):
     return {"type": name, "base": base, "message": message[:2000], "module": module, "frames": frames[:2]}
 
 
-def _fills(key, params):
-    """Whether params are plain strings filling exactly the placeholders of message key (in English)."""
+def _fills(key, params, kinds=(str,)):
+    """Whether key is a message of the catalogue and params values of kinds filling exactly its placeholders."""
+    if type(key) is not str or key not in catalogue("en") or type(params) is not dict:
+        return False
     wanted = {field for _, field, _, _ in string.Formatter().parse(catalogue("en")[key]) if field}
-    return type(params) is dict and set(params) == wanted and all(type(v) is str for v in params.values())
+    return set(params) == wanted and all(type(v) in kinds for v in params.values())
 
 
 def _is_grader_module(module):

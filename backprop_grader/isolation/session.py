@@ -41,8 +41,17 @@ class Limits:
 
 
 class Session:
-    def __init__(self, submission, limits=Limits()):
+    """Isolation for one grading of the submission at path submission (a folder, a file or a notebook).
+
+    load_options: {"aliases": ["BOOK=THEIRS", ...], "use": ["BOOK=FILE", ...]}, as the loader takes them."""
+
+    def __init__(self, submission, limits=Limits(), load_options=None):
         self.submission = Path(submission).resolve()
+        # Where the submission's own code is, for its frames: the folder, or the folder of a file or notebook.
+        self.root = self.submission if self.submission.is_dir() else self.submission.parent
+        load_options = load_options or {}
+        self.worker_options = [f"--alias={a}" for a in load_options.get("aliases", ())]
+        self.worker_options += [f"--use={u}" for u in load_options.get("use", ())]
         self.limits = limits
         self.runtime = process.Runtime()
         self.generator = shared.Generator()
@@ -67,7 +76,10 @@ class Session:
             return
         copies = self.runtime.copy_of(layers_dir, NET_LAYER_FILES)
         limits = self.limits
-        workers = process.spawn(self.runtime, self.submission, limits.memory_mb, _cpu_seconds(limits), fork_net=copies)
+        workers = process.spawn(
+            self.runtime, self.submission, limits.memory_mb, _cpu_seconds(limits), fork_net=copies,
+            options=self.worker_options,
+        )
         self.channels[("submission", None)] = Channel(self, "submission", worker=workers[0])
         self.channels[("net", Path(layers_dir).resolve())] = Channel(self, "net", layers_dir, workers[1], copies)
 
@@ -119,6 +131,7 @@ class Channel:
         self.caches = {}  # handle of a dict -> the entries read from it that the worker has not called stale
         self.stale = set()  # handles the replies read in the last exchange called stale
         self.moved_generator = False  # whether the last reply read moved numpy's global generator
+        self.notes = []  # what the loader noted in this channel's workers (intake.py), each once
         self.start(worker, copies)
 
     # --- the worker's life -------------------------------------------------------------------------------------
@@ -129,7 +142,10 @@ class Channel:
         if worker is None:
             limits, runtime = self.session.limits, self.session.runtime
             copies = runtime.copy_of(self.layers_dir, NET_LAYER_FILES) if self.kind == "net" else None
-            (worker,) = process.spawn(runtime, self.session.submission, limits.memory_mb, _cpu_seconds(limits), copies)
+            (worker,) = process.spawn(
+                runtime, self.session.submission, limits.memory_mb, _cpu_seconds(limits), copies,
+                options=self.session.worker_options,
+            )
         self.worker, self.copies, self.booted = worker, copies, False
         self.generation += 1
         self.resolved = {}
@@ -305,7 +321,7 @@ class Channel:
         if isinstance(exc, process.Timeout):
             self._fatal(importing, limit_key, call=label, seconds=_seconds(limit))
         if isinstance(exc, process.Died):
-            key, params = replies.death(exc, self.session.submission)
+            key, params = replies.death(exc, self.session.root)
             self._fatal(importing, key, call=label, **params)
         self._fatal(importing, "garbled", call=label)
 
@@ -316,6 +332,10 @@ class Channel:
             self.poisoned[importing] = failure
             raise failure from None
         raise WorkerFailure(key, **params) from None
+
+    def take_note(self, note):
+        if note not in self.notes:
+            self.notes.append(note)
 
     def keeps(self, value):
         """Whether value stays the same object on both sides (a proxy, or a shared array): one a proxy may keep."""

@@ -2,10 +2,12 @@
 
 process.py starts it as `python -I -S -B worker.py ...`: isolated mode and no site module, so its import path is
 the standard library, a directory holding only numpy, and (while a module of it is being imported) the
-submission's own directory. It loads its helpers (wire, shared, sandbox and the grader's loader) by file path,
-so neither the repository nor the grader's package is on its path: `import reference` fails here. It locks itself
-down (sandbox.py) before the first line of submission code runs, and from then on is treated as hostile: the
-grader checks every frame it sends and stops it from outside when it takes too long.
+submission's own folders. It loads its helpers (wire, shared, sandbox) and the grader's modules that load a
+submission (the loader and intake, with what they import) by file path, the latter as a package `_bpg` that
+nothing else can be imported from: neither the repository nor the grader's package is on its path, and
+`import reference` fails here. It locks itself down (sandbox.py) before the first line of submission code runs,
+and from then on is treated as hostile: the grader checks every frame it sends and stops it from outside when
+it takes too long.
 
 Requests name an operation: resolve a name of the submission, call it, call a method of or read an attribute of
 an object the worker keeps (a handle), or read and write a dict the worker keeps (a net's params, its layers). A
@@ -23,6 +25,9 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+GRADER = HERE.parent
+# The grader's modules a submission is loaded with, in an order in which each finds what it imports.
+LOADING = ("messages", "sources", "names", "loader", "results", "intake")
 
 
 def _load(name, path):
@@ -33,21 +38,35 @@ def _load(name, path):
     return module
 
 
+def _load_loading_modules():
+    """The package `_bpg` holding the grader's LOADING modules; its path is empty, so that nothing else of the
+    grader can be imported from it."""
+    spec = importlib.util.spec_from_file_location("_bpg", GRADER / "__init__.py", submodule_search_locations=[])
+    package = importlib.util.module_from_spec(spec)
+    sys.modules["_bpg"] = package
+    spec.loader.exec_module(package)
+    for name in LOADING:
+        setattr(package, name, _load(f"_bpg.{name}", GRADER / f"{name}.py"))
+    return package
+
+
 class Server:
     """The submission's names and the objects the grader holds proxies of, and the answer to each request."""
 
-    def __init__(self, np, wire, shared, loader, submission, net_layers=None):
+    def __init__(self, np, wire, shared, grader, submission, aliases=(), use=(), net_layers=None):
         self.np = np
         self.wire = wire
         self.arrays = shared.WorkerArrays()
-        self.loader = loader
-        self.submission = Path(submission).resolve()
-        self.impl = loader.load(self.submission)
+        self.loader = grader.loader
+        self.wrapper_file = Path(grader.names.__file__).resolve()
+        self.impl = self.loader.load(Path(submission).resolve(), aliases=list(aliases), use=list(use))
+        self.root = Path(self.impl.root).resolve()  # where the submission's own frames are, as the grader sees it
+        self.notes_sent = 0  # how many of the loader's notes (which file was graded, ...) went to the grader
         self.layers_impl = None
         if net_layers:
             # The reference's layers, copied under another name: this worker grades a TwoLayerNet built on them.
             # Loaded now, before any submission code runs, so the grader can delete the copies at once.
-            self.layers_impl = loader.load(net_layers, label="layers")
+            self.layers_impl = self.loader.load(net_layers, label="layers")
             self.layers_impl.Affine, self.layers_impl.numerical_gradient  # noqa: B018 (imports both modules)
         self.names = {}
         self.objects = {}
@@ -151,15 +170,16 @@ class Server:
 
     def frame_of(self, frame):
         path, line, qualname = frame
-        if path.is_relative_to(self.submission):
-            return [path.relative_to(self.submission).as_posix(), line, qualname]
+        if path.is_relative_to(self.root):
+            return [path.relative_to(self.root).as_posix(), line, qualname]
         return [None, line, qualname, path.name]
 
     def describe(self, exc):
         """What the grader needs to raise exc again: type, message, and the innermost frame of the submission
-        and the innermost frame of all (the two that locate an error and tell its origin apart)."""
-        frames = [f for f in _frames(exc) if not f[0].is_relative_to(HERE)]
-        mine = [f for f in frames if f[0].is_relative_to(self.submission)]
+        and the innermost frame of all (the two that locate an error and tell its origin apart). Neither the
+        worker's frames nor the class wrapper's (names.wrap) count, as the grading plugin counts neither."""
+        frames = [f for f in _frames(exc) if not f[0].is_relative_to(HERE) and f[0] != self.wrapper_file]
+        mine = [f for f in frames if f[0].is_relative_to(self.root)]
         chosen = mine[-1:] + ([frames[-1]] if frames and (not mine or frames[-1] is not mine[-1]) else [])
         kind = type(exc)
         base = next((c.__name__ for c in kind.__mro__ if c.__module__ == "builtins" and issubclass(c, Exception)), None)
@@ -224,6 +244,10 @@ class Server:
             reply["stale"] = stale
         if generator.fingerprint() != before:
             reply["rng"] = generator.state(packer)
+        notes = getattr(self.impl, "notes", [])[self.notes_sent :]
+        if notes:
+            reply["notes"] = [[n.key, packer.value(dict(n.params)), n.layer] for n in notes]
+            self.notes_sent += len(notes)
         return packer.frame(reply)
 
     def add_entries(self, reply, packer, handle, arrays_only=False):
@@ -437,6 +461,8 @@ def main(argv=None):
     parser.add_argument("--memory-mb", type=int, required=True)
     parser.add_argument("--cpu-seconds", type=int, required=True)
     parser.add_argument("--net-layers")
+    parser.add_argument("--alias", action="append", default=[])
+    parser.add_argument("--use", action="append", default=[])
     parser.add_argument("--fork-net", help="requests,replies,output,layers of a net worker to fork at once")
     options = parser.parse_args(argv)
 
@@ -448,12 +474,12 @@ def main(argv=None):
     wire = _load("_bpg_wire", HERE / "wire.py")
     shared = _load("_bpg_shared", HERE / "shared.py")
     sandbox = _load("_bpg_sandbox", HERE / "sandbox.py")
-    loader = _load("_bpg_loader", HERE.parent / "loader.py")
+    grader = _load_loading_modules()
     if options.fork_net:
         _fork_net_worker(options)
     filtered = sandbox.lock_down(options.grader_pid, options.memory_mb, options.cpu_seconds)
     generator = shared.Generator()
-    server = Server(np, wire, shared, loader, options.submission, options.net_layers)
+    server = Server(np, wire, shared, grader, options.submission, options.alias, options.use, options.net_layers)
     _write_all(options.replies, wire.Packer().frame({"hello": {"pid": os.getpid(), "filtered": filtered}}))
     buffer = bytearray()
     while True:
