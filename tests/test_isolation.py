@@ -406,3 +406,28 @@ def _command_line(pid):
             return found.read().replace(b"\0", b" ").decode(errors="replace")
     except OSError:
         return ""
+
+
+# Each of tests/learners.py's shapes of the same code, with the path it is written to.
+SHAPES = {
+    "book_layout_repo": "work",
+    "one_file_per_layer": "work",
+    "training_script": "train.py",
+    "notebook_with_magics": "work.ipynb",
+    "misspelt_members": "net.py",
+}
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_other_shapes_graded_alike_in_both_modes(tmp_path, shape):
+    """A study repository, loose files, a script that trains, a notebook, misspelt names: the same outcome of
+    every check and the same notes on how the submission was read, isolated or not."""
+    import learners
+    from backprop_grader.run import grade
+
+    submission = getattr(learners, shape)(tmp_path / SHAPES[shape])
+    isolated, in_process = grade(submission), grade(submission, isolate=False)
+    assert [(r.check.title, r.status, r.failure) for r in isolated.results] == [
+        (r.check.title, r.status, r.failure) for r in in_process.results
+    ]
+    assert isolated.notes == in_process.notes

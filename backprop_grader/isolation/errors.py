@@ -15,6 +15,8 @@ import builtins
 import sys
 from functools import lru_cache
 
+from ..loader import SubmissionError
+
 MAX_LINE = 100_000
 
 
@@ -46,6 +48,16 @@ def remote_class(name, base):
         return type(name, (RemoteError, parent), {"__module__": "submission"})
     except TypeError:  # a builtin whose layout does not combine with another base
         return type(name, (RemoteError,), {"__module__": "submission"})
+
+
+@lru_cache(maxsize=None)
+def submission_error_class(base):
+    """SubmissionError, also a subclass of the builtin exception base when the worker's was (a misspelt member
+    is an AttributeError too, which a check catches like any AttributeError)."""
+    parent = getattr(builtins, base, None) if base else None
+    if not (isinstance(parent, type) and issubclass(parent, Exception)) or parent is Exception:
+        return SubmissionError
+    return type("SubmissionError", (SubmissionError, parent), {"__module__": "submission"})
 
 
 def remote_exception(name, base, message):

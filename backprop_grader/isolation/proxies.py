@@ -34,7 +34,8 @@ class IsolatedImplementation:
         """What the loader noted in the workers (intake.py: which file was graded, ...), each once."""
         found = []
         for channel in self._session.channels.values():
-            found += [note for note in channel.notes if note not in found]
+            for notes in channel.notes.values():
+                found += [note for note in notes if note not in found]
         return found
 
     def __getattr__(self, name):

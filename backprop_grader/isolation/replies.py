@@ -49,8 +49,7 @@ def read(channel, body, label, last=True):
             channel.stale.add(handle)
             channel.caches.pop(handle, {}).clear()
     if "notes" in reply:
-        for note in _list(reply["notes"]):
-            channel.take_note(_note(unpacker, note))
+        channel.notes[channel.generation] = [_note(unpacker, note) for note in _list(reply["notes"])]
     channel.moved_generator = "rng" in reply
     if channel.moved_generator:
         _adopt(channel.session.generator, unpacker, reply["rng"])
@@ -104,12 +103,12 @@ def _failure(channel, reply, label):
 
 def _submission_error(reply):
     key, params = reply["submission_error"]
-    module = reply.get("module")
-    if not _fills(key, params):
+    module, base = reply.get("module"), reply.get("base")
+    if not _fills(key, params) or not (base is None or type(base) is str):
         raise wire.WireError("bad submission error")
     if key == "import_failed" and _is_grader_module(module):
         return SubmissionError("import_forbidden", file=params["file"], module=module, where=params["where"])
-    return SubmissionError(key, **params)
+    return errors.submission_error_class(base)(key, **params)
 
 
 def _raised(channel, description, label):

@@ -131,7 +131,7 @@ class Channel:
         self.caches = {}  # handle of a dict -> the entries read from it that the worker has not called stale
         self.stale = set()  # handles the replies read in the last exchange called stale
         self.moved_generator = False  # whether the last reply read moved numpy's global generator
-        self.notes = []  # what the loader noted in this channel's workers (intake.py), each once
+        self.notes = {}  # generation -> what the loader of that worker noted (intake.py), as it last said
         self.start(worker, copies)
 
     # --- the worker's life -------------------------------------------------------------------------------------
@@ -332,10 +332,6 @@ class Channel:
             self.poisoned[importing] = failure
             raise failure from None
         raise WorkerFailure(key, **params) from None
-
-    def take_note(self, note):
-        if note not in self.notes:
-            self.notes.append(note)
 
     def keeps(self, value):
         """Whether value stays the same object on both sides (a proxy, or a shared array): one a proxy may keep."""

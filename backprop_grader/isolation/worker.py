@@ -61,7 +61,7 @@ class Server:
         self.wrapper_file = Path(grader.names.__file__).resolve()
         self.impl = self.loader.load(Path(submission).resolve(), aliases=list(aliases), use=list(use))
         self.root = Path(self.impl.root).resolve()  # where the submission's own frames are, as the grader sees it
-        self.notes_sent = 0  # how many of the loader's notes (which file was graded, ...) went to the grader
+        self.notes_sent = []  # the loader's notes (which file was graded, ...) as last sent to the grader
         self.layers_impl = None
         if net_layers:
             # The reference's layers, copied under another name: this worker grades a TwoLayerNet built on them.
@@ -182,10 +182,9 @@ class Server:
         mine = [f for f in frames if f[0].is_relative_to(self.root)]
         chosen = mine[-1:] + ([frames[-1]] if frames and (not mine or frames[-1] is not mine[-1]) else [])
         kind = type(exc)
-        base = next((c.__name__ for c in kind.__mro__ if c.__module__ == "builtins" and issubclass(c, Exception)), None)
         return {
             "type": kind.__name__,
-            "base": base,
+            "base": _builtin_base(kind),
             "message": _text(exc),
             "frames": [self.frame_of(f) for f in chosen],
             "module": exc.name if isinstance(exc, ImportError) and isinstance(exc.name, str) else None,
@@ -195,7 +194,9 @@ class Server:
         if isinstance(exc, self.loader.SubmissionError):
             cause = exc.__cause__ or exc.__context__
             module = cause.name if isinstance(cause, ImportError) and isinstance(cause.name, str) else None
-            return {"submission_error": [exc.key, {k: str(v) for k, v in exc.params.items()}], "module": module}
+            params = {k: str(v) for k, v in exc.params.items()}
+            # Some are builtin errors too (a misspelt member is an AttributeError, which a check may catch).
+            return {"submission_error": [exc.key, params], "module": module, "base": _builtin_base(type(exc))}
         if isinstance(exc, SystemExit):
             return {"exit": _text(exc)}
         try:
@@ -244,10 +245,12 @@ class Server:
             reply["stale"] = stale
         if generator.fingerprint() != before:
             reply["rng"] = generator.state(packer)
-        notes = getattr(self.impl, "notes", [])[self.notes_sent :]
-        if notes:
-            reply["notes"] = [[n.key, packer.value(dict(n.params)), n.layer] for n in notes]
-            self.notes_sent += len(notes)
+        # The loader adds notes as it loads names, and may rewrite one (two choices between the same files):
+        # all of them go again whenever they change.
+        notes = [(n.key, dict(n.params), n.layer) for n in getattr(self.impl, "notes", ())]
+        if notes != self.notes_sent:
+            reply["notes"] = [[key, packer.value(params), layer] for key, params, layer in notes]
+            self.notes_sent = notes
         return packer.frame(reply)
 
     def add_entries(self, reply, packer, handle, arrays_only=False):
@@ -395,6 +398,11 @@ def _frames(exc):
         found.append((Path(code.co_filename).resolve(), tb.tb_lineno, getattr(code, "co_qualname", code.co_name)))
         tb = tb.tb_next
     return found
+
+
+def _builtin_base(kind):
+    """The first builtin exception class kind derives from (NotImplementedError, AttributeError, ...), or None."""
+    return next((c.__name__ for c in kind.__mro__ if c.__module__ == "builtins" and issubclass(c, Exception)), None)
 
 
 def _text(exc):
