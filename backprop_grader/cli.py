@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import LAYERS, TEMPLATE_DIR
+from . import LAYERS, TEMPLATE_DIR, instructor
 from .impl_option import DEFAULT_SEED, resolve_impl
 from .messages import DEFAULT_LANGUAGE, render
 from .report import csv, gradescope, junit, markdown, terminal
@@ -46,6 +46,7 @@ def build_parser(lang=DEFAULT_LANGUAGE):
     parser.add_argument("--fail-under", type=float, metavar="N", help=render("cli_help_fail_under", lang))
     for option in ("json", "junit", "markdown", "csv"):
         parser.add_argument(f"--{option}", metavar="FILE", help=render(f"cli_help_{option}", lang))
+    instructor.add_options(parser, lang)
     return parser
 
 
@@ -79,11 +80,16 @@ def main(argv=None):
     lang = DEFAULT_LANGUAGE  # chosen once here; the parser and every report take it
     parser = build_parser(lang)
     options = parser.parse_args(argv)
+    status = instructor.run_mode(parser, options, lang)  # --batch, --gradescope-bundle
+    if status is not None:
+        return status
     submission = _submission(parser, options.submission, lang)
 
-    started = time.perf_counter()
-    result = grade(submission, layers=options.layer, seed=options.seed)
-    wall_time = time.perf_counter() - started
+    with instructor.setup(parser, options, lang) as ready:  # --extra-tests, --rubric
+        started = time.perf_counter()
+        result = grade(submission, layers=options.layer, seed=options.seed, extra_args=ready.extra_args)
+        wall_time = time.perf_counter() - started
+    result = ready.marking.apply(result)
     # Reports name the folder as the student sees it, not by an absolute path that differs between machines.
     result = dataclasses.replace(result, submission=shown_path(submission), lang=lang)
 

@@ -8,7 +8,10 @@ from ..messages import render
 from ..results import PASSED
 
 # Failures about the submission as a whole rather than about an input: no "smallest failing input" for them.
-WHOLE_SUBMISSION = frozenset({"not_implemented", "missing_file", "missing_name", "import_failed", "skipped", "not_run"})
+WHOLE_SUBMISSION = frozenset(
+    {"not_implemented", "missing_file", "missing_name", "import_failed", "skipped", "not_run"}
+    | {"batch_timeout", "batch_crashed_signal", "batch_crashed_exit"}  # a grade that did not finish (--batch)
+)
 DOES_NOT_LOAD = frozenset({"missing_file", "missing_name", "import_failed"})
 MAX_NAMED = 3  # a group of more checks of a layer is counted, not listed (--verbose lists every check)
 
