@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import LAYERS, TEMPLATE_DIR, instructor
+from . import LAYERS, TEMPLATE_DIR, benchmark, instructor
 from .impl_option import DEFAULT_SEED, resolve_impl
 from .messages import DEFAULT_LANGUAGE, render
 from .report import csv, gradescope, junit, markdown, terminal
@@ -46,6 +46,8 @@ def build_parser(lang=DEFAULT_LANGUAGE):
     parser.add_argument("--fail-under", type=float, metavar="N", help=render("cli_help_fail_under", lang))
     for option in ("json", "junit", "markdown", "csv"):
         parser.add_argument(f"--{option}", metavar="FILE", help=render(f"cli_help_{option}", lang))
+    parser.add_argument("--benchmark", action="store_true", help=render("cli_help_benchmark", lang))
+    benchmark.add_options(parser, lang)
     instructor.add_options(parser, lang)
     return parser
 
@@ -84,6 +86,8 @@ def main(argv=None):
     if status is not None:
         return status
     submission = _submission(parser, options.submission, lang)
+    if options.benchmark:
+        return benchmark.run(submission, options.benchmark_json, options.max_ratio, options.timeout, lang)
 
     with instructor.setup(parser, options, lang) as ready:  # --extra-tests, --rubric
         started = time.perf_counter()

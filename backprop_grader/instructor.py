@@ -21,8 +21,8 @@ from .report.csv import OK
 from .rubric import NO_RUBRIC, RubricError, read, resolve
 from .run import grade
 
-ONE_SUBMISSION_OPTIONS = ("json", "junit", "markdown", "fail_under", "verbose")
-BATCH_OPTIONS = ("jobs", "out", "timeout")
+ONE_SUBMISSION_OPTIONS = ("json", "junit", "markdown", "fail_under", "verbose", "benchmark")
+BATCH_OPTIONS = ("jobs", "out")  # and --timeout, which --benchmark shares
 
 
 def _positive(kind):
@@ -42,17 +42,13 @@ def add_options(parser, lang):
     group = parser.add_argument_group(render("instructor_options", lang))
     group.add_argument("--rubric", metavar="FILE", help=render("instructor_help_rubric", lang))
     group.add_argument("--extra-tests", metavar="DIR", help=render("instructor_help_extra_tests", lang))
-    group.add_argument("--batch", metavar="DIR", help=render("instructor_help_batch", lang))
+    group.add_argument(
+        "--batch", metavar="DIR", help=render("instructor_help_batch", lang, seconds=f"{batch.DEFAULT_TIMEOUT:g}")
+    )
     group.add_argument(
         "--jobs", type=_positive(int), metavar="N", help=render("instructor_help_jobs", lang, jobs=batch.default_jobs())
     )
     group.add_argument("--out", metavar="DIR", help=render("instructor_help_out", lang))
-    group.add_argument(
-        "--timeout",
-        type=_positive(float),
-        metavar="SECONDS",
-        help=render("instructor_help_timeout", lang, seconds=f"{batch.DEFAULT_TIMEOUT:g}"),
-    )
     group.add_argument("--gradescope-bundle", metavar="ZIP", help=render("instructor_help_gradescope_bundle", lang))
 
 
@@ -149,6 +145,8 @@ def _batch(parser, options, lang):
         parser.error(render("batch_no_submissions", lang, path=options.batch))
     csv_path = Path(options.csv) if options.csv else out / "grades.csv"
     jobs = options.jobs or batch.default_jobs()
+    if options.timeout is not None and options.timeout <= 0:
+        parser.error(render("instructor_not_positive", lang, value=f"{options.timeout:g}"))
     timeout = options.timeout or batch.DEFAULT_TIMEOUT
     started = time.perf_counter()
     with setup(parser, options, lang, need_declared=True) as ready:
