@@ -77,7 +77,9 @@ def read(path):
 
 
 def _unknown(path, table, name, known):
-    close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
+    # Compared without case first, so that a slip of case (backward_dB) suggests the name it misspells first.
+    lowered = {k.lower(): k for k in known}
+    close = [lowered[k] for k in difflib.get_close_matches(name.lower(), lowered, n=3, cutoff=0.6)]
     suggestion = ", ".join(f"'{c}'" for c in close) if close else ""
     key = "rubric_unknown_name_close" if close else "rubric_unknown_name"
     return RubricError(key, path=path, table=table, name=name, suggestion=suggestion)
