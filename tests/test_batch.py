@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from backprop_grader import LAYERS, batch
+from backprop_grader import LAYERS, PROJECT_ROOT, batch
+from backprop_grader.cli import main
 from backprop_grader.progress import Progress
 from backprop_grader.report.csv import COLUMNS
 from backprop_grader.results import FAILED, PASSED, Check, CheckResult, Failure, GradeResult
@@ -254,9 +255,11 @@ def test_a_grade_over_its_time_limit_is_a_timeout_row_that_scores_0_and_says_why
     ],
     ids=["jobs_alone", "json", "missing", "no_subfolders", "zero_jobs"],
 )
-def test_batch_usage_errors_exit_2(args, message):
-    run = grader(*args)
-    assert run.returncode == 2 and message in run.stderr, run.stderr
+def test_batch_usage_errors_exit_2(args, message, capsys, monkeypatch):
+    monkeypatch.chdir(PROJECT_ROOT)
+    with pytest.raises(SystemExit) as exited:
+        main(args)
+    assert exited.value.code == 2 and message in capsys.readouterr().err
 
 
 @pytest.mark.skipif(

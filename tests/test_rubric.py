@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from backprop_grader.cli import main
 from backprop_grader.report import csv, gradescope, junit, markdown
 from backprop_grader.results import FAILED, PASSED, Check, CheckResult, Failure, GradeResult
 from backprop_grader.rubric import NO_RUBRIC, Rubric, RubricError, read, resolve
@@ -173,10 +174,6 @@ def runs(tmp_path_factory):
     duplicate = root / "duplicate"
     duplicate.mkdir()
     _write(duplicate / "test_again.py", "from checks import check\n\n\n@check('Relu', 1)\ndef test_zero_is_blocked(impl):\n    pass\n")
-    shadowing = root / "shadowing"
-    shadowing.mkdir()
-    _write(shadowing / "test_x.py", "")
-    _write(shadowing / "checks.py", "")
     rubric = _write(root / "rubric.toml", RUBRIC)
     typo = _write(root / "typo.toml", '[checks]\n"Affine: backward_dB" = 5\n')
     commands = {
@@ -185,8 +182,6 @@ def runs(tmp_path_factory):
         "typo": ["reference", "--rubric", typo],
         "extra_check_without_its_folder": ["reference", "--rubric", rubric],
         "duplicate": ["reference", "--extra-tests", duplicate],
-        "shadowing": ["reference", "--extra-tests", shadowing],
-        "no_folder": ["reference", "--extra-tests", root / "nowhere"],
     }
     with ThreadPoolExecutor(max_workers=os.cpu_count()) as pool:
         done = dict(zip(commands, pool.map(lambda args: grader(*args), commands.values())))
@@ -228,11 +223,30 @@ def test_extra_checks_are_graded_and_reported_like_the_suites(runs):
         ("typo", "[checks] names 'Affine: backward_dB', which is not a layer or check of the grader: did you mean 'Affine: backward_db'"),
         ("extra_check_without_its_folder", f"names '{EXTRA_TITLE}', which is not a layer or check"),
         ("duplicate", "two checks are named 'Relu: zero_is_blocked'"),
-        ("shadowing", "the suite has a module named checks.py"),
-        ("no_folder", "extra tests folder not found"),
     ],
 )
 def test_a_rubric_or_extra_tests_the_grader_cannot_use_are_a_usage_error(runs, name, message):
     run = runs[name]
     assert run.returncode == 2 and message in run.stderr, run.stderr
     assert run.stdout == "" and "Traceback" not in run.stderr
+
+
+@pytest.mark.parametrize(
+    "files, message",
+    [
+        (None, "extra tests folder not found"),
+        ({"helpers.py": ""}, "no test files (test_*.py) in the extra tests folder"),
+        ({"test_x.py": "", "checks.py": ""}, "the suite has a module named checks.py"),
+        ({"test_x.py": "", "conftest.py": ""}, "the suite has a module named conftest.py"),
+    ],
+    ids=["missing", "no_tests", "shadows_a_helper", "own_conftest"],
+)
+def test_an_extra_tests_folder_that_cannot_sit_beside_the_suite_is_refused(tmp_path, files, message, capsys):
+    folder = tmp_path / "extra"
+    if files is not None:
+        folder.mkdir()
+        for name, text in files.items():
+            _write(folder / name, text)
+    with pytest.raises(SystemExit) as exited:
+        main(["reference", "--extra-tests", str(folder)])
+    assert exited.value.code == 2 and message in capsys.readouterr().err
