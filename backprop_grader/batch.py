@@ -9,11 +9,13 @@ time limit is killed with its whole process group (a hang costs its own row and 
 without a result is reported as crashed. Every outcome is a GradeResult, a grade that did not finish being every
 check failed with the reason, so the reports need no special cases.
 """
+import contextlib
 import json
 import os
 import signal
 import sys
 import tempfile
+import threading
 import time
 import traceback
 import warnings
@@ -86,6 +88,7 @@ def _child(submission, result_file, log_file, seed, layers, extra_args):
     """In the forked child: grade, write the result, and leave without running the parent's clean-up code."""
     code = 1
     try:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
         os.setsid()  # a process group of its own, for the parent to kill with everything it started
         os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
         log = os.open(log_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -113,13 +116,18 @@ def _fork():
         return os.fork()
 
 
-def _kill_group(pid):
-    for kill in (os.killpg, os.kill):  # the group, or the child itself if it has not made its group yet
-        try:
-            kill(pid, signal.SIGKILL)
-            return
-        except (ProcessLookupError, PermissionError):
-            continue
+def _kill_group(pid, reaped=False):
+    """SIGKILL the process group a child leads. Before it is reaped the child itself is killed if it has no group
+    of its own yet; after, its number may belong to another process by now, so only the group is signalled (a
+    group's number is not reused while any process is in it)."""
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        if not reaped:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
 
 
 def _ended(wait_status):
@@ -148,6 +156,24 @@ def _tail(path):
     return text.partition("\n")[2] if start else text
 
 
+@contextlib.contextmanager
+def _terminate_as_exit():
+    """SIGTERM (a cancelled CI job) ends the batch like Ctrl-C does, through its clean-up: the children are in
+    process groups of their own, which no signal to the batch's group reaches."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def exit_now(signum, frame):
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, exit_now)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 @dataclass
 class _Running:
     pid: int
@@ -170,7 +196,7 @@ def grade_all(
     outcomes = {}
     pending = list(enumerate(paths))[::-1]
     running = {}
-    with tempfile.TemporaryDirectory(prefix="backprop-batch-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="backprop-batch-") as scratch, _terminate_as_exit():
         try:
             while pending or running:
                 while pending and len(running) < jobs:
@@ -189,7 +215,7 @@ def grade_all(
                     if pid == 0:
                         continue
                     del running[index]
-                    _kill_group(child.pid)  # whatever it started and left behind
+                    _kill_group(child.pid, reaped=True)  # whatever it started and left behind
                     outcome = _outcome(child, wait_status, declared, marking, seed, timeout)
                     outcomes[index] = outcome
                     if on_done is not None:

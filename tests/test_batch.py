@@ -109,6 +109,27 @@ def test_a_hang_costs_its_own_time_limit_and_nothing_more(class_of):
     assert _gone(sleeper)
 
 
+def test_a_batch_stopped_by_sigterm_leaves_no_grading_process_behind(tmp_path):
+    (tmp_path / "hang_1").mkdir()
+    script = (
+        f"import sys; sys.path[:0] = [{str(PROJECT_ROOT)!r}, {str(PROJECT_ROOT / 'tests')!r}]\n"
+        "from pathlib import Path\n"
+        "import test_batch\n"
+        "from backprop_grader import batch\n"
+        "from backprop_grader.rubric import NO_RUBRIC\n"
+        "batch.grade = test_batch._stand_in\n"
+        f"batch.grade_all([Path({str(tmp_path / 'hang_1')!r})], [test_batch.CHECK], NO_RUBRIC, jobs=1, timeout=600)\n"
+    )
+    process = subprocess.Popen([sys.executable, "-c", script])
+    pid_file = tmp_path / "hang_1" / "sleeper.pid"
+    deadline = time.monotonic() + 60
+    while not (pid_file.exists() and pid_file.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=30) == 128 + signal.SIGTERM
+    assert _gone(int(pid_file.read_text()))
+
+
 def test_what_a_grading_process_writes_to_its_own_stdout_and_stderr_goes_nowhere_near_the_terminal(class_of, capfd):
     [outcome] = batch.grade_all(class_of("noisy_1"), [CHECK], NO_RUBRIC, jobs=1, timeout=10)
     assert outcome.status == "ok"
