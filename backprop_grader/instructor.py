@@ -25,14 +25,14 @@ ONE_SUBMISSION_OPTIONS = ("json", "junit", "markdown", "fail_under", "verbose", 
 BATCH_OPTIONS = ("jobs", "out")  # and --timeout, which --benchmark shares
 
 
-def _positive(kind):
+def _positive(kind, lang):
     def value(text):
         try:
             number = kind(text)
         except ValueError:
             number = 0
         if number <= 0:
-            raise argparse.ArgumentTypeError(render("instructor_not_positive", value=text))
+            raise argparse.ArgumentTypeError(render("instructor_not_positive", lang, value=text))
         return number
 
     return value
@@ -46,13 +46,13 @@ def add_options(parser, lang):
         "--batch", metavar="DIR", help=render("instructor_help_batch", lang, seconds=f"{batch.DEFAULT_TIMEOUT:g}")
     )
     group.add_argument(
-        "--jobs", type=_positive(int), metavar="N", help=render("instructor_help_jobs", lang, jobs=batch.default_jobs())
+        "--jobs", type=_positive(int, lang), metavar="N", help=render("instructor_help_jobs", lang, jobs=batch.default_jobs())
     )
     group.add_argument("--out", metavar="DIR", help=render("instructor_help_out", lang))
     group.add_argument("--gradescope-bundle", metavar="ZIP", help=render("instructor_help_gradescope_bundle", lang))
 
 
-def declared_checks(extra_args=()):
+def _declared_checks(extra_args=()):
     """Every graded check, the extra tests' included, without running one; ExtraTestsError when two share a title."""
     collected = grade(REFERENCE_DIR, extra_args=("--collect-only", *extra_args))
     checks, seen = [], {}
@@ -82,7 +82,7 @@ def setup(parser, options, lang, need_declared=False):
             extra_args = stack.enter_context(staged(options.extra_tests))
             declared = None
             if need_declared or options.rubric or options.extra_tests:
-                declared = declared_checks(extra_args)
+                declared = _declared_checks(extra_args)
             marking = NO_RUBRIC
             if options.rubric:
                 marking = resolve(read(options.rubric), declared)
