@@ -8,6 +8,7 @@ import faulthandler
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -289,13 +290,13 @@ def test_batch_usage_errors_exit_2(args, message, capsys, monkeypatch):
 )
 def test_no_submission_can_change_another_grade_or_the_grader(tmp_path):
     project = tmp_path / "project"  # a copy: this test attacks it
+    project.mkdir()
     for name in ("grader.py", "pyproject.toml", "README.md", "backprop_grader", "reference", "tests"):
-        source = Path(batch.__file__).parent.parent / name
+        source = PROJECT_ROOT / name
         if source.is_dir():
-            copy_of(source, project / name)
+            shutil.copytree(source, project / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
-            project.mkdir(exist_ok=True)
-            (project / name).write_bytes(source.read_bytes())
+            shutil.copyfile(source, project / name)
     klass = tmp_path / "class"
     targets = [klass / "b_victim" / "layers.py", project / "reference" / "layers.py", project / "tests" / "checks.py"]
     reference_with(klass / "a_attacker", append=HOSTILE.format(targets=[str(t) for t in targets]))
