@@ -7,6 +7,7 @@ import csv
 import faulthandler
 import json
 import os
+import pty
 import re
 import shutil
 import signal
@@ -25,7 +26,7 @@ from backprop_grader.report.csv import COLUMNS
 from backprop_grader.results import FAILED, PASSED, Check, CheckResult, Failure, GradeResult
 from backprop_grader.rubric import NO_RUBRIC, Rubric, resolve
 from mutants import entries, materialise
-from submissions import copy_of, grader, reference_with
+from submissions import GRADER, copy_of, grader, reference_with
 
 CHECK = Check("t::a", "Relu", "forward_values", 3.0, False, "")
 
@@ -160,6 +161,24 @@ def test_the_progress_bar_counts_statuses_and_blanks_its_line_when_done():
     assert stream[0].startswith("\r[######..................] 1/4  ok 1  0 s")
     assert "2/4  ok 1  timeout 1" in stream[1]
     assert stream[-1].strip() == "" and stream[-1].endswith("\r")
+
+
+def test_the_progress_bar_is_drawn_on_a_terminals_stderr(tmp_path):
+    (tmp_path / "class" / "empty").mkdir(parents=True)
+    controller, terminal = pty.openpty()
+    try:
+        run = subprocess.run(
+            [*GRADER, "--batch", str(tmp_path / "class")], stdout=subprocess.PIPE, stderr=terminal, cwd=PROJECT_ROOT,
+            timeout=120,
+        )
+        os.set_blocking(controller, False)
+        drawn = os.read(controller, 65536).decode()
+    finally:
+        os.close(controller)
+        os.close(terminal)
+    assert run.returncode == 0
+    assert "\r[########################] 1/1  import_error 1" in drawn
+    assert "\r" not in run.stdout.decode()
 
 
 def test_submissions_are_the_subfolders_but_hidden_ones_and_the_output_folder(tmp_path):
