@@ -84,7 +84,7 @@ def _write_atomically(path, text):
     os.replace(part.name, path)
 
 
-def _child(submission, result_file, log_file, seed, layers, extra_args):
+def _child(submission, result_file, log_file, seed, layers, extra_args, grade_options):
     """In the forked child: grade, write the result, and leave without running the parent's clean-up code."""
     code = 1
     try:
@@ -94,7 +94,7 @@ def _child(submission, result_file, log_file, seed, layers, extra_args):
         log = os.open(log_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         os.dup2(log, 1)  # what the submission writes to the process's own stdout and stderr must not reach
         os.dup2(log, 2)  # the terminal: the progress bar is there
-        result = grade(submission, layers=layers, seed=seed, extra_args=extra_args)
+        result = grade(submission, layers=layers, seed=seed, extra_args=extra_args, **grade_options)
         _write_atomically(Path(result_file), json.dumps(result.to_dict()))
         code = 0
     except BaseException:
@@ -185,12 +185,14 @@ class _Running:
 
 
 def grade_all(
-    paths, declared, marking, jobs, timeout, seed=0, layers=None, extra_args=(), on_done=None, on_wait=None
+    paths, declared, marking, jobs, timeout, seed=0, layers=None, extra_args=(), grade_options=None, on_done=None,
+    on_wait=None,
 ):
     """Grade each submission folder in paths in a forked child, jobs at a time; Outcomes in the order of paths.
 
     declared: the checks the suite declares (what an unfinished grade lists); marking: the rubric, applied to
-    every result; on_done(outcome) is called as each one finishes, on_wait() while the children work.
+    every result; grade_options: more of run.grade's arguments (aliases, use); on_done(outcome) is called as
+    each one finishes, on_wait() while the children work.
     """
     declared = [c for c in declared if not layers or c.layer in layers]
     outcomes = {}
@@ -205,7 +207,7 @@ def grade_all(
                     log_file = Path(scratch) / f"{index}.log"
                     pid = _fork()
                     if pid == 0:
-                        _child(submission, result_file, log_file, seed, layers, extra_args)
+                        _child(submission, result_file, log_file, seed, layers, extra_args, grade_options or {})
                     running[index] = _Running(pid, submission, time.perf_counter(), result_file, log_file)
                 for index, child in list(running.items()):
                     if not child.timed_out and time.perf_counter() - child.started > timeout:
@@ -263,8 +265,8 @@ def write_results(outcome, out, lang):
         (folder / "grader.log").write_text(outcome.detail, encoding="utf-8")
 
 
-def run(directory, out, csv_path, jobs, timeout, declared, marking, seed=0, layers=None, extra_args=(), lang="en",
-        progress_stream=None):
+def run(directory, out, csv_path, jobs, timeout, declared, marking, seed=0, layers=None, extra_args=(),
+        grade_options=None, lang="en", progress_stream=None):
     """Grade the class in directory; write every results.json and the CSV; return the Outcomes."""
     paths = submissions(directory, out)
     counts = dict.fromkeys(STATUSES, 0)
@@ -278,7 +280,7 @@ def run(directory, out, csv_path, jobs, timeout, declared, marking, seed=0, laye
 
     try:
         outcomes = grade_all(
-            paths, declared, marking, jobs, timeout, seed, layers, extra_args, on_done=done,
+            paths, declared, marking, jobs, timeout, seed, layers, extra_args, grade_options, on_done=done,
             on_wait=progress.tick if progress is not None else None,
         )
     finally:

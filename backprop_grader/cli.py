@@ -1,5 +1,8 @@
 """python grader.py [SUBMISSION]: grade a submission, print the report, write the requested files, exit.
 
+SUBMISSION: a folder shaped like student_template/, a study repository or any folder of .py files, one .py
+file, or a notebook (intake.py). --alias, --use and --rubric say where its names are.
+
 Exit status: 0 when grading finished, whatever the score; 1 when --fail-under N is given and the total is
 below N; 2 for a usage error (argparse's convention), a submission folder that does not exist included.
 run.grade is the one call that produces the GradeResult: how a submission is run (in this process today)
@@ -12,9 +15,10 @@ import sys
 import time
 from pathlib import Path
 
-from . import LAYERS, TEMPLATE_DIR, benchmark, instructor
+from . import LAYERS, TEMPLATE_DIR, benchmark, instructor, rubric
 from .impl_option import DEFAULT_SEED, resolve_impl
 from .messages import DEFAULT_LANGUAGE, render
+from .names import BOOK_NAMES, Aliases
 from .report import csv, gradescope, junit, markdown, terminal
 from .report.common import shown_path
 from .run import grade
@@ -46,14 +50,55 @@ def build_parser(lang=DEFAULT_LANGUAGE):
     parser.add_argument("--fail-under", type=float, metavar="N", help=render("cli_help_fail_under", lang))
     for option in ("json", "junit", "markdown", "csv"):
         parser.add_argument(f"--{option}", metavar="FILE", help=render(f"cli_help_{option}", lang))
+    parser.add_argument(
+        "--alias", action="append", default=[], type=_alias_type(lang), metavar="BOOK=THEIRS", help=render("cli_help_alias", lang)
+    )
+    parser.add_argument(
+        "--use", action="append", default=[], type=_use_type(lang), metavar="BOOK=FILE", help=render("cli_help_use", lang)
+    )
     parser.add_argument("--benchmark", action="store_true", help=render("cli_help_benchmark", lang))
     benchmark.add_options(parser, lang)
     instructor.add_options(parser, lang)
     return parser
 
 
+def _alias_type(lang):
+    def alias(spec):
+        try:
+            Aliases.parse([spec])
+        except ValueError:
+            raise argparse.ArgumentTypeError(render("cli_bad_alias", lang, spec=spec, names=", ".join(BOOK_NAMES))) from None
+        return spec
+
+    return alias
+
+
+def _use_type(lang):
+    def use(spec):
+        book, sep, file = spec.partition("=")
+        if not sep or book.strip() not in BOOK_NAMES or not file.strip():
+            raise argparse.ArgumentTypeError(render("cli_bad_use", lang, spec=spec, names=", ".join(BOOK_NAMES)))
+        return spec
+
+    return use
+
+
+def _aliases(parser, options, lang):
+    """--alias flags over the rubric file's [aliases] table, or a usage error naming what is wrong with it."""
+    flags = Aliases.parse(options.alias)
+    if not options.rubric:
+        return flags
+    try:
+        table = rubric.read(options.rubric).aliases
+        return Aliases.parse(f"{book}={theirs}" for book, theirs in table.items()).merged(flags)
+    except rubric.RubricError as exc:
+        parser.error(render(exc.key, lang, **exc.params))
+    except ValueError as exc:
+        parser.error(render("cli_bad_rubric", lang, path=options.rubric, error=str(exc)))
+
+
 def _submission(parser, option, lang):
-    """The submission folder, or a usage error naming the path as given.
+    """The submission (a folder, a .py file or a notebook), or a usage error naming the path as given.
 
     A folder is looked up from the current directory first, then among the project's own (reference,
     student_template), so `python grader.py` grades ./student_template if there is one, else the project's.
@@ -62,7 +107,7 @@ def _submission(parser, option, lang):
     path = resolve_impl(option)
     if not path.exists():
         parser.error(render("cli_no_such_folder", lang, path=option))
-    if not path.is_dir():
+    if not path.is_dir() and path.suffix not in (".py", ".ipynb"):
         parser.error(render("cli_not_a_folder", lang, path=option))
     return path
 
@@ -82,16 +127,22 @@ def main(argv=None):
     lang = DEFAULT_LANGUAGE  # chosen once here; the parser and every report take it
     parser = build_parser(lang)
     options = parser.parse_args(argv)
-    status = instructor.run_mode(parser, options, lang)  # --batch, --gradescope-bundle
+    aliases = _aliases(parser, options, lang)
+    names = {"aliases": aliases, "use": options.use}  # where the submission's names are, for every grade
+    status = instructor.run_mode(parser, options, lang, names)  # --batch, --gradescope-bundle
     if status is not None:
         return status
     submission = _submission(parser, options.submission, lang)
+    # The options that say where the submission's names are, for any other pytest run on it.
+    impl_options = [f"--alias={a}" for a in aliases.specs()] + [f"--use={u}" for u in options.use]
     if options.benchmark:
-        return benchmark.run(submission, options.benchmark_json, options.max_ratio, options.timeout, lang)
+        return benchmark.run(
+            submission, options.benchmark_json, options.max_ratio, options.timeout, lang, impl_options=impl_options
+        )
 
     with instructor.setup(parser, options, lang) as ready:  # --extra-tests, --rubric
         started = time.perf_counter()
-        result = grade(submission, layers=options.layer, seed=options.seed, extra_args=ready.extra_args)
+        result = grade(submission, layers=options.layer, seed=options.seed, extra_args=ready.extra_args, **names)
         wall_time = time.perf_counter() - started
     result = ready.marking.apply(result)
     # Reports name the folder as the student sees it, not by an absolute path that differs between machines.
@@ -100,7 +151,10 @@ def main(argv=None):
     # Learner text in any language must print even on a console whose encoding lacks its characters.
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(errors="replace")
-    sys.stdout.write(terminal.render_report(result, lang, verbose=options.verbose, color=use_color(sys.stdout)))
+    report = terminal.render_report(
+        result, lang, verbose=options.verbose, color=use_color(sys.stdout), rerun_options=impl_options
+    )
+    sys.stdout.write(report)
     if options.json:
         _write(options.json, gradescope.render(result, lang, execution_time=wall_time))
     if options.junit:

@@ -11,6 +11,7 @@ source/, as from a clone. run_autograder grades the submission with the bundled 
 take the root from AUTOGRADER_ROOT when it is set, so the bundle can be tried in any folder laid out like
 /autograder. The zip is the same bytes for the same files: sorted names, fixed dates.
 """
+import shlex
 import zipfile
 from pathlib import Path
 
@@ -99,9 +100,9 @@ def _add(archive, name, data, executable=False):
     archive.writestr(info, data)
 
 
-def build(target, rubric=None, extra_tests=None):
+def build(target, rubric=None, extra_tests=None, grader_args=()):
     """Write the bundle to target (a .zip path) and return its path. rubric and extra_tests, if given, are
-    copied in and used by run_autograder."""
+    copied in and used by run_autograder, and grader_args (--alias, --use) are added to its command."""
     for name in (*PROJECT_FILES, "tests/conftest.py"):
         if not (PROJECT_ROOT / name).is_file():  # an installed package has no suite to bundle
             raise BundleError("bundle_needs_clone", root=str(PROJECT_ROOT))
@@ -113,6 +114,7 @@ def build(target, rubric=None, extra_tests=None):
     if extra_tests is not None:
         files.update({name: path.read_bytes() for name, path in _folder_files(extra_tests, EXTRA_TESTS_NAME)})
         options += f" --extra-tests {EXTRA_TESTS_NAME}"
+    options += "".join(f" {shlex.quote(arg)}" for arg in grader_args)
     files["requirements.txt"] = requirements().encode()
     scripts = {"setup.sh": SETUP_SH.format(options=options), "run_autograder": RUN_AUTOGRADER.format(options=options)}
     target = Path(target)

@@ -104,8 +104,9 @@ def _option(name):
     return "--" + name.replace("_", "-")
 
 
-def run_mode(parser, options, lang):
-    """Run --batch or --gradescope-bundle and return the exit status; None when one submission is to be graded."""
+def run_mode(parser, options, lang, names):
+    """Run --batch or --gradescope-bundle and return the exit status; None when one submission is to be graded.
+    names: where a submission's names are (aliases, use), as run.grade takes them."""
     if options.batch is None:
         stray = _given(options, BATCH_OPTIONS)
         if stray:
@@ -119,22 +120,26 @@ def run_mode(parser, options, lang):
         stray = _given(options, ONE_SUBMISSION_OPTIONS) + (["submission"] if options.submission else [])
         if stray:
             parser.error(render("instructor_batch_one_submission", lang, option=_option(stray[0])))
-        return _batch(parser, options, lang)
+        return _batch(parser, options, lang, names)
     return None
 
 
 def _bundle(parser, options, lang):
     with setup(parser, options, lang):  # a rubric or extra tests the grader would refuse never get into a bundle
         pass
+    # The rubric's aliases travel in the rubric; the flags, on run_autograder's command line.
+    flags = [f"--alias={a}" for a in options.alias] + [f"--use={u}" for u in options.use]
     try:
-        path = gradescope_bundle.build(options.gradescope_bundle, rubric=options.rubric, extra_tests=options.extra_tests)
+        path = gradescope_bundle.build(
+            options.gradescope_bundle, rubric=options.rubric, extra_tests=options.extra_tests, grader_args=flags
+        )
     except gradescope_bundle.BundleError as exc:
         parser.error(render(exc.key, lang, **exc.params))
     print(render("bundle_written", lang, path=shown_path(path)))
     return 0
 
 
-def _batch(parser, options, lang):
+def _batch(parser, options, lang, names):
     if not hasattr(os, "fork"):
         parser.error(render("batch_needs_fork", lang))
     directory = Path(options.batch)
@@ -152,7 +157,7 @@ def _batch(parser, options, lang):
     with setup(parser, options, lang, need_declared=True) as ready:
         outcomes = batch.run(
             directory, out, csv_path, jobs, timeout, ready.declared, ready.marking, seed=options.seed,
-            layers=options.layer, extra_args=ready.extra_args, lang=lang,
+            layers=options.layer, extra_args=ready.extra_args, grade_options=names, lang=lang,
             progress_stream=sys.stderr if sys.stderr.isatty() else None,
         )
     seconds = time.perf_counter() - started

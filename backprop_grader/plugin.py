@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from . import LAYERS
+from . import LAYERS, names
 from .feedback import CheckFailure
+from .impl_option import loaded_implementation
 from .loader import SubmissionError
 from .results import ERROR, FAILED, NOT_RUN, PASSED, SKIPPED, Check, CheckResult, Failure
+from .sources import in_submission, location
 
 try:
     _EXCEPTION_GROUPS = BaseExceptionGroup
@@ -55,16 +57,18 @@ def _falsifying_example(exc):
 
 
 def _frames(exc):
-    """(code, line number) of each frame the exception passed through, outermost first."""
+    """(code, line number) of each frame the exception passed through, outermost first; not those of the class
+    wrapper that names a misspelt member (names.wrap), which stands between the submission and Python."""
     found, tb = [], exc.__traceback__
     while tb is not None:
-        found.append((tb.tb_frame.f_code, tb.tb_lineno))
+        if tb.tb_frame.f_code.co_filename != names.__file__:
+            found.append((tb.tb_frame.f_code, tb.tb_lineno))
         tb = tb.tb_next
     return found
 
 
 def _in(code, submission):
-    return submission is not None and Path(code.co_filename).resolve().is_relative_to(submission)
+    return submission is not None and in_submission(code.co_filename, submission)
 
 
 def _first_leaf(exc):
@@ -93,7 +97,7 @@ def failure_of(exc, submission=None):
         return Failure(exc.key, exc.params, None, example)
     frames = _frames(exc)
     mine = [(code, line) for code, line in frames if _in(code, submission)]
-    where = f"{Path(mine[-1][0].co_filename).name}, line {mine[-1][1]}" if mine else ""
+    where = location(mine[-1][0].co_filename, mine[-1][1], submission) if mine else ""
     error = f"{type(exc).__name__}: {_clip(str(exc))}" if str(exc) else type(exc).__name__
     if isinstance(exc, NotImplementedError) and mine:
         code = mine[-1][0]
@@ -115,6 +119,12 @@ class GradingPlugin:
         self.submission = Path(submission).resolve() if submission else None
         self.results = {}
         self.order = []
+        self.notes = []
+
+    def pytest_sessionfinish(self, session):
+        # What the loader noted while loading (intake.py: a skipped training loop, which file was graded).
+        impl = loaded_implementation(session.config)
+        self.notes = list(getattr(impl, "notes", ()))
 
     def pytest_configure(self, config):
         # pytest formats a traceback for every failure, which no report reads: the cheapest style, "value", saves

@@ -290,7 +290,7 @@ def test_a_grade_over_its_time_limit_is_a_timeout_row_that_scores_0_and_says_why
     [
         (["--jobs", "2"], "--jobs goes with --batch"),
         (["--batch", "reference", "--json", "x.json"], "--json is for grading one submission"),
-        (["--batch", "no/such/folder"], "submission folder not found"),
+        (["--batch", "no/such/folder"], "not found: no/such/folder"),
         (["--batch", "tests/catalogue/bugs"], "no submission folders in tests/catalogue/bugs"),
         (["--batch", "tests", "--jobs", "0"], "expected a number above 0"),
     ],

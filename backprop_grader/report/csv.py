@@ -5,20 +5,21 @@ import csv
 from pathlib import Path
 
 from .. import LAYERS
-from .common import points
+from .common import DOES_NOT_LOAD, points
 
 COLUMNS = ("submission", *LAYERS, "total", "status", "wall_time_s")
-# The grade finished: ok, or import_error when a file is missing or does not import (its checks score 0, the
-# rest is graded). The batch mode adds its own statuses for a grade that did not finish (timeout, crashed).
+# The grade finished: ok, or import_error when some of the submission could not be loaded (a file missing or
+# failing to import, a name the checks need not found): those checks score 0, the rest is graded. The batch
+# mode adds its own statuses for a grade that did not finish (timeout, crashed).
 OK, IMPORT_ERROR = "ok", "import_error"
 
 
 def status_of(result):
-    """OK or IMPORT_ERROR: whether every file of the submission was there and imported."""
-    # The loader's failures to load a file are missing_file and import_failed; isolation's (a hang or an exit at
-    # import, ...) are import_* too.
+    """OK or IMPORT_ERROR: whether all of the submission the checks need was there and loaded."""
+    # The failures that say so are the reports' "does not load" ones, and any import_* (an import that failed,
+    # or that hung or exited in an isolated worker).
     keys = {r.failure.key for r in result.results if r.failure is not None}
-    return IMPORT_ERROR if any(k == "missing_file" or k.startswith("import_") for k in keys) else OK
+    return IMPORT_ERROR if any(k in DOES_NOT_LOAD or k.startswith("import_") for k in keys) else OK
 
 
 def row(result, submission_id, wall_time, status=None):
