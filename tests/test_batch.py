@@ -216,13 +216,15 @@ def graded_class(tmp_path_factory):
     (klass / "README.txt").write_text("not a submission")
     rubric = root / "rubric.toml"
     rubric.write_text(RUBRIC)
+    reference_with(root / "renamed" / "ReLU_fan", append="ReLU = Relu\ndel Relu\n")
     out = root / "out"
     commands = {
         "batch": ["--batch", klass, "--jobs", "2", "--out", out, "--csv", root / "grades.csv", "--rubric", rubric],
         "single": [klass / "carol", "--rubric", rubric, "--json", root / "carol.json"],
         "too_short": ["--batch", klass, "--out", root / "too_short", "--timeout", "0.3"],
+        "aliased": ["--batch", root / "renamed", "--alias", "Relu=ReLU"],
     }
-    with ThreadPoolExecutor(max_workers=3) as pool:
+    with ThreadPoolExecutor(max_workers=4) as pool:
         runs = dict(zip(commands, pool.map(lambda args: grader(*args), commands.values())))
     return root, runs
 
@@ -283,6 +285,13 @@ def test_a_grade_over_its_time_limit_is_a_timeout_row_that_scores_0_and_says_why
     results = json.loads((root / "too_short" / "alice" / "results.json").read_text())
     assert results["output"].startswith("Grading your submission took longer than 0.3 s")
     assert len(results["tests"]) == 65 and results["score"] == 0
+
+
+def test_aliases_reach_every_grade_of_a_batch(graded_class):
+    root, runs = graded_class
+    assert runs["aliased"].returncode == 0, runs["aliased"].stderr
+    [row] = _rows(root / "renamed-results" / "grades.csv")
+    assert (row["submission"], row["Relu"], row["total"]) == ("ReLU_fan", "14", "100")
 
 
 @pytest.mark.parametrize(

@@ -92,6 +92,13 @@ def test_the_same_files_make_the_same_bundle(bundle):
     assert again.read_bytes() == (root / "autograder.zip").read_bytes()
 
 
+def test_alias_and_use_flags_go_on_run_autograders_command_line(tmp_path):
+    bundle = gradescope_bundle.build(tmp_path / "a.zip", grader_args=["--alias=Relu=ReLU", "--use=Affine=my layers.py"])
+    with zipfile.ZipFile(bundle) as archive:
+        command = archive.read("run_autograder").decode().splitlines()[-1]
+    assert command.endswith("--json \"$ROOT/results/results.json\" --alias=Relu=ReLU '--use=Affine=my layers.py'")
+
+
 def test_setup_sh_installs_the_grader_and_checks_it_on_the_reference(autograder):
     home, setup, _ = autograder
     assert setup.returncode == 0, setup.stdout + setup.stderr
