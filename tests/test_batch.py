@@ -193,6 +193,16 @@ def test_submissions_are_the_subfolders_but_hidden_ones_and_the_output_folder(tm
 
 RUBRIC = "[layers]\nAffine = 30\n[visibility]\nRelu = \"hidden\"\n"
 BUG = next(e for e in entries("bugs") if e.name == "relu_mask_lt_zero")
+EXTRA_CHECK = """from checks import check
+
+
+@check("Relu", 1)
+def test_relu_of_zero_is_zero(impl):
+    \"\"\"Relu passes no signal at 0.\"\"\"
+    import numpy as np
+
+    assert impl.Relu().forward(np.zeros((1, 2))).tolist() == [[0.0, 0.0]]
+"""
 HOSTILE = '''
 import pathlib
 for target in {targets!r}:
@@ -217,12 +227,14 @@ def graded_class(tmp_path_factory):
     rubric = root / "rubric.toml"
     rubric.write_text(RUBRIC)
     reference_with(root / "renamed" / "ReLU_fan", append="ReLU = Relu\ndel Relu\n")
+    (root / "extra").mkdir()
+    (root / "extra" / "test_more.py").write_text(EXTRA_CHECK)
     out = root / "out"
     commands = {
         "batch": ["--batch", klass, "--jobs", "2", "--out", out, "--csv", root / "grades.csv", "--rubric", rubric],
         "single": [klass / "carol", "--rubric", rubric, "--json", root / "carol.json"],
         "too_short": ["--batch", klass, "--out", root / "too_short", "--timeout", "0.3"],
-        "aliased": ["--batch", root / "renamed", "--alias", "Relu=ReLU"],
+        "aliased": ["--batch", root / "renamed", "--alias", "Relu=ReLU", "--extra-tests", root / "extra"],
     }
     with ThreadPoolExecutor(max_workers=4) as pool:
         runs = dict(zip(commands, pool.map(lambda args: grader(*args), commands.values())))
@@ -287,11 +299,15 @@ def test_a_grade_over_its_time_limit_is_a_timeout_row_that_scores_0_and_says_why
     assert len(results["tests"]) == 65 and results["score"] == 0
 
 
-def test_aliases_reach_every_grade_of_a_batch(graded_class):
+def test_aliases_and_extra_checks_reach_every_grade_of_a_batch(graded_class):
     root, runs = graded_class
     assert runs["aliased"].returncode == 0, runs["aliased"].stderr
     [row] = _rows(root / "renamed-results" / "grades.csv")
-    assert (row["submission"], row["Relu"], row["total"]) == ("ReLU_fan", "14", "100")
+    assert (row["submission"], row["Relu"], row["total"]) == ("ReLU_fan", "15", "101")
+    results = json.loads((root / "renamed-results" / "ReLU_fan" / "results.json").read_text())
+    assert {"name": "Relu: relu_of_zero_is_zero", "status": "passed"}.items() <= next(
+        t for t in results["tests"] if t["name"] == "Relu: relu_of_zero_is_zero"
+    ).items()
 
 
 @pytest.mark.parametrize(
