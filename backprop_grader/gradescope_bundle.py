@@ -16,11 +16,7 @@ import zipfile
 from pathlib import Path
 
 from . import PROJECT_ROOT
-
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    tomllib = None
+from .rubric import tomllib
 
 PROJECT_FILES = ("grader.py", "pyproject.toml", "README.md")
 PROJECT_FOLDERS = ("backprop_grader", "reference", "tests")
@@ -69,6 +65,8 @@ class BundleError(Exception):
 
 def requirements():
     """requirements.txt: pyproject's dependencies, and tomli where Python has no tomllib (to read a rubric)."""
+    if tomllib is None:
+        raise BundleError("bundle_needs_toml")
     with open(PROJECT_ROOT / "pyproject.toml", "rb") as stream:
         dependencies = tomllib.load(stream)["project"]["dependencies"]
     return "\n".join([*dependencies, 'tomli>=1.1; python_version < "3.11"']) + "\n"
