@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import LAYERS, TEMPLATE_DIR, benchmark
+from . import LAYERS, TEMPLATE_DIR, benchmark, instructor, rubric
 from .impl_option import DEFAULT_SEED, resolve_impl
 from .messages import DEFAULT_LANGUAGE, render
 from .names import BOOK_NAMES, Aliases
@@ -58,9 +58,9 @@ def build_parser(lang=DEFAULT_LANGUAGE):
     parser.add_argument(
         "--use", action="append", default=[], type=_use_type(lang), metavar="BOOK=FILE", help=render("cli_help_use", lang)
     )
-    parser.add_argument("--rubric", metavar="FILE", help=render("cli_help_rubric", lang))
     parser.add_argument("--benchmark", action="store_true", help=render("cli_help_benchmark", lang))
     benchmark.add_options(parser, lang)
+    instructor.add_options(parser, lang)
     return parser
 
 
@@ -91,8 +91,11 @@ def _aliases(parser, options, lang):
     if not options.rubric:
         return flags
     try:
-        return Aliases.from_rubric(options.rubric).merged(flags)
-    except (OSError, ValueError) as exc:  # tomllib's TOMLDecodeError is a ValueError
+        table = rubric.read(options.rubric).aliases
+        return Aliases.parse(f"{book}={theirs}" for book, theirs in table.items()).merged(flags)
+    except rubric.RubricError as exc:
+        parser.error(render(exc.key, lang, **exc.params))
+    except ValueError as exc:
         parser.error(render("cli_bad_rubric", lang, path=options.rubric, error=str(exc)))
 
 
@@ -126,8 +129,12 @@ def main(argv=None):
     lang = DEFAULT_LANGUAGE  # chosen once here; the parser and every report take it
     parser = build_parser(lang)
     options = parser.parse_args(argv)
-    submission = _submission(parser, options.submission, lang)
     aliases = _aliases(parser, options, lang)
+    names = {"aliases": aliases, "use": options.use}  # where the submission's names are, for every grade
+    status = instructor.run_mode(parser, options, lang, names)  # --batch, --gradescope-bundle
+    if status is not None:
+        return status
+    submission = _submission(parser, options.submission, lang)
     # The options that say where the submission's names are, for any other pytest run on it.
     impl_options = [f"--alias={a}" for a in aliases.specs()] + [f"--use={u}" for u in options.use]
     if options.benchmark:
@@ -135,12 +142,18 @@ def main(argv=None):
             submission, options.benchmark_json, options.max_ratio, options.timeout, lang, impl_options=impl_options
         )
 
-    started = time.perf_counter()
-    result = grade(
-        submission, layers=options.layer, seed=options.seed, aliases=aliases, use=options.use,
-        isolate=not options.no_isolate,
-    )
-    wall_time = time.perf_counter() - started
+    with instructor.setup(parser, options, lang) as ready:  # --extra-tests, --rubric
+        started = time.perf_counter()
+        result = grade(
+            submission,
+            layers=options.layer,
+            seed=options.seed,
+            extra_args=ready.extra_args,
+            isolate=not options.no_isolate,
+            **names,
+        )
+        wall_time = time.perf_counter() - started
+    result = ready.marking.apply(result)
     # Reports name the folder as the student sees it, not by an absolute path that differs between machines.
     result = dataclasses.replace(result, submission=shown_path(submission), lang=lang)
 
