@@ -48,15 +48,16 @@ class Garbled(Exception):
 
 
 class Runtime:
-    """Per grading session: a directory holding only numpy (the worker's one third-party import path), and an
-    empty working directory for the workers."""
+    """Per grading session: a directory holding only numpy (the worker's one third-party import path), an
+    empty working directory for the workers, and an empty one where a sandboxed worker builds its new root."""
 
     def __init__(self):
         self.root = Path(tempfile.mkdtemp(prefix="backprop-grader-"))
         self.numpy_dir = self.root / "numpy-only"
         self.scratch = self.root / "scratch"
-        self.numpy_dir.mkdir()
-        self.scratch.mkdir()
+        self.sandbox_root = self.root / "sandbox-root"
+        for folder in (self.numpy_dir, self.scratch, self.sandbox_root):
+            folder.mkdir()
         package = Path(np.__file__).resolve().parent
         for name in (package.name, package.name + ".libs"):  # numpy.libs: the wheels' bundled BLAS
             if (package.parent / name).exists():

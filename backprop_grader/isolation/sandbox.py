@@ -10,7 +10,10 @@ A seccomp filter then makes these rules hold for root too, who ignores RLIMIT_NP
 - no signals, tracing or limits for any process but itself: kill(getppid(), ...) and kill(-1, ...) get EPERM,
   as do ptrace, process_vm_*, pidfd_*, setrlimit and prlimit64 with a new limit;
 - no writes to the file system: open for writing, creat, mkdir, unlink, rename, chmod, truncate, ... get EROFS,
-  so a submission cannot forge a results file or change the grader's code;
+  so a submission cannot forge a results file or change the grader's code. Inside the sandbox's read-only
+  mounts (namespaces.py) the kernel itself refuses writes everywhere but the worker's scratch folder: there the
+  filter lets file calls through, and a file may grow to SCRATCH_FILE_MB, so that code saving a file in its
+  working directory runs as it would outside;
 - none of the calls that change the machine (mount, reboot, modules, clocks, namespaces, io_uring, bpf, ...).
 Reading files and the network stay open: see the README's threat model.
 
@@ -32,6 +35,7 @@ SECCOMP_MODE_FILTER = 2
 CLONE_THREAD = 0x00010000
 # O_WRONLY | O_RDWR | O_CREAT | O_TRUNC | O_APPEND: the same values on x86_64 and aarch64.
 WRITE_FLAGS = 0o1 | 0o2 | 0o100 | 0o1000 | 0o2000
+SCRATCH_FILE_MB = 16
 
 _DENIED_FAMILIES = {
     # Creating namespaces, changing the machine, or ways around this filter's view of system calls.
@@ -138,8 +142,9 @@ class _Program:
         return out
 
 
-def _filter(arch, numbers, pid):
-    """The filter program for this process (pid): who may be signalled and limited is decided by pid."""
+def _filter(arch, numbers, pid, allow_writes=False):
+    """The filter program for this process (pid): who may be signalled and limited is decided by pid; file
+    writes pass with allow_writes (the mounts decide where they may go)."""
     p = _Program()
     p.op(_LD_ABS, _ARCH)
     p.op(_JEQ, arch, 1, 0)
@@ -148,11 +153,14 @@ def _filter(arch, numbers, pid):
     if arch == _SYSCALLS["x86_64"][0]:
         p.op(_JGE, 0x40000000, 0, 1)  # the x32 ABI numbers every call again: refuse it outright
         p.op(_RET, _KILL)
-    rules = {"clone": "clone", "clone3": "nosys", "openat2": "nosys", "open": "open", "openat": "openat"}
+    rules = {"clone": "clone", "clone3": "nosys", "openat2": "nosys"}
+    if not allow_writes:
+        rules.update({"open": "open", "openat": "openat"})
     rules.update({name: "self" for name in ("kill", "tkill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo")})
     rules["prlimit64"] = "read_limit"
     for family, names in _DENIED_FAMILIES.items():
-        rules.update({name: family for name in names.split()})
+        if family != "files" or not allow_writes:
+            rules.update({name: family for name in names.split()})
     for name, rule in rules.items():
         if name in numbers:
             p.op(_JEQ, numbers[name], 0, 1)
@@ -204,13 +212,13 @@ def _libc():
     return libc
 
 
-def install_filter():
+def install_filter(allow_writes=False):
     """Install the seccomp filter on this process; returns False where it cannot be (other OS or architecture)."""
     machine = platform.machine().lower()
     if platform.system() != "Linux" or machine not in _SYSCALLS:
         return False
     arch, numbers = _SYSCALLS[machine]
-    program = _filter(arch, numbers, os.getpid())
+    program = _filter(arch, numbers, os.getpid(), allow_writes)
     instructions = (_SockFilter * len(program))(*[_SockFilter(c, jt, jf, k) for c, jt, jf, k in program])
     fprog = _SockFprog(len(program), instructions)
     libc = _libc()
@@ -221,12 +229,12 @@ def install_filter():
     return True
 
 
-def set_limits(memory_mb, cpu_seconds):
+def set_limits(memory_mb, cpu_seconds, file_mb=0):
     """Resource limits for this process, lowered for good (hard = soft)."""
     limits = {
         resource.RLIMIT_AS: memory_mb * 2**20,
         resource.RLIMIT_CPU: cpu_seconds,
-        resource.RLIMIT_FSIZE: 0,
+        resource.RLIMIT_FSIZE: file_mb * 2**20,
         resource.RLIMIT_CORE: 0,
         resource.RLIMIT_NPROC: 0,
     }
@@ -249,8 +257,9 @@ def die_with_parent(parent_pid):
         os._exit(1)
 
 
-def lock_down(parent_pid, memory_mb, cpu_seconds):
-    """Everything above, in an order that keeps each step possible; returns whether the filter is in place."""
+def lock_down(parent_pid, memory_mb, cpu_seconds, writable_scratch=False):
+    """Everything above, in an order that keeps each step possible; returns whether the filter is in place.
+    writable_scratch: the sandbox's read-only mounts are up, and the scratch folder may be written."""
     die_with_parent(parent_pid)
-    set_limits(memory_mb, cpu_seconds)
-    return install_filter()
+    set_limits(memory_mb, cpu_seconds, SCRATCH_FILE_MB if writable_scratch else 0)
+    return install_filter(writable_scratch)

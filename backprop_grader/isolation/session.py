@@ -14,6 +14,7 @@ grade_seconds. A call that overruns kills its worker; the check fails with a mes
 that kills its worker (a hang or an exit at the top level of a file) is remembered, so later checks fail at once
 with it instead of paying for it again.
 """
+import json
 import shutil
 import time
 import weakref
@@ -23,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from ..loader import MODULE_OF, SubmissionError
-from . import process, replies, shared, wire
+from . import process, replies, sandbox_plan, shared, wire
 from .errors import WorkerFailure
 from .proxies import RemoteObject, proxy_for
 
@@ -45,7 +46,8 @@ class Session:
 
     load_options: {"aliases": ["BOOK=THEIRS", ...], "use": ["BOOK=FILE", ...]}, as the loader takes them."""
 
-    def __init__(self, submission, limits=Limits(), load_options=None):
+    def __init__(self, submission, limits=Limits(), load_options=None, sandbox=sandbox_plan.DEFAULT_MODE,
+                 refuse=None):
         self.submission = Path(submission).resolve()
         # Where the submission's own code is, for its frames: the folder, or the folder of a file or notebook.
         self.root = self.submission if self.submission.is_dir() else self.submission.parent
@@ -54,6 +56,12 @@ class Session:
         self.worker_options += [f"--use={u}" for u in load_options.get("use", ())]
         self.limits = limits
         self.runtime = process.Runtime()
+        # sandbox: "auto", "require" or "off" (sandbox_plan.py); refuse: protections to act as if refused (tests).
+        self.sandbox_mode = sandbox
+        self.sandbox_statuses = []  # what held in each worker, as its hello said
+        if sandbox != "off":
+            the_plan = sandbox_plan.plan(self.runtime, self.submission, load_options.get("use", ()), refuse)
+            self.worker_options.append(f"--sandbox={json.dumps(the_plan)}")
         self.generator = shared.Generator()
         self.channels = {}
         self.grade_spent = 0.0
@@ -106,6 +114,12 @@ class Session:
     def charge(self, seconds):
         self.check_spent += seconds
         self.grade_spent += seconds
+
+    def sandbox(self):
+        """What held of the sandbox in every worker this session started (sandbox_plan.merged), or None if none
+        started."""
+        status = sandbox_plan.merged(self.sandbox_statuses)
+        return status and {**status, "mode": self.sandbox_mode}
 
     def close(self):
         for channel in self.channels.values():
@@ -167,6 +181,7 @@ class Channel:
         try:
             hello = wire.Unpacker(worker.receive(time.monotonic() + self.session.limits.boot_seconds)).message
             worker.adopted(hello["hello"]["pid"])
+            self.session.sandbox_statuses.append(hello["hello"]["sandbox"])
         except (process.Timeout, process.Died, process.Garbled, wire.WireError, KeyError, TypeError) as exc:
             output = worker.output()
             worker.kill()

@@ -19,6 +19,7 @@ import argparse
 import faulthandler
 import importlib.util
 import itertools
+import json
 import os
 import sys
 import time
@@ -53,7 +54,7 @@ def _load_loading_modules():
 class Server:
     """The submission's names and the objects the grader holds proxies of, and the answer to each request."""
 
-    def __init__(self, np, wire, shared, grader, submission, aliases=(), use=(), net_layers=None):
+    def __init__(self, np, wire, shared, grader, submission, aliases=(), use=(), layers_impl=None):
         self.np = np
         self.wire = wire
         self.arrays = shared.WorkerArrays()
@@ -62,12 +63,7 @@ class Server:
         self.impl = self.loader.load(Path(submission).resolve(), aliases=list(aliases), use=list(use))
         self.root = Path(self.impl.root).resolve()  # where the submission's own frames are, as the grader sees it
         self.notes_sent = []  # the loader's notes (which file was graded, ...) as last sent to the grader
-        self.layers_impl = None
-        if net_layers:
-            # The reference's layers, copied under another name: this worker grades a TwoLayerNet built on them.
-            # Loaded now, before any submission code runs, so the grader can delete the copies at once.
-            self.layers_impl = self.loader.load(net_layers, label="layers")
-            self.layers_impl.Affine, self.layers_impl.numerical_gradient  # noqa: B018 (imports both modules)
+        self.layers_impl = layers_impl  # the net worker's: see _reference_layers
         self.names = {}
         self.objects = {}
         self.watched = {}  # handle of a dict the grader read an entry of -> what the dict held then (see stale())
@@ -459,6 +455,15 @@ def _fork_net_worker(options):
     options.requests, options.replies, options.net_layers = requests, replies, layers
 
 
+def _reference_layers(grader, net_layers):
+    """The reference's layers, copied under another name: the net worker grades a TwoLayerNet built on them.
+    Loaded before the sandbox is up (the copies are not in it) and before any submission code runs, so the
+    grader can delete the copies at once."""
+    layers = grader.loader.load(net_layers, label="layers")
+    layers.Affine, layers.numerical_gradient  # noqa: B018 (imports both modules)
+    return layers
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, required=True)
@@ -472,6 +477,7 @@ def main(argv=None):
     parser.add_argument("--alias", action="append", default=[])
     parser.add_argument("--use", action="append", default=[])
     parser.add_argument("--fork-net", help="requests,replies,output,layers of a net worker to fork at once")
+    parser.add_argument("--sandbox", help="the plan of the sandbox to enter, as JSON (sandbox_plan.py); none: off")
     options = parser.parse_args(argv)
 
     faulthandler.enable()  # a crash in C code prints where the Python code was; the grader shows the tail
@@ -482,13 +488,24 @@ def main(argv=None):
     wire = _load("_bpg_wire", HERE / "wire.py")
     shared = _load("_bpg_shared", HERE / "shared.py")
     sandbox = _load("_bpg_sandbox", HERE / "sandbox.py")
+    namespaces = _load("_bpg_namespaces", HERE / "namespaces.py")
     grader = _load_loading_modules()
+    grader.messages.catalogue("en")  # read now: the grader's files are not in the sandbox
     if options.fork_net:
         _fork_net_worker(options)
-    filtered = sandbox.lock_down(options.grader_pid, options.memory_mb, options.cpu_seconds)
+    layers = _reference_layers(grader, options.net_layers) if options.net_layers else None
+    if options.sandbox:
+        walls = namespaces.enter(json.loads(options.sandbox))
+    else:
+        walls = {"network": False, "hidden": False, "user": "refused" if os.geteuid() == 0 else "not_root"}
+    # Inside read-only mounts, the scratch folder may be written; anywhere else, the filter denies every write.
+    writable_scratch = bool(walls.get("hidden") and walls.get("read_only"))
+    filtered = sandbox.lock_down(options.grader_pid, options.memory_mb, options.cpu_seconds, writable_scratch)
+    walls["read_only"] = writable_scratch or filtered
     generator = shared.Generator()
-    server = Server(np, wire, shared, grader, options.submission, options.alias, options.use, options.net_layers)
-    _write_all(options.replies, wire.Packer().frame({"hello": {"pid": os.getpid(), "filtered": filtered}}))
+    server = Server(np, wire, shared, grader, options.submission, options.alias, options.use, layers)
+    hello = {"pid": os.getpid(), "filtered": filtered, "sandbox": walls}
+    _write_all(options.replies, wire.Packer().frame({"hello": hello}))
     buffer = bytearray()
     while True:
         try:

@@ -1,0 +1,164 @@
+"""The grader's side of the workers' sandbox (namespaces.py): what a worker may see, whether it must, and what
+held, said in words.
+
+--sandbox auto (the default) puts up every wall the kernel allows and says which held; require fails before
+grading when one cannot be had (grading that must be tamper-proof); off puts up none, leaving the lock-down
+every worker has anyway (sandbox.py: limits and the seccomp filter, which also denies every file write).
+
+A worker sees, read-only: the system's directories, Python's standard library, numpy, and its own submission
+(a folder, or a lone file without its neighbours), each at its own path; the grader's package, reference, tests
+and git history are covered where they lie inside one of those (a submission folder holding the project). Run
+as root, the worker drops to nobody, who must be able to read the submission: when some of it is readable by
+its owner only, the worker gets a readable copy, bound at the same path.
+"""
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+import numpy as np
+
+from .. import PROJECT_ROOT, REFERENCE_DIR, TESTS_DIR
+from ..messages import render
+
+MODES = ("require", "auto", "off")
+DEFAULT_MODE = "auto"
+PROTECTIONS = ("network", "hidden", "read_only")
+# Simulates a kernel that refuses what it lists (comma-separated: network, hidden, read_only, user; privileged:
+# namespaces made as root, as in a container without CAP_SYS_ADMIN; user_namespace): for tests of the partial
+# path on a machine that allows everything.
+REFUSE_ENV = "BACKPROP_SANDBOX_REFUSE"
+NAMESPACES_SCRIPT = Path(__file__).resolve().parent / "namespaces.py"
+SYSTEM_DIRS = ("/usr", "/lib", "/lib64", "/lib32", "/libx32", "/bin", "/sbin", "/etc")
+DEVICES = ("/dev/null", "/dev/zero", "/dev/random", "/dev/urandom")
+HIDDEN = (Path(__file__).resolve().parent.parent, REFERENCE_DIR, TESTS_DIR, PROJECT_ROOT / ".git")
+SCRATCH_MB = 64
+
+
+class SandboxUnavailable(Exception):
+    """--sandbox require, and the kernel refuses some of the sandbox: status says what held."""
+
+    def __init__(self, status):
+        super().__init__(summary(status))
+        self.status = status
+
+
+def refused_by_environment(environ=None):
+    environ = os.environ if environ is None else environ
+    return sorted(filter(None, (part.strip() for part in environ.get(REFUSE_ENV, "").split(","))))
+
+
+def _within(path, folder):
+    return path == folder or folder in path.parents
+
+
+def _readable_by_anyone(path):
+    """Whether nobody could read path and, for a folder, everything below it (symbolic links as they are)."""
+    def readable(p, folder):
+        mode = os.lstat(p).st_mode
+        if stat.S_ISLNK(mode):
+            return True
+        need = stat.S_IROTH | (stat.S_IXOTH if folder else 0)
+        return mode & need == need
+
+    if not path.is_dir():
+        return readable(path, False)
+    for directory, folders, files in os.walk(path):
+        if not readable(directory, True) or not all(readable(os.path.join(directory, f), False) for f in files):
+            return False
+    return True
+
+
+def _readable_copy(submission, runtime_root):
+    """A copy of submission anyone can read (its links copied as links, so none leads the copy outside)."""
+    target = Path(runtime_root) / "submission-copy" / submission.name
+    if submission.is_dir():
+        shutil.copytree(submission, target, symlinks=True)
+    else:
+        target.parent.mkdir(parents=True)
+        shutil.copyfile(submission, target)
+    os.chmod(target.parent, 0o755)
+    for directory, folders, files in os.walk(target):
+        os.chmod(directory, 0o755)
+        for name in files:
+            if not os.path.islink(os.path.join(directory, name)):
+                os.chmod(os.path.join(directory, name), 0o644)
+    return target
+
+
+def plan(runtime, submission, use=(), refuse=None):
+    """What namespaces.enter needs for a worker of this session: the new root's mount point, the scratch folder,
+    [source, path] pairs to bind read-only, the grader's paths to cover, and the protections to refuse."""
+    submission = Path(submission).resolve()
+    numpy_package = Path(np.__file__).resolve().parent
+    sources = [Path(p) for p in SYSTEM_DIRS + DEVICES]
+    paths = sysconfig.get_paths()
+    sources += [Path(paths[k]).resolve() for k in ("stdlib", "platstdlib")]
+    sources += [Path(runtime.numpy_dir), numpy_package, numpy_package.parent / (numpy_package.name + ".libs")]
+    for spec in use:  # a file chosen by an absolute path, outside the submission
+        file = Path(spec.partition("=")[2].strip())
+        if file.is_absolute() and file.is_file():
+            sources.append(file.resolve())
+    binds, bound = [], []
+    for source in sorted(set(sources), key=lambda p: len(p.parts)):
+        if source.exists() and not any(_within(source, b) for b in bound if not b.is_symlink()):
+            binds.append([str(source), str(source)])
+            bound.append(source)
+    visible = submission
+    if os.geteuid() == 0 and not _readable_by_anyone(submission):
+        visible = _readable_copy(submission, runtime.root)
+    binds.append([str(visible), str(submission)])
+    bound.append(submission)
+    # A grader's path holding the submission (grading reference/ itself) stays: it is what is graded.
+    hide = [str(h) for h in HIDDEN if h.exists() and not _within(submission, h)
+            and any(_within(h, b) for b in bound if not b.is_symlink())]
+    return {
+        "root": str(runtime.sandbox_root),
+        "scratch": str(runtime.scratch),
+        "scratch_mb": SCRATCH_MB,
+        "binds": binds,
+        "hide": hide,
+        "refuse": refused_by_environment() if refuse is None else sorted(refuse),
+    }
+
+
+def probe(the_plan, timeout=30):
+    """What the sandbox of the_plan holds on this machine, found by a throwaway process that puts it up."""
+    done = subprocess.run(
+        [sys.executable, "-I", "-S", "-B", str(NAMESPACES_SCRIPT), json.dumps(the_plan)],
+        capture_output=True, text=True, timeout=timeout, cwd=the_plan["scratch"], env={},
+    )
+    try:
+        return json.loads(done.stdout)
+    except ValueError:
+        return {"network": False, "hidden": False, "read_only": False, "user": "refused", "error": done.stderr[-500:]}
+
+
+def complete(status):
+    """Whether every protection held: the user counts as held when there was no root to drop."""
+    return all(status.get(p) for p in PROTECTIONS) and status.get("user") in ("dropped", "not_root")
+
+
+def merged(statuses):
+    """What held in every one of the workers' statuses (a protection missing in one is missing)."""
+    statuses = list(statuses)
+    if not statuses:
+        return None
+    users = [s["user"] for s in statuses]
+    user = next(u for u in ("kept", "refused", "not_root", "dropped") if u in users)
+    return {**{p: all(s.get(p) for s in statuses) for p in PROTECTIONS}, "user": user}
+
+
+def summary(status, lang="en"):
+    """One line saying which protections held: "sandbox: network off, grader files hidden, read-only; user:
+    dropped to nobody". status None: the submission ran in the grader's own process."""
+    if status is None:
+        return render("sandbox_not_isolated", lang)
+    if status.get("mode") == "off":
+        return render("sandbox_off", lang)
+    parts = [render(f"sandbox_{p}_{'held' if status.get(p) else 'missing'}", lang) for p in PROTECTIONS]
+    return render("sandbox_summary", lang, parts=", ".join(parts), user=render(f"sandbox_user_{status['user']}", lang))
