@@ -18,6 +18,9 @@ from pathlib import Path
 
 from . import LAYERS, TEMPLATE_DIR, benchmark, instructor, rubric
 from .impl_option import DEFAULT_SEED, resolve_impl
+from .isolation.sandbox_plan import MODES as SANDBOX_MODES
+from .isolation.sandbox_plan import SandboxUnavailable, summary
+from .isolation.sandbox_plan import require as require_sandbox
 from .messages import DEFAULT_LANGUAGE, render
 from .names import BOOK_NAMES, Aliases
 from .report import csv, gradescope, junit, markdown, terminal
@@ -50,6 +53,7 @@ def build_parser(lang=DEFAULT_LANGUAGE):
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=render("cli_help_seed", lang, seed=DEFAULT_SEED))
     parser.add_argument("--fail-under", type=float, metavar="N", help=render("cli_help_fail_under", lang))
     parser.add_argument("--no-isolate", action="store_true", help=render("cli_help_no_isolate", lang))
+    parser.add_argument("--sandbox", choices=SANDBOX_MODES, default="auto", help=render("cli_help_sandbox", lang))
     for option in ("json", "junit", "markdown", "csv"):
         parser.add_argument(f"--{option}", metavar="FILE", help=render(f"cli_help_{option}", lang))
     parser.add_argument(
@@ -131,6 +135,13 @@ def main(argv=None):
     options = parser.parse_args(argv)
     aliases = _aliases(parser, options, lang)
     names = {"aliases": aliases, "use": options.use}  # where the submission's names are, for every grade
+    # How every grade's workers wall themselves in; with require, a machine that cannot is told before any grade.
+    names["sandbox"] = options.sandbox
+    if options.sandbox == "require" and not options.no_isolate and not options.gradescope_bundle:
+        try:
+            require_sandbox()
+        except SandboxUnavailable as exc:
+            parser.exit(2, render("sandbox_required", lang, summary=summary(exc.status, lang)) + "\n")
     status = instructor.run_mode(parser, options, lang, names)  # --batch, --gradescope-bundle
     if status is not None:
         return status

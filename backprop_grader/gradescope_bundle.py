@@ -38,10 +38,11 @@ if ! python3 -c "import venv, ensurepip" 2>/dev/null; then
 fi
 python3 -m venv --system-site-packages "$SOURCE/.venv"
 "$SOURCE/.venv/bin/python" -m pip install --quiet -r "$SOURCE/requirements.txt"
-# Grade the reference once, with the bundled rubric and extra tests: a grader that cannot run fails the build,
-# here, rather than every student's submission later.
+# Grade the reference once, with the bundled rubric and extra tests and the whole sandbox: a grader that cannot
+# run, or a machine that does not allow the sandbox, fails the build here, rather than every student's
+# submission later.
 cd "$SOURCE"
-"$SOURCE/.venv/bin/python" grader.py reference{options}
+"$SOURCE/.venv/bin/python" grader.py reference --sandbox require{options}
 """
 
 RUN_AUTOGRADER = """\
@@ -52,7 +53,7 @@ set -uo pipefail
 ROOT="${{AUTOGRADER_ROOT:-/autograder}}"
 mkdir -p "$ROOT/results"
 cd "$ROOT/source"
-exec "$ROOT/source/.venv/bin/python" grader.py "$ROOT/submission" --json "$ROOT/results/results.json"{options}
+exec "$ROOT/source/.venv/bin/python" grader.py "$ROOT/submission" --json "$ROOT/results/results.json" --sandbox require{options}
 """
 
 

@@ -55,6 +55,12 @@ def pytest_addoption(parser):
         help="run the implementation's code in separate worker processes, as the grader does by default",
     )
     parser.addoption(
+        "--sandbox",
+        default="auto",
+        choices=("require", "auto", "off"),
+        help="with --isolate: the workers' sandbox (backprop_grader/isolation/sandbox_plan.py)",
+    )
+    parser.addoption(
         "--seed",
         type=int,
         default=DEFAULT_SEED,
@@ -119,6 +125,12 @@ def aliases(config):
     return Aliases.from_rubric(rubric).merged(flags) if rubric else flags
 
 
+def sandbox_status(config):
+    """What held of the workers' sandbox (isolation.sandbox_plan), or None when the code ran in this process."""
+    session = config.stash.get(_SESSION, None)
+    return session.sandbox() if session is not None else None
+
+
 def pytest_report_header(config):
     provided = _provided(config)
     under_test = provided.impl.label if provided is not None else impl_path(config)
@@ -131,7 +143,8 @@ def pytest_configure(config):
         from .isolation.session import Session
 
         load_options = {"aliases": aliases(config).specs(), "use": config.getoption("--use")}
-        config.stash[_SESSION] = Session(impl_path(config), load_options=load_options)
+        sandbox = config.getoption("--sandbox")
+        config.stash[_SESSION] = Session(impl_path(config), load_options=load_options, sandbox=sandbox)
         config.stash[_SESSION].start_both(REFERENCE_DIR)
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from . import LAYERS, names
 from .feedback import CheckFailure
-from .impl_option import loaded_implementation
+from .impl_option import loaded_implementation, sandbox_status
 from .isolation.errors import WorkerFailure
 from .loader import SubmissionError
 from .results import ERROR, FAILED, NOT_RUN, PASSED, SKIPPED, Check, CheckResult, Failure
@@ -121,11 +121,13 @@ class GradingPlugin:
         self.results = {}
         self.order = []
         self.notes = []
+        self.sandbox = None
 
     def pytest_sessionfinish(self, session):
         # What the loader noted while loading (intake.py: a skipped training loop, which file was graded).
         impl = loaded_implementation(session.config)
         self.notes = list(getattr(impl, "notes", ()))
+        self.sandbox = sandbox_status(session.config)  # what held in the workers that ran
 
     def pytest_configure(self, config):
         # pytest formats a traceback for every failure, which no report reads: the cheapest style, "value", saves

@@ -85,6 +85,8 @@ class GradeResult:
     results: list
     lang: str = "en"
     notes: list = field(default_factory=list)  # Note
+    # What held of the workers' sandbox (isolation/sandbox_plan.py); None: the code ran in the grader's process.
+    sandbox: dict = None
 
     @property
     def score(self):
@@ -125,4 +127,7 @@ class GradeResult:
             for r in data["results"]
         ]
         notes = [Note(**n) for n in data.get("notes", ())]
-        return cls(data["submission"], data["profile"], data["seed"], results, data.get("lang", "en"), notes)
+        return cls(
+            data["submission"], data["profile"], data["seed"], results, data.get("lang", "en"), notes,
+            data.get("sandbox"),
+        )

@@ -15,6 +15,10 @@ import pytest
 
 from . import LAYERS, PROJECT_ROOT, REFERENCE_DIR, TESTS_DIR, isolation
 from .impl_option import DEFAULT_SEED, ProvidedImplementation, resolve_impl
+from .isolation.sandbox_plan import MODES as SANDBOX_MODES
+from .isolation.sandbox_plan import SandboxUnavailable
+from .isolation.sandbox_plan import require as require_sandbox
+from .messages import render
 from .names import as_aliases
 from .plugin import GradingPlugin
 from .results import GradeResult
@@ -32,6 +36,7 @@ def grade(
     use=(),
     implementation=None,
     isolate=True,
+    sandbox="auto",
 ):
     """Grade the submission at path submission (a template-shaped folder, a file, a study repository, a
     notebook); layers limits the run to those layers' checks. aliases (BOOK=THEIRS) and use (BOOK=FILE) say
@@ -44,9 +49,13 @@ def grade(
 
     isolate: run the submission's code in worker processes (backprop_grader/isolation), so that it can neither
     crash nor cheat the grader; off (and for an implementation already in memory, or on a system without POSIX
-    processes, Windows), it runs inside this process, where a debugger can reach it.
+    processes, Windows), it runs inside this process, where a debugger can reach it. sandbox: how the workers
+    wall themselves in, "auto", "require" (SandboxUnavailable, before any check runs, if the machine does not
+    allow it all) or "off" (isolation/sandbox_plan.py).
     """
     isolate = isolate and implementation is None and isolation.available()
+    if isolate and sandbox == "require":
+        require_sandbox()
     if implementation is None:
         path = resolve_impl(str(submission))
         plugin = GradingPlugin(path if path.is_dir() else path.parent)
@@ -74,7 +83,7 @@ def grade(
         "--assert=plain",
         # conftest.py files are read from tests/ and never from above it (a submission's folder is no test path).
         f"--confcutdir={TESTS_DIR}",
-        *(["--isolate"] if isolate else []),
+        *(["--isolate", f"--sandbox={sandbox}"] if isolate else []),
         *extra_args,
     ]
     # Only graded checks run: the project's own tests in tests/ (the catalogue, the grader's) carry no layer marker.
@@ -93,7 +102,7 @@ def grade(
     # A failing check is an ordinary outcome; pytest failing to run at all is the grader's own fault.
     if status in (pytest.ExitCode.INTERRUPTED, pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
         raise RuntimeError(f"pytest could not run the checks (exit status {int(status)}): {' '.join(args)}")
-    return GradeResult(str(submission), profile, seed, plugin.ordered_results(), notes=plugin.notes)
+    return GradeResult(str(submission), profile, seed, plugin.ordered_results(), notes=plugin.notes, sandbox=plugin.sandbox)
 
 
 def declared_checks(layers=None):
@@ -102,7 +111,8 @@ def declared_checks(layers=None):
     return [r.check for r in collected.results]
 
 
-def grade_in_subprocess(submission, layers=None, seed=DEFAULT_SEED, timeout=120, aliases=(), use=(), isolate=True):
+def grade_in_subprocess(submission, layers=None, seed=DEFAULT_SEED, timeout=120, aliases=(), use=(), isolate=True,
+                        sandbox="auto"):
     """Grade in a fresh Python process (no state shared with this one) and read its GradeResult back."""
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / "result.json"
@@ -112,6 +122,7 @@ def grade_in_subprocess(submission, layers=None, seed=DEFAULT_SEED, timeout=120,
         command += [f"--alias={a}" for a in as_aliases(aliases).specs()] + [f"--use={u}" for u in use]
         if not isolate:
             command.append("--no-isolate")
+        command.append(f"--sandbox={sandbox}")
         done = run_own_group(command, timeout=timeout, cwd=PROJECT_ROOT)
         if done.returncode != 0 or not out.exists():
             raise RuntimeError(f"grading {submission} failed:\n{done.stderr[-2000:]}")
@@ -157,11 +168,15 @@ def main(argv=None):
     parser.add_argument("--alias", action="append", default=[])
     parser.add_argument("--use", action="append", default=[])
     parser.add_argument("--no-isolate", action="store_true", help="run the submission in this process (for a debugger)")
+    parser.add_argument("--sandbox", choices=SANDBOX_MODES, default="auto", help="the workers' sandbox")
     options = parser.parse_args(argv)
-    result = grade(
-        options.submission, options.layer, options.seed, aliases=options.alias, use=options.use,
-        isolate=not options.no_isolate,
-    )
+    try:
+        result = grade(
+            options.submission, options.layer, options.seed, aliases=options.alias, use=options.use,
+            isolate=not options.no_isolate, sandbox=options.sandbox,
+        )
+    except SandboxUnavailable as exc:
+        parser.exit(2, render("sandbox_required", summary=str(exc)) + "\n")
     write_atomically(Path(options.out), json.dumps(result.to_dict()))
 
 

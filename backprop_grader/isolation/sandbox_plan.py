@@ -20,8 +20,6 @@ import sys
 import sysconfig
 from pathlib import Path
 
-import numpy as np
-
 from .. import PROJECT_ROOT, REFERENCE_DIR, TESTS_DIR
 from ..messages import render
 
@@ -93,6 +91,8 @@ def _readable_copy(submission, runtime_root):
 def plan(runtime, submission, use=(), refuse=None):
     """What namespaces.enter needs for a worker of this session: the new root's mount point, the scratch folder,
     [source, path] pairs to bind read-only, the grader's paths to cover, and the protections to refuse."""
+    import numpy as np  # imported by the grader's checks anyway; not by the grader's start
+
     submission = Path(submission).resolve()
     numpy_package = Path(np.__file__).resolve().parent
     sources = [Path(p) for p in SYSTEM_DIRS + DEVICES]
@@ -136,6 +136,27 @@ def probe(the_plan, timeout=30):
         return json.loads(done.stdout)
     except ValueError:
         return {"network": False, "hidden": False, "read_only": False, "user": "refused", "error": done.stderr[-500:]}
+
+
+_PROBED = {}  # (uid, refused) -> the probe's status: one probe per process, and per batch (children inherit it)
+
+
+def require():
+    """For --sandbox require: raise SandboxUnavailable unless this machine allows the whole sandbox (tried on an
+    empty stand-in for the submission: what is refused depends on the kernel, not on the files)."""
+    from .process import Runtime  # numpy's folder and the scratch, as a session has them
+
+    key = (os.geteuid(), tuple(refused_by_environment()))
+    if key not in _PROBED:
+        runtime = Runtime()
+        try:
+            stand_in = runtime.root / "submission"
+            stand_in.mkdir(mode=0o755)
+            _PROBED[key] = probe(plan(runtime, stand_in))
+        finally:
+            runtime.close()
+    if not complete(_PROBED[key]):
+        raise SandboxUnavailable({**_PROBED[key], "mode": "require"})
 
 
 def complete(status):

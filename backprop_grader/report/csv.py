@@ -5,9 +5,10 @@ import csv
 from pathlib import Path
 
 from .. import LAYERS
+from ..isolation.sandbox_plan import summary as sandbox_summary
 from .common import DOES_NOT_LOAD, points
 
-COLUMNS = ("submission", *LAYERS, "total", "status", "wall_time_s")
+COLUMNS = ("submission", *LAYERS, "total", "status", "wall_time_s", "sandbox")
 # The grade finished: ok, or import_error when some of the submission could not be loaded (a file missing or
 # failing to import, a name the checks need not found): those checks score 0, the rest is graded. The batch
 # mode adds its own statuses for a grade that did not finish (timeout, crashed).
@@ -32,6 +33,7 @@ def row(result, submission_id, wall_time, status=None):
         "total": points(result.score),
         "status": status or status_of(result),
         "wall_time_s": f"{wall_time:.2f}",
+        "sandbox": sandbox_summary(result.sandbox),  # which protections held: the same words as the report's
     }
 
 

@@ -6,6 +6,7 @@ status ("passed" or "failed") and the student's feedback as plain text; the top-
 import json
 
 from .. import LAYERS
+from ..isolation.sandbox_plan import summary as sandbox_summary
 from ..results import PASSED
 from .common import check_text, in_layer_order
 from .terminal import summary
@@ -45,7 +46,11 @@ def results_json(result, lang="en", execution_time=0.0):
         "test_name_format": "text",
         "visibility": "visible",
         "stdout_visibility": "hidden",
-        "extra_data": {"max_score": result.max_score, "seed": result.seed, "profile": result.profile, "lang": lang},
+        "extra_data": {
+            "max_score": result.max_score, "seed": result.seed, "profile": result.profile, "lang": lang,
+            # Which of the workers' protections held (isolation/sandbox_plan.py); None: not isolated.
+            "sandbox": result.sandbox, "sandbox_summary": sandbox_summary(result.sandbox, lang),
+        },
         "tests": tests,
     }
 

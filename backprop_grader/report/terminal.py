@@ -5,6 +5,7 @@ prints the same report. Colour is a parameter: the caller decides whether the ou
 """
 import unicodedata
 
+from ..isolation.sandbox_plan import summary as sandbox_summary
 from ..messages import render
 from ..results import PASSED
 from .common import failure_groups, feedback, fraction, layer_note, notes, points, rerun_command
@@ -49,6 +50,7 @@ def _header(result, lang, paint):
     return [
         paint(render("title", lang, submission=result.submission), "bold"),
         render("settings", lang, seed=result.seed, profile=result.profile),
+        sandbox_summary(result.sandbox, lang),
     ]
 
 
