@@ -127,7 +127,7 @@ class GradingPlugin:
         # What the loader noted while loading (intake.py: a skipped training loop, which file was graded).
         impl = loaded_implementation(session.config)
         self.notes = list(getattr(impl, "notes", ()))
-        self.sandbox = sandbox_status(session.config)  # what held in the workers that ran
+        self.sandbox = sandbox_status(session.config)  # what held in the workers that ran (None: none ran)
 
     def pytest_configure(self, config):
         # pytest formats a traceback for every failure, which no report reads: the cheapest style, "value", saves

@@ -15,6 +15,7 @@ import pytest
 
 from . import LAYERS, PROJECT_ROOT, REFERENCE_DIR, TESTS_DIR, isolation
 from .impl_option import DEFAULT_SEED, ProvidedImplementation, resolve_impl
+from .isolation.sandbox_plan import IN_PROCESS
 from .isolation.sandbox_plan import MODES as SANDBOX_MODES
 from .isolation.sandbox_plan import SandboxUnavailable
 from .isolation.sandbox_plan import require as require_sandbox
@@ -102,7 +103,8 @@ def grade(
     # A failing check is an ordinary outcome; pytest failing to run at all is the grader's own fault.
     if status in (pytest.ExitCode.INTERRUPTED, pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
         raise RuntimeError(f"pytest could not run the checks (exit status {int(status)}): {' '.join(args)}")
-    return GradeResult(str(submission), profile, seed, plugin.ordered_results(), notes=plugin.notes, sandbox=plugin.sandbox)
+    walls = plugin.sandbox if isolate else {"mode": IN_PROCESS}
+    return GradeResult(str(submission), profile, seed, plugin.ordered_results(), notes=plugin.notes, sandbox=walls)
 
 
 def declared_checks(layers=None):

@@ -37,6 +37,7 @@ def points_table():
 
 
 def sample_report():
+    """The grader's report, as CI (which runs as root) makes it: its sandbox line says the worker dropped root."""
     with tempfile.TemporaryDirectory() as scratch:
         template_with_reference(Path(scratch) / "student_template", "Relu", change=README_SAMPLE_CHANGE)
         env = {**os.environ, "NO_COLOR": "1"}

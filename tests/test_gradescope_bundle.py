@@ -96,7 +96,9 @@ def test_alias_and_use_flags_go_on_run_autograders_command_line(tmp_path):
     bundle = gradescope_bundle.build(tmp_path / "a.zip", grader_args=["--alias=Relu=ReLU", "--use=Affine=my layers.py"])
     with zipfile.ZipFile(bundle) as archive:
         command = archive.read("run_autograder").decode().splitlines()[-1]
-    assert command.endswith("--json \"$ROOT/results/results.json\" --alias=Relu=ReLU '--use=Affine=my layers.py'")
+    assert command.endswith(
+        "--json \"$ROOT/results/results.json\" --sandbox require --alias=Relu=ReLU '--use=Affine=my layers.py'"
+    )
 
 
 def test_setup_sh_installs_the_grader_and_checks_it_on_the_reference(autograder):
@@ -120,6 +122,15 @@ def test_run_autograder_grades_the_submission_into_results_json(autograder):
     hidden = tests["Sigmoid: sigmoid_of_zero_is_a_half"]
     assert hidden["visibility"] == "hidden" and hidden["status"] == "passed" and hidden["max_score"] > 2
     assert {t["visibility"] for name, t in tests.items() if name.startswith("TwoLayerNet")} == {"after_due_date"}
+
+
+def test_the_bundle_grades_with_every_protection_of_the_sandbox(autograder):
+    """run_autograder says --sandbox require: graded at all, the submission was graded inside the whole sandbox."""
+    home, _, run = autograder
+    sandbox = json.loads((home / "results" / "results.json").read_text())["extra_data"]["sandbox"]
+    assert sandbox["mode"] == "require"
+    assert sandbox["network"] and sandbox["hidden"] and sandbox["read_only"]
+    assert sandbox["user"] == ("dropped" if os.geteuid() == 0 else "not_root")
 
 
 def test_a_bundle_with_a_rubric_the_grader_refuses_is_never_written(tmp_path):

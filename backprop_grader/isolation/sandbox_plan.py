@@ -24,6 +24,7 @@ from .. import PROJECT_ROOT, REFERENCE_DIR, TESTS_DIR
 from ..messages import render
 
 MODES = ("require", "auto", "off")
+IN_PROCESS = "none"  # the mode a result records when the submission ran in the grader's process
 DEFAULT_MODE = "auto"
 PROTECTIONS = ("network", "hidden", "read_only")
 # Simulates a kernel that refuses what it lists (comma-separated: network, hidden, read_only, user; privileged:
@@ -176,8 +177,10 @@ def merged(statuses):
 
 def summary(status, lang="en"):
     """One line saying which protections held: "sandbox: network off, grader files hidden, read-only; user:
-    dropped to nobody". status None: the submission ran in the grader's own process."""
+    dropped to nobody"; empty for None (not recorded: a result read from an older file)."""
     if status is None:
+        return ""
+    if status.get("mode") == IN_PROCESS:
         return render("sandbox_not_isolated", lang)
     if status.get("mode") == "off":
         return render("sandbox_off", lang)

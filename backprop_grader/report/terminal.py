@@ -50,8 +50,7 @@ def _header(result, lang, paint):
     return [
         paint(render("title", lang, submission=result.submission), "bold"),
         render("settings", lang, seed=result.seed, profile=result.profile),
-        sandbox_summary(result.sandbox, lang),
-    ]
+    ] + ([sandbox_summary(result.sandbox, lang)] if result.sandbox is not None else [])
 
 
 def _table(result, lang, paint):
