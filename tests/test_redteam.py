@@ -29,6 +29,8 @@ class Run:
     seconds: float
     out: str  # the results file's text, or None if there is none
     leftovers: list  # command lines of processes still naming the submission after grading
+    submission: Path = None
+    results_folder: Path = None
 
 
 def _grade(submission, scratch):
@@ -42,7 +44,7 @@ def _grade(submission, scratch):
     )
     seconds = time.monotonic() - start
     text = out.read_text() if out.exists() else None
-    return Run(done.returncode, done.stderr, seconds, text, _processes_naming(submission))
+    return Run(done.returncode, done.stderr, seconds, text, _processes_naming(submission), Path(submission), Path(scratch))
 
 
 def _processes_naming(path):
@@ -103,6 +105,26 @@ def test_attack_is_contained(entry, attacked):
 
 def _failures(result, layer):
     return [f"{r.check.name}: {r.failure.render()}" for r in result.results if r.check.layer == layer and r.failure]
+
+
+def test_no_attack_wrote_where_the_grader_lives(attacked):
+    """write_grader_files looks for the grader's folders, its tests and its results folder and writes a marker
+    into each: none may exist (a test of the sandbox's read-only, hidden file system and of the filter)."""
+    marker = "backprop_attack_marker"
+    run = attacked["attacks/write_grader_files"]
+    places = [PROJECT_ROOT, PROJECT_ROOT / "backprop_grader", PROJECT_ROOT / "tests", run.results_folder,
+              run.submission, Path.cwd()]
+    assert [str(p) for place in places for p in place.glob(f"{marker}*")] == []
+
+
+def test_a_submission_cannot_change_itself_for_a_later_grade(attacked, tmp_path):
+    """rewrite_own_submission rewrites its layers.py at import: its folder is as it was materialised."""
+    run = attacked["attacks/rewrite_own_submission"]
+    entry = next(e for e in ATTACKS if e.name == "rewrite_own_submission")
+    fresh = materialise(entry, tmp_path)
+    assert sorted(p.name for p in run.submission.iterdir()) == sorted(p.name for p in fresh.iterdir())
+    for path in fresh.iterdir():
+        assert (run.submission / path.name).read_bytes() == path.read_bytes(), path.name
 
 
 def test_every_attack_is_catalogued_with_its_layers():
