@@ -178,9 +178,11 @@ def _build_root(kernel, plan, refuse):
 def enter(plan):
     """Put up the walls plan describes, as far as the kernel allows; return what held (see the module's doc)."""
     refuse = set(plan.get("refuse", ()))
-    kernel = _Kernel()
     root = os.geteuid() == 0
     status = {"network": False, "hidden": False, "read_only": False, "user": "kept" if root else "not_root"}
+    if platform.system() != "Linux":  # namespaces are Linux's
+        return status
+    kernel = _Kernel()
     unshared = set()
     wanted = {"network": CLONE_NEWNET, "hidden": CLONE_NEWNS}
     if root and "privileged" not in refuse:

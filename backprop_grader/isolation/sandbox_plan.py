@@ -6,7 +6,7 @@ grading when one cannot be had (grading that must be tamper-proof); off puts up 
 every worker has anyway (sandbox.py: limits and the seccomp filter, which also denies every file write).
 
 A worker sees, read-only: the system's directories, Python's standard library, numpy, and its own submission
-(a folder, or a lone file without its neighbours), each at its own path; the grader's package, reference, tests
+(a folder, or a lone file's folder, from which the file may import or %run its neighbours), each at its own path; the grader's package, reference, tests
 and git history are covered where they lie inside one of those (a submission folder holding the project). Run
 as root, the worker drops to nobody, who must be able to read the submission: when some of it is readable by
 its owner only, the worker gets a readable copy, bound at the same path.
@@ -55,31 +55,35 @@ def _within(path, folder):
     return path == folder or folder in path.parents
 
 
-def _readable_by_anyone(path):
-    """Whether nobody could read path and, for a folder, everything below it (symbolic links as they are)."""
-    def readable(p, folder):
+def _readable_by_anyone(folder, below):
+    """Whether nobody could read folder and its files, and with below, everything under it (symbolic links as
+    they are)."""
+    def readable(p, is_folder):
         mode = os.lstat(p).st_mode
         if stat.S_ISLNK(mode):
             return True
-        need = stat.S_IROTH | (stat.S_IXOTH if folder else 0)
+        need = stat.S_IROTH | (stat.S_IXOTH if is_folder else 0)
         return mode & need == need
 
-    if not path.is_dir():
-        return readable(path, False)
-    for directory, folders, files in os.walk(path):
+    for directory, folders, files in os.walk(folder):
         if not readable(directory, True) or not all(readable(os.path.join(directory, f), False) for f in files):
             return False
+        if not below:
+            break
     return True
 
 
-def _readable_copy(submission, runtime_root):
-    """A copy of submission anyone can read (its links copied as links, so none leads the copy outside)."""
-    target = Path(runtime_root) / "submission-copy" / submission.name
-    if submission.is_dir():
-        shutil.copytree(submission, target, symlinks=True)
+def _readable_copy(folder, runtime_root, below):
+    """A copy of folder (with below, all under it; else its files only) anyone can read, its links copied as
+    links, so that none leads the copy outside."""
+    target = Path(runtime_root) / "submission-copy" / folder.name
+    if below:
+        shutil.copytree(folder, target, symlinks=True)
     else:
-        target.parent.mkdir(parents=True)
-        shutil.copyfile(submission, target)
+        target.mkdir(parents=True)
+        for path in folder.iterdir():
+            if path.is_file() or path.is_symlink():
+                shutil.copy(path, target / path.name, follow_symlinks=False)
     os.chmod(target.parent, 0o755)
     for directory, folders, files in os.walk(target):
         os.chmod(directory, 0o755)
@@ -109,11 +113,14 @@ def plan(runtime, submission, use=(), refuse=None):
         if source.exists() and not any(_within(source, b) for b in bound if not b.is_symlink()):
             binds.append([str(source), str(source)])
             bound.append(source)
-    visible = submission
-    if os.geteuid() == 0 and not _readable_by_anyone(submission):
-        visible = _readable_copy(submission, runtime.root)
-    binds.append([str(visible), str(submission)])
-    bound.append(submission)
+    if submission.exists():  # else the loader says it is missing, as without the sandbox
+        # A lone file (a script, a notebook) may import or %run the files beside it: its folder is bound.
+        folder, below = (submission, True) if submission.is_dir() else (submission.parent, False)
+        visible = folder
+        if os.geteuid() == 0 and not _readable_by_anyone(folder, below):
+            visible = _readable_copy(folder, runtime.root, below)
+        binds.append([str(visible), str(folder)])
+        bound.append(folder)
     # A grader's path holding the submission (grading reference/ itself) stays: it is what is graded.
     hide = [str(h) for h in HIDDEN if h.exists() and not _within(submission, h)
             and any(_within(h, b) for b in bound if not b.is_symlink())]
