@@ -1,7 +1,9 @@
 """Failures that carry a message key and its params, so reports can render them in any language."""
+from pathlib import Path
+
 import numpy as np
 
-from .messages import render
+from .messages import msg, render
 
 
 def show(value, max_chars=300):
@@ -30,3 +32,45 @@ class CheckFailure(AssertionError):
         if self.hint:
             text += "\n" + render("hint_prefix", lang) + render(self.hint, lang, **self.params)
         return text
+
+
+def location(exc, directory):
+    """Where in the submission (the files under directory) exc was raised, as a message: the deepest frame there
+    ("layers.py, line 12, in Relu.backward"), the line a SyntaxError names, or that it was raised outside them."""
+    directory = Path(directory).resolve()
+    if isinstance(exc, SyntaxError) and exc.filename and Path(exc.filename).resolve().is_relative_to(directory):
+        return msg("where_line", file=Path(exc.filename).name, line=exc.lineno)
+    deepest = None
+    tb = exc.__traceback__
+    while tb is not None:
+        if Path(tb.tb_frame.f_code.co_filename).resolve().is_relative_to(directory):
+            deepest = tb
+        tb = tb.tb_next
+    if deepest is None:
+        return msg("where_outside")
+    code = deepest.tb_frame.f_code
+    file, line = Path(code.co_filename).name, deepest.tb_lineno
+    if code.co_name == "<module>":
+        return msg("where_line", file=file, line=line)
+    # co_qualname (Python 3.11+) names the class too: Relu.backward rather than backward.
+    return msg("where_function", file=file, line=line, function=getattr(code, "co_qualname", code.co_name))
+
+
+def passed_to(name, method):
+    """What a check compares when it looks at an argument after the call: "the x you passed to forward"."""
+    return msg("what_passed_to", name=name, method=method)
+
+
+def part_of(name, call):
+    """One of the values a call returned: "dx from MulLayer.backward(dout)"."""
+    return msg("what_part_of", name=name, call=call)
+
+
+def where_true(call, condition):
+    """A call's result restricted to where condition holds: "Relu.backward(dout) where x > 0"."""
+    return msg("what_where", call=call, condition=condition)
+
+
+def after_calls(call, first, second, layer, other):
+    """A call made after two forwards of its own layer and one of another instance of the same class."""
+    return msg("what_after_calls", call=call, first=first, second=second, layer=layer, other=other)

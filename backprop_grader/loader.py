@@ -7,9 +7,10 @@ import importlib
 import importlib.util
 import itertools
 import sys
-import traceback
 import types
 from pathlib import Path
+
+from .feedback import location
 
 # Where the book keeps each name: the module a submission must define it in.
 MODULE_OF = {
@@ -38,12 +39,8 @@ class SubmissionError(Exception):
 
 
 def _describe_import_error(exc, path):
-    """The last frame of the traceback that lies in the submission, for a message without our internals."""
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename).resolve().is_relative_to(path)]
-    where = f"{Path(frames[-1].filename).name}, line {frames[-1].lineno}" if frames else ""
-    if isinstance(exc, SyntaxError) and exc.filename:
-        where = f"{Path(exc.filename).name}, line {exc.lineno}"
-    return {"error": f"{type(exc).__name__}: {exc}", "where": where}
+    """The error and where in the submission it was raised, for a message without our internals."""
+    return {"error": f"{type(exc).__name__}: {exc}", "where": location(exc, path)}
 
 
 def _new_package(directory, label):

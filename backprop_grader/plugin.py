@@ -3,14 +3,15 @@
 Nothing is parsed out of pytest's text output: the points and layer come from the markers tests/checks.py puts
 on each test, and the failure from the exception the test raised (a CheckFailure carries its own diagnosis).
 """
-import traceback
+import inspect
 from pathlib import Path
 
 import pytest
 
 from . import LAYERS
-from .feedback import CheckFailure, show
+from .feedback import CheckFailure, location, show
 from .loader import SubmissionError
+from .messages import msg
 from .results import ERROR, FAILED, NOT_RUN, PASSED, SKIPPED, Check, CheckResult, Failure
 
 
@@ -20,7 +21,8 @@ def check_of(item):
     points = item.get_closest_marker("points")
     if not layers or points is None:
         return None
-    doc = (getattr(item.obj, "__doc__", None) or "").strip().splitlines()
+    # The docstring's first paragraph, one sentence even when wrapped over lines.
+    doc = inspect.cleandoc(getattr(item.obj, "__doc__", None) or "").split("\n\n")[0].split()
     name = item.originalname if hasattr(item, "originalname") else item.name
     return Check(
         id=item.nodeid,
@@ -28,7 +30,7 @@ def check_of(item):
         name=name.removeprefix("test_"),
         points=float(points.args[0]),
         strict=item.get_closest_marker("strict") is not None,
-        description=doc[0] if doc else "",
+        description=" ".join(doc),
     )
 
 
@@ -43,14 +45,6 @@ def _falsifying_example(exc):
     return None
 
 
-def _where_in_submission(exc, submission):
-    """file:line of the deepest frame of the traceback inside the submission, or ''."""
-    if submission is None:
-        return ""
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename).resolve().is_relative_to(submission)]
-    return f"{Path(frames[-1].filename).name}, line {frames[-1].lineno}" if frames else ""
-
-
 def failure_of(exc, submission=None):
     """A Failure that says, in message-key form, what a check's exception means for a student."""
     example = _falsifying_example(exc)
@@ -58,7 +52,7 @@ def failure_of(exc, submission=None):
         return Failure(exc.key, exc.params, exc.hint, example)
     if isinstance(exc, SubmissionError):
         return Failure(exc.key, exc.params, None, example)
-    where = _where_in_submission(exc, submission)
+    where = location(exc, submission) if submission else msg("where_outside")
     if isinstance(exc, NotImplementedError):
         return Failure("not_implemented", {"message": str(exc), "where": where}, None, example)
     if isinstance(exc, AssertionError):
