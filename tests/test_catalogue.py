@@ -3,8 +3,7 @@ every graded check catches at least one bug (a check no bug fails asserts nothin
 import pytest
 
 from backprop_grader.results import PASSED
-from backprop_grader.run import grade_many, grade_in_subprocess
-from mutants import entries, materialise
+from mutants import entries
 
 BUGS = entries("bugs")
 VARIANTS = entries("variants")
@@ -12,22 +11,6 @@ VARIANTS = entries("variants")
 
 def _failed(result):
     return {r.check.title for r in result.results if r.status != PASSED}
-
-
-@pytest.fixture(scope="session")
-def graded(tmp_path_factory):
-    """Every bug and variant graded once, in parallel processes; keyed by entry id."""
-    root = tmp_path_factory.mktemp("catalogue")
-    chosen = BUGS + VARIANTS
-    results = grade_many([materialise(e, root) for e in chosen])
-    return {e.id: r for e, r in zip(chosen, results)}
-
-
-@pytest.fixture(scope="session")
-def reference_result():
-    from backprop_grader import REFERENCE_DIR
-
-    return grade_in_subprocess(REFERENCE_DIR)
 
 
 def test_reference_passes_everything(reference_result):

@@ -1,0 +1,184 @@
+"""Every catalogue is complete: the same keys in the same area files, the same placeholders, no English left in
+Japanese, Korean or Chinese beyond code names; every graded check's description is catalogued; and a report
+renders in each language, without English prose, for the template, the reference and a few catalogued bugs."""
+import ast
+import builtins
+import io
+import json
+import keyword
+import re
+import tokenize
+from pathlib import Path
+
+import pytest
+
+from backprop_grader import LAYERS, REFERENCE_DIR, TEMPLATE_DIR, TESTS_DIR
+from backprop_grader.messages import CATALOGUE_DIR, catalogue, language_from_environment, languages, placeholders
+
+TRANSLATED = [lang for lang in languages() if lang != "en"]
+
+# Bugs whose reports are rendered in every language: one or more per layer, with shape, value, state and
+# in-place diagnoses among them. A name that is not (or no longer) catalogued is left out.
+RENDERED_BUGS = (
+    "mul_not_swapped",
+    "add_forward_in_place",
+    "relu_mask_lt_zero",
+    "relu_inplace_dout",
+    "sigmoid_overflow",
+    "sigmoid_backward_missing_one_minus",
+    "affine_db_not_summed",
+    "softmax_loss_ignores_dout",
+    "net_gradient_skips_layer",
+)
+
+# Words a translated message may keep in Latin letters: the names learners see in code (every identifier of the
+# reference, the template and the book's graphs, the layers, some of Python's builtins), the names of tools and
+# formats, what NumPy prints for an array, and the function names the Chinese edition keeps in Latin letters
+# (sigmoid函数, softmax函数, ReLU层).
+NAMES = {"sigmoid", "softmax", "ReLU", "NumPy", "Python", "Hypothesis", "pytest", "Jupyter", "JSON", "JUnit", "Markdown", "CSV", "Gradescope", "dtype", "ndarray", "nan", "inf"}
+KEYWORDS_IN_CODE = {"None", "True", "False", "return", "self"}
+# Of Python's builtins, the exceptions and warnings a report may name, and the few functions hints write.
+BUILTINS = {n for n in dir(builtins) if n.endswith(("Error", "Exception", "Warning"))} | {"float", "int", "bool", "str", "list", "tuple", "dict", "NoneType", "sum", "max", "len"}
+
+
+def _string_literals(path):
+    return {n.value for n in ast.walk(ast.parse(path.read_text(encoding="utf-8"))) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+
+
+def _code_names():
+    names = set(LAYERS) | NAMES | KEYWORDS_IN_CODE | BUILTINS
+    # The book's shopping graph names its values (price, dapple, dtax) and checks quote them.
+    for path in [*REFERENCE_DIR.glob("*.py"), *TEMPLATE_DIR.glob("*.py"), TESTS_DIR / "book_graphs.py"]:
+        tokens = tokenize.generate_tokens(io.StringIO(path.read_text(encoding="utf-8")).readline)
+        names |= {t.string for t in tokens if t.type == tokenize.NAME}
+        # String constants that are names too: params keys ("W1") and the graph's values ("price").
+        names |= {s for s in _string_literals(path) if s.isidentifier()}
+    return names - (set(keyword.kwlist) - KEYWORDS_IN_CODE)
+
+
+CODE_NAMES = _code_names()
+CODE_CHARS = re.compile(r"[._()\[\]=*/+\-<>@0-9]")
+
+
+def english_words(text):
+    """The English words left in text: Latin-letter words of 3+ letters that are not code.
+
+    Placeholders are dropped first; a run of printable ASCII is code when it holds code characters (np.exp(-x),
+    self.mask, axis=0, (N, M)) or is a name from the code (dout, forward, Relu)."""
+    text = re.sub(r"\{[^{}]*\}", " ", text)
+    found = []
+    for run in re.findall(r"[!-~]+", text):
+        word = run.strip(",;:!?\"'`")
+        if not word or CODE_CHARS.search(word) or word in CODE_NAMES:
+            continue
+        found += [w for w in re.findall(r"[A-Za-z]+", word) if len(w) >= 3 and w not in CODE_NAMES]
+    return found
+
+
+def test_english_words_finds_prose_and_spares_code():
+    assert english_words("db の形が {got_shape} です: sum dout over the batch axis") == ["over", "the", "batch"]
+    assert english_words("dx = dout * self.out * (1 - self.out) を返す。Relu の forward、np.maximum(x, 0)") == []
+
+
+def test_the_four_languages():
+    assert languages() == ["en", "ja", "ko", "zh"]
+
+
+def _areas(lang):
+    return {p.name: set(json.loads(p.read_text(encoding="utf-8"))) for p in (CATALOGUE_DIR / lang).glob("*.json")}
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_same_keys_in_the_same_files(lang):
+    english, translated = _areas("en"), _areas(lang)
+    assert sorted(translated) == sorted(english), "area files differ"
+    for name, keys in english.items():
+        missing, extra = keys - translated[name], translated[name] - keys
+        assert not missing, f"{lang}/{name} lacks: " + ", ".join(sorted(missing))
+        assert not extra, f"{lang}/{name} has keys English does not: " + ", ".join(sorted(extra))
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_same_placeholders(lang):
+    english, translated = catalogue("en"), catalogue(lang)
+    differ = {k: (placeholders(english[k]), placeholders(v)) for k, v in translated.items() if k in english}
+    assert {k: d for k, d in differ.items() if d[0] != d[1]} == {}
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_no_english_left(lang):
+    left = {k: english_words(v) for k, v in catalogue(lang).items()}
+    assert {k: words for k, words in left.items() if words} == {}
+
+
+@pytest.mark.parametrize("lang", languages())
+def test_every_template_formats(lang):
+    for key, template in catalogue(lang).items():
+        template.format(**{name: "X" for name in placeholders(template)})
+
+
+def test_every_hint_a_check_names_is_catalogued():
+    named = set().union(*(_string_literals(p) for p in TESTS_DIR.glob("*.py")))
+    hints = {s for s in named if re.fullmatch(r"hint_[a-z0-9_]+", s)}
+    assert hints - catalogue("en").keys() == set()
+
+
+@pytest.mark.parametrize(
+    "environ, expected",
+    [
+        ({}, "en"),
+        ({"LANG": "ja_JP.UTF-8"}, "ja"),
+        ({"LANG": "ko_KR.UTF-8"}, "ko"),
+        ({"LANG": "zh_CN.UTF-8"}, "zh"),
+        ({"LANG": "zh_TW.UTF-8"}, "zh"),
+        ({"LANG": "fr_FR.UTF-8"}, "en"),
+        ({"LANG": "C.UTF-8"}, "en"),
+        ({"LANG": "POSIX"}, "en"),
+        ({"LANG": "ja_JP.UTF-8", "LC_MESSAGES": "ko_KR.UTF-8"}, "ko"),
+        ({"LANG": "ja_JP.UTF-8", "LC_MESSAGES": "ko_KR.UTF-8", "LC_ALL": "zh_CN.UTF-8"}, "zh"),
+        ({"LANG": "ja_JP.UTF-8", "LC_ALL": ""}, "ja"),
+        ({"LANG": "ja_JP.UTF-8", "LC_ALL": "C"}, "en"),
+        ({"LANG": "en_US.UTF-8", "LANGUAGE": "ko:en"}, "ko"),
+        ({"LANG": "ja_JP.UTF-8", "LANGUAGE": "fr:de"}, "ja"),
+        ({"LANG": "C", "LANGUAGE": "ja"}, "en"),
+    ],
+)
+def test_language_from_environment(environ, expected):
+    assert language_from_environment(environ) == expected
+
+
+@pytest.fixture(scope="module")
+def rendered(graded):
+    """The template, the reference and the RENDERED_BUGS that are catalogued, by name."""
+    chosen = {"template": graded["template"], "reference": graded["reference"]}
+    chosen.update({key.split("/")[1]: r for key, r in graded.items() if key.split("/")[-1] in RENDERED_BUGS})
+    return chosen
+
+
+def test_every_check_description_is_catalogued_as_its_docstring(reference_result):
+    english = catalogue("en")
+    checks = [r.check for r in reference_result.results]
+    assert {c.description_key: c.description for c in checks if english.get(c.description_key) != c.description} == {}
+
+
+def _report(result, lang):
+    """Every line a learner reads about result: each check's description, and the failure with its hint."""
+    lines = []
+    for r in result.results:
+        lines.append(r.check.describe(lang))
+        if r.failure is not None:
+            lines.append(r.failure.render(lang))
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_reports_render_without_english(rendered, lang):
+    for name, result in rendered.items():
+        report = _report(result, lang)
+        assert english_words(report) == [], f"{name} in {lang}:\n{report}"
+
+
+def test_rendered_failures_differ_by_language(rendered):
+    failure = next(r.failure for r in rendered["relu_mask_lt_zero"].results if r.failure)
+    texts = {lang: failure.render(lang) for lang in languages()}
+    assert len(set(texts.values())) == len(texts)
