@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from backprop_grader import LAYERS, REFERENCE_DIR, TEMPLATE_DIR, TESTS_DIR
+from backprop_grader import LAYERS, PROJECT_ROOT, REFERENCE_DIR, TEMPLATE_DIR, TESTS_DIR
 from backprop_grader.messages import CATALOGUE_DIR, catalogue, language_from_environment, languages, placeholders
 
 TRANSLATED = [lang for lang in languages() if lang != "en"]
@@ -182,3 +182,18 @@ def test_rendered_failures_differ_by_language(rendered):
     failure = next(r.failure for r in rendered["relu_mask_lt_zero"].results if r.failure)
     texts = {lang: failure.render(lang) for lang in languages()}
     assert len(set(texts.values())) == len(texts)
+
+
+def _sections(markdown):
+    """The README's text under each "## " heading, keyed by heading, and the text before the first as ""."""
+    parts = re.split(r"^## (.+)$", markdown, flags=re.MULTILINE)
+    return {"": parts[0], **dict(zip(parts[1::2], parts[2::2]))}
+
+
+def test_readme_opens_with_the_two_commands_in_each_language():
+    sections = _sections((PROJECT_ROOT / "README.md").read_text(encoding="utf-8"))
+    commands = [line.split("#")[0].strip() for line in re.findall(r"^python .*$", sections[""], flags=re.MULTILINE)]
+    assert len(commands) == 2
+    for heading in ("日本語", "한국어", "中文"):
+        found = [line.split("#")[0].strip() for line in re.findall(r"^python .*$", sections[heading], flags=re.MULTILINE)]
+        assert found == commands, heading
