@@ -104,13 +104,15 @@ def _value_failure(actual, expected, ctx, batch_size, hint, rtol, floor):
         return CheckFailure("sign_flipped", hint=hint, **ctx)
     if expected.ndim == 2 and expected.shape[0] == expected.shape[1] and is_close(actual, expected.T, rtol, floor):
         return CheckFailure("values_transposed", hint=hint, **ctx)
+    if expected.ndim == 0:
+        return CheckFailure("wrong_number", hint=hint, got=show(actual), expected=show(expected), **ctx)
     err = rel_error(actual, expected, floor)
     index = np.unravel_index(int(np.nanargmax(np.where(np.isnan(err), np.inf, err))), expected.shape)
     index = tuple(int(i) for i in index)
     return CheckFailure(
         "wrong_values",
         hint=hint,
-        index=str(index) if expected.ndim else "",
+        index=str(index),
         got=show(actual[index]),
         expected=show(expected[index]),
         count=int(np.sum(~(err <= rtol))),
@@ -156,3 +158,37 @@ def likely_mistake(actual, candidates, default=None):
         if actual.shape == wrong.shape and is_close(actual, wrong):
             return key
     return default
+
+
+def expect_close_to_any(actual, accepted, what, inputs=None, batch_size=None, hint=None, rtol=RTOL, floor=FLOOR):
+    """Pass if actual matches any of the accepted answers (where two formulas are both right, such as a loss with
+    and without the book's 1e-7 inside the log); otherwise fail with the most specific diagnosis against any."""
+    for expected in accepted:
+        try:
+            expect_close(actual, expected, what, rtol=rtol, floor=floor)  # no inputs: nothing to format yet
+            return
+        except CheckFailure:
+            pass
+    failures = []
+    for expected in accepted:
+        try:
+            expect_close(actual, expected, what, inputs, batch_size, hint, rtol, floor)
+        except CheckFailure as failure:
+            failures.append(failure)
+    raise next((f for f in failures if f.key not in ("wrong_values", "wrong_number")), failures[0])
+
+
+def expect_number(actual, what, inputs=None, hint=None):
+    """Fail unless actual is one finite real number: a Python or NumPy scalar, or a 0-d array (a loss, say)."""
+
+    def failure(key, **params):
+        return CheckFailure(key, hint=hint, **params, **_context(what, inputs))
+
+    if actual is None:
+        raise failure("returned_none")
+    if isinstance(actual, np.ndarray) and actual.ndim > 0:
+        raise failure("not_one_number", got_shape=str(actual.shape))
+    if not (_is_number(actual) or (isinstance(actual, np.ndarray) and actual.dtype.kind in "iuf")):
+        raise failure("not_a_number", got=type(actual).__name__)
+    if not np.isfinite(actual):
+        raise failure("number_not_finite", got=show(actual))

@@ -27,3 +27,11 @@ def numeric_grad(f, x, h=H):
 def weighted(forward, dout):
     """The scalar sum(forward(x) * dout): its gradient is exactly what backward(dout) must return."""
     return lambda x: float(np.sum(np.asarray(forward(x), dtype=np.float64) * dout))
+
+
+# For comparing with numeric_grad where the function is a sum over many terms or a loss: the rounding error of
+# a central difference grows with |f| (~1e-16 |f| / h, up to ~1e-8 here), and the book's loss, with 1e-7 inside
+# the log, has a slope that differs from the exact (y - t) / N by up to ~1e-7 / y (~2e-4 for logits in
+# [-3, 3]). Every gradient bug in the catalogue is off by a factor or a sign, far beyond these.
+NUMERIC_RTOL = 1e-3
+NUMERIC_FLOOR = 1e-3

@@ -62,3 +62,26 @@ def copy_of(value):
     """A copy to hand to the implementation, so a submission that writes into its input cannot change ours
     (a Python float needs none, and np.copy would turn it into an array)."""
     return value.copy() if isinstance(value, np.ndarray) else value
+
+
+classes = st.integers(min_value=2, max_value=5)
+
+
+@st.composite
+def batch_classes(draw, min_batch=1):
+    """(N, C): N samples of C >= 2 classes, sometimes with N == C, where label indices (N,) broadcast against
+    (N, C) and a division by C looks like one by N, so such mistakes must be caught by their values."""
+    n, c = draw(st.integers(min_batch, 5)), draw(classes)
+    if n >= 2 and draw(st.booleans()):
+        c = n
+    return n, c
+
+
+def labels(seed, n, c):
+    """n class indices in [0, c), as integers."""
+    return rng(seed).integers(0, c, size=n)
+
+
+def one_hot(indices, c):
+    """Rows of c floats, 1.0 at each index and 0.0 elsewhere (what the book's load_mnist(one_hot_label=True) gives)."""
+    return np.eye(c)[indices]

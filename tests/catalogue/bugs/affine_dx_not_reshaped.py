@@ -1,0 +1,9 @@
+"""Affine.backward returns dx flattened (N, D) instead of reshaping it back to the input's shape (N, C, H, W)."""
+LAYER = "Affine"
+MUST_FAIL = ["Affine: four_d_input"]
+
+
+class Affine(Affine):  # noqa: F821
+    def backward(self, dout):
+        super().backward(dout)
+        return np.dot(dout, self.W.T)  # noqa: F821

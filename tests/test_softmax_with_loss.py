@@ -1,0 +1,277 @@
+"""SoftmaxWithLoss: forward(x, t) returns the mean cross-entropy of softmax(x) against one-hot t (N, C) or label
+indices t (N,); backward(dout) returns dout * (softmax(x) - t) / N. The module functions softmax and
+cross_entropy_error are graded here too.
+
+Two right losses exist: the exact one, and the book's, whose 1e-7 inside the log shifts it by ~1e-7 / y. Where
+they agree to the tolerance's order (logits in [-3, 3]) either is accepted; at logits of +-1000, where they
+differ by orders of magnitude, only finiteness is checked. backward is graded only on batches (N, C): the book
+divides by t.shape[0], which is wrong for one unbatched sample (C,). Only backward_scales_by_dout passes a
+dout other than 1, since the book's backward ignores dout.
+"""
+import numpy as np
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from backprop_grader.diagnose import expect_close, expect_close_to_any, expect_number
+from checks import check
+from gradcheck import NUMERIC_FLOOR, NUMERIC_RTOL, numeric_grad
+from strategies import batch_classes, classes, labels, one_hot, seeds, sides, uniform
+
+BOOK_DELTA = 1e-7
+FORMS = st.sampled_from(["labels", "one-hot"])
+
+# Logits of +-1000 where a probability underflows to exactly 0. Every row holds its batch's maximum, so a
+# softmax shifted by the maximum of the whole batch rather than of each row (correct, if fragile) stays exact.
+EXTREME_LOGITS = [
+    (np.array([[1000.0, -1000.0, 0.0], [-1000.0, 1000.0, 999.0]]), np.array([1, 0])),
+    (np.array([[-1000.0, 1000.0]]), np.array([0])),
+    (np.array([[1000.0, 1000.0, -1000.0], [1000.0, -1000.0, -1000.0]]), np.array([2, 0])),
+]
+EXTREME_SOFTMAX_INPUTS = [x for x, _ in EXTREME_LOGITS] + [np.array([1000.0, -1000.0, 0.0]), np.array([-1000.0, -999.0])]
+
+
+def _problem(seed, n, c, form):
+    """Logits x (N, C) in [-3, 3], the labels, and t in the requested form."""
+    x, indices = uniform(seed, (n, c)), labels(seed + 1, n, c)
+    return x, indices, (indices if form == "labels" else one_hot(indices, c))
+
+
+def _book_loss(y, indices):
+    """The book's loss: the mean of -log(y + 1e-7) at each sample's label."""
+    y = y.reshape(-1, y.shape[-1])
+    return float(-np.mean(np.log(y[np.arange(len(y)), np.reshape(indices, -1)] + BOOK_DELTA)))
+
+
+def _accepted_losses(ref, x, indices, t):
+    return ref.SoftmaxWithLoss().forward(x, t), _book_loss(ref.softmax(x), indices)
+
+
+def _forward_backward(SoftmaxWithLoss, x, t, dout=1):
+    """(loss, dx) of one forward and backward(dout), the implementation given copies of x and t."""
+    layer = SoftmaxWithLoss()
+    loss = layer.forward(x.copy(), t.copy())
+    return loss, layer.backward(dout)
+
+
+@check("SoftmaxWithLoss", points=2)
+@given(nc=batch_classes(), seed=seeds)
+@settings(max_examples=12)
+@example(nc=(3, 4), seed=0)
+def test_loss_one_hot(impl, ref, nc, seed):
+    """forward(x, t) with one-hot t returns the mean over the batch of -log(softmax(x)) at each sample's label."""
+    x, indices, t = _problem(seed, *nc, "one-hot")
+    loss = impl.SoftmaxWithLoss().forward(x.copy(), t.copy())
+    accepted = _accepted_losses(ref, x, indices, t)
+    what = "SoftmaxWithLoss.forward(x, t)"
+    expect_close_to_any(loss, accepted, what, inputs={"x": x, "t": t}, batch_size=nc[0], hint="hint_swl_loss")
+
+
+@check("SoftmaxWithLoss", points=2)
+@given(nc=batch_classes(), seed=seeds)
+@settings(max_examples=12)
+@example(nc=(3, 4), seed=0)
+@example(nc=(3, 3), seed=0)
+def test_loss_labels(impl, ref, nc, seed):
+    """forward(x, t) with label indices t (N,) returns the same loss as with one-hot t."""
+    x, indices, t = _problem(seed, *nc, "labels")
+    loss = impl.SoftmaxWithLoss().forward(x.copy(), t.copy())
+    accepted = _accepted_losses(ref, x, indices, t)
+    what = "SoftmaxWithLoss.forward(x, t)"
+    expect_close_to_any(loss, accepted, what, inputs={"x": x, "t": t}, batch_size=nc[0], hint="hint_swl_labels")
+
+
+@check("SoftmaxWithLoss", points=1)
+@given(nc=batch_classes(), seed=seeds, form=FORMS)
+@settings(max_examples=4)
+@example(nc=(3, 4), seed=0, form="one-hot")
+def test_loss_is_a_number(impl, nc, seed, form):
+    """forward returns the loss as one finite number (a float), not None or an array of per-sample losses."""
+    x, _, t = _problem(seed, *nc, form)
+    loss = impl.SoftmaxWithLoss().forward(x.copy(), t.copy())
+    expect_number(loss, "SoftmaxWithLoss.forward(x, t)", inputs={"x": x, "t": t}, hint="hint_swl_number")
+
+
+@check("SoftmaxWithLoss", points=2)
+@given(nc=batch_classes(), seed=seeds)
+@settings(max_examples=12)
+@example(nc=(3, 4), seed=0)
+def test_backward_one_hot(impl, ref, nc, seed):
+    """backward(1) returns (softmax(x) - t) / N for one-hot t, N being the batch size."""
+    x, _, t = _problem(seed, *nc, "one-hot")
+    _, dx = _forward_backward(impl.SoftmaxWithLoss, x, t)
+    _, expected = _forward_backward(ref.SoftmaxWithLoss, x, t)
+    what = "SoftmaxWithLoss.backward(1)"
+    expect_close(dx, expected, what, inputs={"x": x, "t": t}, batch_size=nc[0], hint="hint_swl_dx")
+
+
+@check("SoftmaxWithLoss", points=2)
+@given(nc=batch_classes(), seed=seeds)
+@settings(max_examples=12)
+@example(nc=(3, 4), seed=0)
+@example(nc=(3, 3), seed=0)
+def test_backward_labels(impl, ref, nc, seed):
+    """backward(1) returns softmax(x) with 1 taken off at each row's label, divided by N, for label indices t."""
+    x, _, t = _problem(seed, *nc, "labels")
+    _, dx = _forward_backward(impl.SoftmaxWithLoss, x, t)
+    _, expected = _forward_backward(ref.SoftmaxWithLoss, x, t)
+    what = "SoftmaxWithLoss.backward(1)"
+    expect_close(dx, expected, what, inputs={"x": x, "t": t}, batch_size=nc[0], hint="hint_swl_dx_labels")
+
+
+@check("SoftmaxWithLoss", points=1)
+def test_extreme_logits(impl, ref):
+    """logits of +-1000 give a finite loss and the right dx: no overflow in exp and no log(0)."""
+    for x, indices in EXTREME_LOGITS:
+        for t in (indices, one_hot(indices, x.shape[1])):
+            loss, dx = _forward_backward(impl.SoftmaxWithLoss, x, t)
+            expect_number(loss, "SoftmaxWithLoss.forward(x, t)", inputs={"x": x, "t": t}, hint="hint_swl_extreme")
+            _, expected = _forward_backward(ref.SoftmaxWithLoss, x, t)
+            what = "SoftmaxWithLoss.backward(1)"
+            expect_close(dx, expected, what, inputs={"x": x, "t": t}, batch_size=len(x), hint="hint_swl_extreme")
+
+
+@check("SoftmaxWithLoss", points=1)
+@given(nc=batch_classes(min_batch=2), seed=seeds, form=FORMS)
+@settings(max_examples=5)
+@example(nc=(3, 4), seed=0, form="labels")
+def test_softmax_per_row(impl, nc, seed, form):
+    """each sample gets its own softmax: every row of dx sums to 0, as each row of softmax(x) and of t sums to 1."""
+    x, _, t = _problem(seed, *nc, form)
+    x = x + uniform(seed + 2, (nc[0], 1), -5.0, 5.0)  # rows at different levels, as real logits are
+    _, dx = _forward_backward(impl.SoftmaxWithLoss, x, t)
+    row_sums = np.sum(dx, axis=-1)
+    expect_close(row_sums, np.zeros(nc[0]), "np.sum(dx, axis=-1)", inputs={"x": x, "t": t}, hint="hint_softmax_per_row")
+
+
+@check("SoftmaxWithLoss", points=1)
+@given(nc=batch_classes(), seed=seeds, form=FORMS)
+@settings(max_examples=6)
+def test_numerical_gradient(impl, nc, seed, form):
+    """backward(1) agrees with central differences of your own forward's loss with respect to x."""
+    x, _, t = _problem(seed, *nc, form)
+    _, dx = _forward_backward(impl.SoftmaxWithLoss, x, t)
+    numeric = numeric_grad(lambda v: float(impl.SoftmaxWithLoss().forward(v, t.copy())), x)
+    expect_close(
+        dx,
+        numeric,
+        "SoftmaxWithLoss.backward(1)",
+        inputs={"x": x, "t": t},
+        batch_size=nc[0],
+        hint="hint_grad_vs_numeric",
+        rtol=NUMERIC_RTOL,
+        floor=NUMERIC_FLOOR,
+    )
+
+
+softmax_shapes = st.one_of(st.tuples(classes), st.tuples(sides, classes))
+
+
+@check("SoftmaxWithLoss", points=1)
+@given(shape=softmax_shapes, seed=seeds)
+@settings(max_examples=10)
+@example(shape=(4,), seed=0)
+@example(shape=(3, 4), seed=0)
+def test_softmax_function(impl, ref, shape, seed):
+    """softmax(x) normalises exp(x) over each row (the last axis), for a batch (N, C) and a single sample (C,)."""
+    x = uniform(seed, shape) + uniform(seed + 1, shape[:-1] + (1,), -5.0, 5.0)
+    expect_close(impl.softmax(x.copy()), ref.softmax(x), "softmax(x)", inputs={"x": x}, hint="hint_softmax_function")
+
+
+@check("SoftmaxWithLoss", points=1)
+@given(shape=softmax_shapes, seed=seeds, shift=st.integers(-1000, 1000))
+@settings(max_examples=4)
+@example(shape=(2, 3), seed=0, shift=800)
+@example(shape=(3,), seed=0, shift=-800)
+def test_softmax_shift_invariance(impl, ref, shape, seed, shift):
+    """softmax(x + c) equals softmax(x) for any constant c, even c = +-800."""
+    x = uniform(seed, shape) + shift
+    expect_close(impl.softmax(x.copy()), ref.softmax(x), "softmax(x)", inputs={"x": x}, hint="hint_softmax_overflow")
+
+
+@check("SoftmaxWithLoss", points=1)
+def test_softmax_extreme_logits(impl, ref):
+    """softmax of logits of +-1000 is finite and right: exp must never see a large positive number."""
+    for x in EXTREME_SOFTMAX_INPUTS:
+        expect_close(impl.softmax(x.copy()), ref.softmax(x), "softmax(x)", inputs={"x": x}, hint="hint_softmax_overflow")
+
+
+@check("SoftmaxWithLoss", points=1)
+@given(nc=batch_classes(), seed=seeds, form=st.sampled_from(["labels", "one-hot", "single sample"]))
+@settings(max_examples=6)
+@example(nc=(3, 4), seed=0, form="labels")
+@example(nc=(3, 4), seed=0, form="one-hot")
+@example(nc=(3, 4), seed=0, form="single sample")
+def test_cross_entropy_error(impl, ref, nc, seed, form):
+    """cross_entropy_error(y, t) is the mean over the batch of -log(y) at each label: one-hot t, labels t, one sample (C,)."""
+    x, indices, t = _problem(seed, *nc, "labels" if form == "labels" else "one-hot")
+    y = ref.softmax(x)
+    if form == "single sample":
+        y, indices, t = y[0], indices[:1], t[0]
+    accepted = (ref.cross_entropy_error(y, t), _book_loss(y, indices))
+    loss = impl.cross_entropy_error(y.copy(), t.copy())
+    batch_size = None if form == "single sample" else nc[0]
+    what = "cross_entropy_error(y, t)"
+    expect_close_to_any(loss, accepted, what, inputs={"y": y, "t": t}, batch_size=batch_size, hint="hint_cross_entropy")
+
+
+@check("SoftmaxWithLoss", points=1)
+@given(c=classes, seed=seeds)
+@settings(max_examples=4)
+@example(c=4, seed=0)
+def test_single_sample_loss(impl, ref, c, seed):
+    """forward on one unbatched sample, x (C,) with one-hot t (C,), returns that sample's loss (the batch size is 1)."""
+    x, indices, t = _problem(seed, 1, c, "one-hot")
+    x, t = x[0], t[0]
+    loss = impl.SoftmaxWithLoss().forward(x.copy(), t.copy())
+    accepted = _accepted_losses(ref, x, indices, t)
+    what = "SoftmaxWithLoss.forward(x, t)"
+    expect_close_to_any(loss, accepted, what, inputs={"x": x, "t": t}, hint="hint_swl_single_sample")
+
+
+@check("SoftmaxWithLoss", points=1)
+@given(nc=batch_classes(), seed=seeds, form=FORMS)
+@settings(max_examples=4)
+@example(nc=(3, 4), seed=0, form="one-hot")
+@example(nc=(3, 4), seed=0, form="labels")
+def test_inputs_unchanged(impl, nc, seed, form):
+    """forward and backward leave the x and t they were given unchanged."""
+    x, _, t = _problem(seed, *nc, form)
+    given_x, given_t = x.copy(), t.copy()
+    layer = impl.SoftmaxWithLoss()
+    layer.forward(given_x, given_t)
+    layer.backward(1)
+    for name, given_value, original in (("x", given_x, x), ("t", given_t, t)):
+        what = f"the {name} you passed to forward"
+        expect_close(given_value, original, what, inputs={"x": x, "t": t}, hint="hint_swl_unchanged")
+
+
+@check("SoftmaxWithLoss", points=1)
+@given(nc=batch_classes(), second_n=sides, seed=seeds, form=FORMS)
+@settings(max_examples=4)
+@example(nc=(3, 4), second_n=3, seed=0, form="one-hot")
+def test_latest_forward_wins(impl, ref, nc, second_n, seed, form):
+    """after forward on a second batch, the loss and backward(1) are those of the second batch alone."""
+    first_x, _, first_t = _problem(seed, *nc, form)
+    x, indices, t = _problem(seed + 2, second_n, nc[1], form)
+    layer = impl.SoftmaxWithLoss()
+    layer.forward(first_x.copy(), first_t.copy())
+    layer.backward(1)
+    loss = layer.forward(x.copy(), t.copy())
+    dx = layer.backward(1)
+    inputs = {"x": x, "t": t}
+    what = "SoftmaxWithLoss.forward(x, t)"
+    expect_close_to_any(loss, _accepted_losses(ref, x, indices, t), what, inputs=inputs, hint="hint_swl_state")
+    _, expected = _forward_backward(ref.SoftmaxWithLoss, x, t)
+    expect_close(dx, expected, "SoftmaxWithLoss.backward(1)", inputs=inputs, batch_size=second_n, hint="hint_swl_state")
+
+
+@check("SoftmaxWithLoss", points=1, strict=True)
+@given(nc=batch_classes(), seed=seeds)
+@settings(max_examples=2)
+@example(nc=(3, 4), seed=0)
+def test_backward_scales_by_dout(impl, ref, nc, seed):
+    """backward(2.0) returns twice backward(1): the upstream gradient dout scales dx (the book ignores dout too)."""
+    x, _, t = _problem(seed, *nc, "labels")
+    _, dx = _forward_backward(impl.SoftmaxWithLoss, x, t, dout=2.0)
+    _, expected = _forward_backward(ref.SoftmaxWithLoss, x, t, dout=2.0)
+    expect_close(dx, expected, "SoftmaxWithLoss.backward(2.0)", inputs={"x": x, "t": t}, hint="hint_swl_dout")
