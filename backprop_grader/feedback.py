@@ -75,3 +75,13 @@ def where_true(call, condition):
 def after_calls(call, first, second, layer, other):
     """A call made after two forwards of its own layer and one of another instance of the same class."""
     return msg("what_after_calls", call=call, first=first, second=second, layer=layer, other=other)
+
+
+def after_statement(call, statement):
+    """A call's result after a statement changed its object: "predict(x) after net.params['W1'] -= step"."""
+    return msg("what_after_statement", call=call, statement=statement)
+
+
+def on_own_layers(call):
+    """A call of the submission's TwoLayerNet built on the submission's own layers rather than the reference's."""
+    return msg("what_on_own_layers", call=call)

@@ -29,6 +29,22 @@ def weighted(forward, dout):
     return lambda x: float(np.sum(np.asarray(forward(x), dtype=np.float64) * dout))
 
 
+def numeric_grad_by_steps(f, step, shape, h=H):
+    """d f / d p for a parameter p that can only be moved, p -= delta being step(delta), and that f() reads
+    by itself: a network's params[key]. p ends where it started, up to rounding."""
+    grad = np.zeros(shape)
+    for idx in np.ndindex(shape):
+        delta = np.zeros(shape)
+        delta[idx] = h
+        step(-delta)
+        f_plus = f()
+        step(2 * delta)
+        f_minus = f()
+        step(-delta)
+        grad[idx] = (f_plus - f_minus) / (2 * h)
+    return grad
+
+
 # For comparing with numeric_grad where the function is a sum over many terms or a loss: the rounding error of
 # a central difference grows with |f| (~1e-16 |f| / h, up to ~1e-8 here), and the book's loss, with 1e-7 inside
 # the log, has a slope that differs from the exact (y - t) / N by up to ~1e-7 / y (~2e-4 for logits in

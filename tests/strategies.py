@@ -42,6 +42,21 @@ def batch_dims(draw, max_side=5):
     return n, d, m
 
 
+@st.composite
+def net_dims(draw, max_side=4):
+    """(N, D, H, C): a batch of N inputs of size D for a TwoLayerNet with H hidden units and C >= 2 classes.
+    N sometimes equals C (or D equals C) so that an argmax over the wrong axis, or inputs fed straight to
+    the loss, can still have the right shape and must be caught by its values."""
+    n, d, h = (draw(st.integers(1, max_side)) for _ in range(3))
+    c = draw(st.integers(2, max_side))
+    tie = draw(st.sampled_from(["none", "n=c", "d=c"]))
+    if tie == "n=c":
+        n = c
+    elif tie == "d=c":
+        d = c
+    return n, d, h, c
+
+
 PYTHON_FLOAT = "python float"
 
 

@@ -23,7 +23,7 @@ TRANSLATED = [lang for lang in languages() if lang != "en"]
 # reference, the template and the book's graphs, the layers, some of Python's builtins), the names of tools and
 # formats, what NumPy prints for an array, and the function names the Chinese edition keeps in Latin letters
 # (sigmoid函数, softmax函数, ReLU层).
-NAMES = {"sigmoid", "softmax", "ReLU", "NumPy", "Python", "Hypothesis", "pytest", "Jupyter", "JSON", "JUnit", "Markdown", "CSV", "Gradescope", "dtype", "ndarray", "nan", "inf"}
+NAMES = {"sigmoid", "softmax", "ReLU", "SGD", "NumPy", "Python", "Hypothesis", "pytest", "Jupyter", "JSON", "JUnit", "Markdown", "CSV", "Gradescope", "dtype", "ndarray", "nan", "inf"}
 KEYWORDS_IN_CODE = {"None", "True", "False", "return", "self"}
 # Of Python's builtins, the exceptions and warnings a report may name, and the few functions hints write.
 BUILTINS = {n for n in dir(builtins) if n.endswith(("Error", "Exception", "Warning"))} | {"float", "int", "bool", "str", "list", "tuple", "dict", "NoneType", "sum", "max", "len"}
@@ -45,6 +45,7 @@ def _code_names():
 
 
 CODE_NAMES = _code_names()
+EXPRESSION = re.compile(r"[\w.\[\]'()]+ ?(?:[-+*/@]=?|==|<=|>=|=|<|>) ?[\w.\[\]'()]+", re.ASCII)
 CODE_CHARS = re.compile(r"[._()\[\]=*/+\-<>@0-9]")
 
 
@@ -54,6 +55,11 @@ def english_words(text):
     Placeholders are dropped first; a run of printable ASCII is code when it holds code characters (np.exp(-x),
     self.mask, axis=0, (N, M)) or is a name from the code (dout, forward, Relu)."""
     text = re.sub(r"\{[^{}]*\}", " ", text)
+    while True:  # both operands of an operator are code: net.params[key] -= step, dout * out
+        shorter = EXPRESSION.sub(" ", text)
+        if shorter == text:
+            break
+        text = shorter
     found = []
     for run in re.findall(r"[!-~]+", text):
         word = run.strip(",;:!?\"'`")
@@ -66,6 +72,8 @@ def english_words(text):
 def test_english_words_finds_prose_and_spares_code():
     assert english_words("db の形が {got_shape} です: sum dout over the batch axis") == ["over", "the", "batch"]
     assert english_words("dx = dout * self.out * (1 - self.out) を返す。Relu の forward、np.maximum(x, 0)") == []
+    assert english_words("net.params[key] -= step の後") == []
+    assert english_words("x = the sum over rows") == ["over", "rows"]  # an operand next to code passes as code
 
 
 def test_the_four_languages():
