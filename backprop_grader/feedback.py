@@ -36,8 +36,8 @@ class CheckFailure(AssertionError):
 
 
 def location(exc, directory):
-    """Where in the submission (the files under directory) exc was raised, as a message: the deepest frame there
-    ("layers.py, line 12, in Relu.backward"), the line a SyntaxError names, or that it was raised outside them."""
+    """Where in the submission (the files under directory) exc was raised, as a message ("layers.py, line 12"):
+    the line a SyntaxError names, else the deepest frame there; None when it was raised outside them."""
     directory = Path(directory).resolve()
     if isinstance(exc, SyntaxError) and exc.filename and Path(exc.filename).resolve().is_relative_to(directory):
         return msg("where_line", file=Path(exc.filename).name, line=exc.lineno)
@@ -48,13 +48,8 @@ def location(exc, directory):
             deepest = tb
         tb = tb.tb_next
     if deepest is None:
-        return msg("where_outside")
-    code = deepest.tb_frame.f_code
-    file, line = Path(code.co_filename).name, deepest.tb_lineno
-    if code.co_name == "<module>":
-        return msg("where_line", file=file, line=line)
-    # co_qualname (Python 3.11+) names the class too: Relu.backward rather than backward.
-    return msg("where_function", file=file, line=line, function=getattr(code, "co_qualname", code.co_name))
+        return None
+    return msg("where_line", file=Path(deepest.tb_frame.f_code.co_filename).name, line=deepest.tb_lineno)
 
 
 def passed_to(name, method):

@@ -11,6 +11,7 @@ import types
 from pathlib import Path
 
 from .feedback import location
+from .messages import msg
 
 # Where the book keeps each name: the module a submission must define it in.
 MODULE_OF = {
@@ -40,7 +41,11 @@ class SubmissionError(Exception):
 
 def _describe_import_error(exc, path):
     """The error and where in the submission it was raised, for a message without our internals."""
-    return {"error": f"{type(exc).__name__}: {exc}", "where": location(exc, path)}
+    where = location(exc, path) or msg("where_unknown")
+    if isinstance(exc, SyntaxError) and exc.filename:
+        # str(SyntaxError) repeats the file and line that where already gives.
+        return {"error": f"{type(exc).__name__}: {exc.msg}", "where": where}
+    return {"error": f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__, "where": where}
 
 
 def _new_package(directory, label):
@@ -73,7 +78,9 @@ class Implementation:
                 self._modules[module_name] = self._import(module_name)
         found = self._modules[module_name]
         if isinstance(found, SubmissionError):
-            raise found
+            # A fresh exception each time: re-raising one instance grows its traceback with every raise, and
+            # pytest's report of a check that hit it thousands of times then took seconds to build.
+            raise SubmissionError(found.key, **found.params)
         return found
 
     def _import(self, module_name):

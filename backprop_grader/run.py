@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from . import LAYERS, PROJECT_ROOT, TESTS_DIR
+from . import LAYERS, PROJECT_ROOT, REFERENCE_DIR, TESTS_DIR
 from .impl_option import DEFAULT_SEED
 from .plugin import GradingPlugin
 from .results import GradeResult
@@ -36,6 +36,9 @@ def grade(submission, layers=None, seed=DEFAULT_SEED, profile=PROFILE, extra_arg
         "no:cacheprovider",
         "-W",
         "ignore",
+        # The checks report through exception objects, never through pytest's assertion text, so rewriting
+        # is pure cost: with bytecode caching off it recompiles every module of Hypothesis on each grade.
+        "--assert=plain",
         *extra_args,
     ]
     # Only graded checks run: the project's own tests in tests/ (the catalogue, the grader's) carry no layer marker.
@@ -45,13 +48,22 @@ def grade(submission, layers=None, seed=DEFAULT_SEED, profile=PROFILE, extra_arg
     try:
         # The submission may print; its output belongs in no report.
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-            pytest.main(args, plugins=[plugin])
+            status = pytest.main(args, plugins=[plugin])
     finally:
         if previous is None:
             os.environ.pop("HYPOTHESIS_PROFILE")
         else:
             os.environ["HYPOTHESIS_PROFILE"] = previous
+    # A failing check is an ordinary outcome; pytest failing to run at all is the grader's own fault.
+    if status in (pytest.ExitCode.INTERRUPTED, pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
+        raise RuntimeError(f"pytest could not run the checks (exit status {int(status)}): {' '.join(args)}")
     return GradeResult(str(submission), profile, seed, plugin.ordered_results())
+
+
+def declared_checks(layers=None):
+    """Every graded check the suite declares (layer, points, ...), in collection order, without running one."""
+    collected = grade(REFERENCE_DIR, layers, extra_args=("--collect-only",))
+    return [r.check for r in collected.results]
 
 
 def grade_in_subprocess(submission, layers=None, seed=DEFAULT_SEED, timeout=120):

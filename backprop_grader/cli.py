@@ -1,0 +1,149 @@
+"""python grader.py [SUBMISSION]: grade a submission, print the report, write the requested files, exit.
+
+Exit status: 0 when grading finished, whatever the score; 1 when --fail-under N is given and the total is
+below N; 2 for a usage error (argparse's convention), a submission folder that does not exist included.
+Every word printed is in the learner's language: --lang, else the locale (LANG, LC_ALL, LC_MESSAGES), else English.
+run.grade is the one call that produces the GradeResult: how a submission is run (in this process today)
+is decided there, and everything here works on the plain result.
+"""
+import argparse
+import dataclasses
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+from . import LAYERS, TEMPLATE_DIR
+from .impl_option import DEFAULT_SEED, resolve_impl
+from .messages import DEFAULT_LANGUAGE, language_from_environment, languages, render
+from .report import csv, gradescope, junit, markdown, terminal
+from .report.common import shown_path
+from .run import grade
+
+
+def _layer_type(lang):
+    by_lower = {layer.lower(): layer for layer in LAYERS}
+
+    def layer(name):
+        if name.lower() not in by_lower:
+            raise argparse.ArgumentTypeError(render("cli_unknown_layer", lang, name=name, layers=", ".join(LAYERS)))
+        return by_lower[name.lower()]
+
+    return layer
+
+
+def _formatter(lang):
+    class Formatter(argparse.HelpFormatter):
+        def add_usage(self, usage, actions, groups, prefix=None):
+            super().add_usage(usage, actions, groups, prefix or render("cli_usage", lang))
+
+    return Formatter
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with its own words (usage:, options, error:, the help option) in the learner's language.
+
+    argparse's messages about malformed options ("invalid int value") stay English: they come from its gettext
+    domain, for which Python ships no translations.
+    """
+
+    def __init__(self, lang, **kwargs):
+        super().__init__(add_help=False, formatter_class=_formatter(lang), **kwargs)
+        self.lang = lang
+        self._positionals.title = render("cli_positionals", lang)
+        self._optionals.title = render("cli_options", lang)
+        self.add_argument("-h", "--help", action="help", help=render("cli_help_help", lang))
+
+    def error(self, message):
+        # An error about one option comes as "argument --layer: ...": name the option in the learner's language.
+        about = re.match(r"argument (\S+): (.*)", message, re.DOTALL)
+        if about:
+            message = render("cli_argument_error", self.lang, option=about.group(1), message=about.group(2))
+        self.print_usage(sys.stderr)
+        self.exit(2, render("cli_error", self.lang, prog=self.prog, message=message) + "\n")
+
+
+def chosen_language(argv=None, environ=None):
+    """--lang if argv gives a language we have, else the environment's locale, else English.
+
+    Read before the parser is built, since the parser's own help and errors are already in that language.
+    """
+    early = argparse.ArgumentParser(add_help=False)
+    early.add_argument("--lang")
+    lang = early.parse_known_args(argv)[0].lang
+    return lang if lang in languages() else language_from_environment(environ)
+
+
+def build_parser(lang=DEFAULT_LANGUAGE):
+    parser = _Parser(lang, description=render("cli_description", lang), epilog=render("cli_epilog", lang))
+    parser.add_argument("submission", nargs="?", help=render("cli_help_submission", lang))
+    parser.add_argument("--lang", choices=languages(), help=render("cli_help_lang", lang))
+    parser.add_argument(
+        "--layer",
+        action="append",
+        type=_layer_type(lang),
+        metavar="NAME",
+        help=render("cli_help_layer", lang, layers=", ".join(LAYERS)),
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help=render("cli_help_verbose", lang))
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=render("cli_help_seed", lang, seed=DEFAULT_SEED))
+    parser.add_argument("--fail-under", type=float, metavar="N", help=render("cli_help_fail_under", lang))
+    for option in ("json", "junit", "markdown", "csv"):
+        parser.add_argument(f"--{option}", metavar="FILE", help=render(f"cli_help_{option}", lang))
+    return parser
+
+
+def _submission(parser, option, lang):
+    """The submission folder, or a usage error naming the path as given.
+
+    A folder is looked up from the current directory first, then among the project's own (reference,
+    student_template), so `python grader.py` grades ./student_template if there is one, else the project's.
+    """
+    option = option or TEMPLATE_DIR.name
+    path = resolve_impl(option)
+    if not path.exists():
+        parser.error(render("cli_no_such_folder", lang, path=option))
+    if not path.is_dir():
+        parser.error(render("cli_not_a_folder", lang, path=option))
+    return path
+
+
+def use_color(stream, environ=os.environ):
+    """Colour only on a terminal, and never when NO_COLOR is set to anything (https://no-color.org)."""
+    return stream.isatty() and not environ.get("NO_COLOR") and environ.get("TERM") != "dumb"
+
+
+def _write(path, text):
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def main(argv=None):
+    lang = chosen_language(argv)  # chosen once here; the parser and every report take it
+    parser = build_parser(lang)
+    options = parser.parse_args(argv)
+    submission = _submission(parser, options.submission, lang)
+
+    started = time.perf_counter()
+    result = grade(submission, layers=options.layer, seed=options.seed)
+    wall_time = time.perf_counter() - started
+    # Reports name the folder as the student sees it, not by an absolute path that differs between machines.
+    result = dataclasses.replace(result, submission=shown_path(submission), lang=lang)
+
+    # Learner text in any language must print even on a console whose encoding lacks its characters.
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="replace")
+    sys.stdout.write(terminal.render_report(result, lang, verbose=options.verbose, color=use_color(sys.stdout)))
+    if options.json:
+        _write(options.json, gradescope.render(result, lang, execution_time=wall_time))
+    if options.junit:
+        _write(options.junit, junit.render(result, lang))
+    if options.markdown:
+        _write(options.markdown, markdown.render(result, lang))
+    if options.csv:
+        csv.append(options.csv, [csv.row(result, submission.name, wall_time)])
+    if options.fail_under is not None and result.score < options.fail_under:
+        return 1
+    return 0

@@ -1,0 +1,144 @@
+"""What every report shows, computed once: the note beside each layer's score, each check's feedback, and the
+failures grouped so that one cause (a file that does not import, a method not written yet) is told once."""
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import LAYERS, PROJECT_ROOT
+from ..messages import render
+from ..results import PASSED
+
+# Failures about the submission as a whole rather than about an input: no "smallest failing input" for them.
+WHOLE_SUBMISSION = frozenset({"not_implemented", "missing_file", "missing_name", "import_failed", "skipped", "not_run"})
+DOES_NOT_LOAD = frozenset({"missing_file", "missing_name", "import_failed"})
+MAX_NAMED = 3  # a group of more checks of a layer is counted, not listed (--verbose lists every check)
+
+
+def shown_path(path):
+    """A path as a report names it: relative to the current folder when inside it (the same on every machine
+    for the same command), else absolute."""
+    path = Path(path).resolve()
+    try:
+        return str(path.relative_to(Path.cwd().resolve())) or "."
+    except ValueError:
+        return str(path)
+
+
+def rerun_command(check_result, submission):
+    """The pytest command that runs one check alone on submission, from the current folder."""
+    test_file, _, test = check_result.check.id.partition("::")
+    return f"python -m pytest '{shown_path(PROJECT_ROOT / test_file)}::{test}' --impl '{submission}'"
+
+
+def in_layer_order(result):
+    """The check results in the book's order of layers (MulLayer first), each layer's in the suite's order."""
+    return sorted(result.results, key=lambda r: LAYERS.index(r.check.layer))
+
+
+def points(value):
+    """3.0 -> "3", 2.5 -> "2.5": points as a person writes them."""
+    return f"{value:g}"
+
+
+def fraction(part, whole, lang):
+    return render("fraction", lang, part=points(part), whole=points(whole))
+
+
+def layer_note(result, layer_score, lang):
+    """A few words beside a layer's score: full marks, not implemented yet, does not load, or nothing.
+
+    Full marks go by points: a check worth none (for information only) may fail beside them.
+    """
+    if layer_score.score == layer_score.max_score and layer_score.passed > 0:
+        return render("layer_full", lang)
+    keys = {r.failure.key for r in result.results if r.check.layer == layer_score.layer and r.status != PASSED}
+    if layer_score.passed == 0 and keys == {"not_implemented"}:
+        return render("layer_not_implemented", lang)
+    if layer_score.passed == 0 and keys <= DOES_NOT_LOAD:
+        return render("layer_does_not_load", lang)
+    return ""
+
+
+@dataclass
+class Feedback:
+    """A failed check's feedback in one language: what went wrong, on which input, and the likely mistake."""
+
+    problem: str
+    example: str = None
+    hint: str = None
+    whole: bool = False  # about the submission as a whole (not written yet, does not import): said plainly
+
+    def lines(self, lang):
+        """The feedback as labelled lines of plain text."""
+        label = render("label_problem", lang)
+        found = [self.problem if self.whole else render("labelled", lang, label=label, text=self.problem)]
+        if self.example:
+            found.append(render("labelled", lang, label=render("label_input", lang), text=self.example))
+        if self.hint:
+            found.append(render("labelled", lang, label=render("label_hint", lang), text=self.hint))
+        return found
+
+
+def feedback(check_result, lang):
+    """The Feedback of a check that did not pass."""
+    failure = check_result.failure
+    hint = render(failure.hint, lang, **failure.params) if failure.hint else None
+    whole = failure.key in WHOLE_SUBMISSION
+    return Feedback(render(failure.key, lang, **failure.params), None if whole else failure.example, hint, whole)
+
+
+def check_text(check_result, lang):
+    """One check's whole story in plain text (results.json, JUnit): what it checks, then what went wrong."""
+    description = check_result.check.describe(lang)
+    lines = [description] if description else []
+    if check_result.status != PASSED:
+        lines += feedback(check_result, lang).lines(lang)
+    return "\n".join(lines)
+
+
+@dataclass
+class FailureGroup:
+    """Failed checks that share one feedback, told once."""
+
+    results: list
+    feedback: Feedback
+
+    @property
+    def score(self):
+        return sum(r.score for r in self.results)
+
+    @property
+    def max_score(self):
+        return sum(r.check.points for r in self.results)
+
+    def label(self, result, lang):
+        """Which checks: "Relu: zero_is_blocked", "Affine (5 of 11 checks)", or "Relu (all 8 checks)"."""
+        parts = []
+        for layer in LAYERS:
+            mine = [r.check.name for r in self.results if r.check.layer == layer]
+            if not mine:
+                continue
+            of_layer = sum(r.check.layer == layer for r in result.results)
+            if len(mine) == of_layer and of_layer > 1:
+                parts.append(render("group_whole_layer", lang, layer=layer, count=of_layer))
+            elif len(mine) > MAX_NAMED:
+                parts.append(render("group_some_checks", lang, layer=layer, count=len(mine), of=of_layer))
+            else:
+                parts.append(render("group_checks", lang, layer=layer, checks=", ".join(mine)))
+        return render("group_separator", lang).join(parts)
+
+
+def failure_groups(result, lang):
+    """The failed checks, grouped by identical feedback, in the order of their first check."""
+    groups = {}
+    for check_result in in_layer_order(result):
+        if check_result.status == PASSED:
+            continue
+        found = feedback(check_result, lang)
+        key = (found.problem, found.hint)
+        if key in groups:
+            groups[key].results.append(check_result)
+            # Several checks, one cause: the cause is the message, not any one check's input.
+            groups[key].feedback.example = None
+        else:
+            groups[key] = FailureGroup([check_result], found)
+    return list(groups.values())

@@ -1,0 +1,54 @@
+"""Gradescope's results.json (https://gradescope-autograders.readthedocs.io/en/latest/specs/).
+
+One test per graded check, named "<Layer>: <check>" in English, each with its score, max_score,
+status ("passed" or "failed") and the student's feedback as plain text; the top-level output is the score table.
+"""
+import json
+
+from .. import LAYERS
+from ..results import PASSED
+from .common import check_text, in_layer_order
+from .terminal import summary
+
+
+def _test(check_result, number, lang):
+    check = check_result.check
+    return {
+        "name": check.title,
+        "name_format": "text",
+        "number": number,
+        "score": check_result.score,
+        "max_score": check.points,
+        # Gradescope knows only passed and failed: an error, a skip or a check that never ran scores 0 too.
+        "status": "passed" if check_result.status == PASSED else "failed",
+        "output": check_text(check_result, lang),
+        "output_format": "text",
+        "visibility": "visible",
+        "tags": [check.layer],
+        "extra_data": {"layer": check.layer, "check": check.name, "outcome": check_result.status, "strict": check.strict},
+    }
+
+
+def results_json(result, lang="en", execution_time=0.0):
+    """The results.json document as a dict. execution_time is the wall time of the grade, in seconds."""
+    tests, seen = [], {}
+    for check_result in in_layer_order(result):
+        layer = check_result.check.layer
+        seen[layer] = seen.get(layer, 0) + 1
+        tests.append(_test(check_result, f"{LAYERS.index(layer) + 1}.{seen[layer]}", lang))
+    return {
+        "score": result.score,
+        "execution_time": round(execution_time, 2),
+        "output": summary(result, lang),
+        "output_format": "text",
+        "test_output_format": "text",
+        "test_name_format": "text",
+        "visibility": "visible",
+        "stdout_visibility": "hidden",
+        "extra_data": {"max_score": result.max_score, "seed": result.seed, "profile": result.profile, "lang": lang},
+        "tests": tests,
+    }
+
+
+def render(result, lang="en", execution_time=0.0):
+    return json.dumps(results_json(result, lang, execution_time), indent=2, ensure_ascii=False) + "\n"

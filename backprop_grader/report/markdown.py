@@ -1,0 +1,53 @@
+"""A Markdown report for a CI job summary (e.g. $GITHUB_STEP_SUMMARY): the score table, then what to fix."""
+from ..messages import render as message
+from .common import failure_groups, fraction, layer_note, points
+
+_SPECIAL = "\\`*_[]<>|#"
+
+
+def _escape(text):
+    """Text as Markdown shows it literally: a hint's `dout * (x > 0)` must not turn into italics."""
+    return "".join("\\" + c if c in _SPECIAL else c for c in text)
+
+
+def _fenced(text):
+    fence = "```"
+    while fence in text:
+        fence += "`"
+    return f"{fence}text\n{text}\n{fence}"
+
+
+def render(result, lang="en"):
+    """The Markdown report as text."""
+    lines = [
+        "## " + _escape(message("markdown_title", lang, score=points(result.score), max_score=points(result.max_score))),
+        "",
+        message("markdown_settings", lang, submission=result.submission, seed=result.seed, profile=result.profile),
+        "",
+        f"| {message('col_layer', lang)} | {message('col_score', lang)} | {message('col_checks', lang)} | |",
+        "|---|---:|---:|---|",
+    ]
+    scores = result.layer_scores()
+    for s in scores:
+        lines.append(
+            f"| {s.layer} | {fraction(s.score, s.max_score, lang)} | {fraction(s.passed, s.total, lang)} "
+            f"| {_escape(layer_note(result, s, lang))} |"
+        )
+    total = message("total", lang)
+    lines.append(
+        f"| **{total}** | **{fraction(result.score, result.max_score, lang)}** "
+        f"| {fraction(sum(s.passed for s in scores), len(result.results), lang)} | |"
+    )
+    groups = failure_groups(result, lang)
+    lines += ["", "### " + _escape(message("failures_heading" if groups else "all_passed", lang))]
+    for group in groups:
+        lost = fraction(group.score, group.max_score, lang)
+        lines += ["", f"#### {_escape(group.label(result, lang))} ({lost})", ""]
+        if len(group.results) == 1 and group.results[0].check.describe(lang):
+            lines += [_escape(group.results[0].check.describe(lang)), ""]
+        found = group.feedback
+        lines.append(_fenced(found.problem))
+        for label, text in (("label_input", found.example), ("label_hint", found.hint)):
+            if text:
+                lines.append(f"- **{_escape(message(label, lang))}**: {_escape(text)}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,128 @@
+"""The report a student reads in the terminal: a score table per layer, then what to fix, check by check.
+
+The text depends only on the GradeResult (no timings, no terminal width), so the same submission always
+prints the same report. Colour is a parameter: the caller decides whether the output is a terminal.
+"""
+import unicodedata
+
+from ..messages import render
+from ..results import PASSED
+from .common import failure_groups, feedback, fraction, layer_note, points, rerun_command
+
+_STYLES = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33"}
+INDENT = "  "
+
+
+def _width(text):
+    """Columns text takes in a terminal: CJK characters take two (for the catalogues a later language adds)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text, width, right=False):
+    gap = " " * max(0, width - _width(text))
+    return gap + text if right else text + gap
+
+
+class _Painter:
+    def __init__(self, color):
+        self.color = color
+
+    def __call__(self, text, *styles):
+        if not self.color or not text:
+            return text
+        codes = ";".join(_STYLES[s] for s in styles)
+        return f"\x1b[{codes}m{text}\x1b[0m"
+
+    def score_style(self, score, max_score):
+        if score == max_score:
+            return "green"
+        return "red" if score == 0 else "yellow"
+
+
+def _indented(text, prefix=INDENT):
+    """text indented by prefix, its continuation lines (a 2-D array in a message) by four more spaces."""
+    first, *rest = text.splitlines() or [""]
+    return "\n".join([prefix + first] + [prefix + "    " + line for line in rest])
+
+
+def _header(result, lang, paint):
+    return [
+        paint(render("title", lang, submission=result.submission), "bold"),
+        render("settings", lang, seed=result.seed, profile=result.profile),
+    ]
+
+
+def _table(result, lang, paint):
+    """Layer, score / max, checks passed / checks, a note; then the total. Fractions align on their slash."""
+    scores = result.layer_scores()
+    rows = [(s.layer, s.score, s.max_score, s.passed, s.total, layer_note(result, s, lang)) for s in scores]
+    total = (render("total", lang), result.score, result.max_score, sum(s.passed for s in scores), len(result.results), "")
+    text = [[label, *(points(n) for n in numbers), note] for label, *numbers, note in rows + [total]]
+    width = [max(_width(row[i]) for row in text) for i in range(5)]
+
+    def fraction_at(row, i):
+        return render("fraction", lang, part=_pad(row[i], width[i], right=True), whole=_pad(row[i + 1], width[i + 1]))
+
+    headings = [render(key, lang) for key in ("col_layer", "col_score", "col_checks")]
+    score_width = max(_width(fraction_at(text[0], 1)), _width(headings[1]))
+    checks_width = max(_width(fraction_at(text[0], 3)), _width(headings[2]))
+
+    def line(row, score, max_score, bold=False):
+        label = _pad(row[0], width[0])
+        label = paint(label, "bold") if bold else label
+        points_cell = paint(_pad(fraction_at(row, 1), score_width), paint.score_style(score, max_score), "bold")
+        return f"{label}  {points_cell}  {_pad(fraction_at(row, 3), checks_width)}  {row[5]}".rstrip()
+
+    head = f"{_pad(headings[0], width[0])}  {_pad(headings[1], score_width)}  {headings[2]}"
+    rule = "-" * (width[0] + score_width + checks_width + 4)
+    body = [line(row, r[1], r[2]) for row, r in zip(text, rows)]
+    return [paint(head, "bold"), *body, rule, line(text[-1], total[1], total[2], bold=True)]
+
+
+def summary(result, lang="en", color=False):
+    """The title, the seed and profile, and the score table: the part of the report every format shares."""
+    paint = _Painter(color)
+    return "\n".join(_header(result, lang, paint) + [""] + _table(result, lang, paint)) + "\n"
+
+
+def _failures(result, lang, paint):
+    groups = failure_groups(result, lang)
+    if not groups:
+        return [paint(render("all_passed", lang), "green")]
+    lines = [paint(render("failures_heading", lang), "bold")]
+    for group in groups:
+        lost = fraction(group.score, group.max_score, lang)
+        lines += ["", f"{paint(group.label(result, lang), 'bold')}  {paint(lost, 'red')}"]
+        if len(group.results) == 1 and group.results[0].check.describe(lang):
+            lines.append(_indented(group.results[0].check.describe(lang)))
+        lines += [_indented(line) for line in group.feedback.lines(lang)]
+    return lines
+
+
+def _every_check(result, lang, paint):
+    """--verbose: every check with its outcome and what it checks, and for each failure how to run it alone."""
+    lines = [paint(render("every_check_heading", lang), "bold")]
+    for layer_score in result.layer_scores():
+        lines += ["", paint(layer_score.layer, "bold")]
+        for r in (r for r in result.results if r.check.layer == layer_score.layer):
+            status = render(f"status_{r.status}", lang)
+            style = "green" if r.status == PASSED else "red"
+            lines.append(
+                f"{INDENT}{paint(_pad(status, 8), style)}{r.check.name}  ({fraction(r.score, r.check.points, lang)})"
+            )
+            if r.check.describe(lang):
+                lines.append(_indented(r.check.describe(lang), INDENT * 3))
+            if r.status != PASSED:
+                lines += [_indented(line, INDENT * 3) for line in feedback(r, lang).lines(lang)]
+                command = rerun_command(r, result.submission)
+                lines.append(_indented(render("rerun", lang, command=command), INDENT * 3))
+    return lines
+
+
+def render_report(result, lang="en", verbose=False, color=False):
+    """The whole terminal report as text ending in a newline."""
+    paint = _Painter(color)
+    lines = _header(result, lang, paint) + [""] + _table(result, lang, paint) + [""]
+    lines += _every_check(result, lang, paint) if verbose else _failures(result, lang, paint)
+    lines += ["", paint(render("tip", lang), "dim")]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,89 @@
+"""Submissions for the grader's own tests: the reference or the template with one change, built in a tmp dir,
+and the command line run as a student runs it."""
+import ast
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from backprop_grader import PROJECT_ROOT, REFERENCE_DIR, TEMPLATE_DIR
+from mutants import Entry, entries, materialise
+
+GRADER = [sys.executable, str(PROJECT_ROOT / "grader.py")]
+# Text that must never reach a student: a traceback, or a path into the grader's own code.
+INTERNALS = ("Traceback", "backprop_grader", "site-packages", "_pytest", "tests/test_", "conftest")
+
+
+def copy_of(source, target):
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", "__init__.py"))
+    return Path(target)
+
+
+def reference_with(target, append=None, file="layers.py", remove=False):
+    """A copy of the reference whose file has code appended (redefining what it changes), or is removed."""
+    target = copy_of(REFERENCE_DIR, target)
+    path = target / file
+    if remove:
+        path.unlink()
+    if append is not None:
+        path.write_text(path.read_text(encoding="utf-8") + "\n\n" + append, encoding="utf-8")
+    return target
+
+
+def one_bug_per_layer(root):
+    """The reference with the first catalogued layers.py bug of every layer at once: failures found and shrunk
+    by Hypothesis all over the suite, in one grade. Returns (submission dir, {layer: bug entry})."""
+    chosen = {}
+    for entry in entries("bugs"):
+        if entry.file == "layers.py":
+            chosen.setdefault(entry.layer, entry)
+    combined = Path(root) / "one_bug_per_layer.py"
+    combined.write_text("\n\n".join(e.path.read_text(encoding="utf-8") for e in chosen.values()), encoding="utf-8")
+    entry = Entry(kind="combined", name="one_bug_per_layer", path=combined, doc="")
+    return materialise(entry, root), chosen
+
+
+def line_of(path, marker):
+    """The line number of the first line of path containing marker."""
+    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+        if marker in line:
+            return number
+    raise ValueError(f"{marker!r} not in {path}")
+
+
+def template_with_reference(target, *names, change=None):
+    """A copy of the template in which the named classes of layers.py are the reference's: a student who has
+    written those layers and nothing else. change, an (old, new) pair, then edits the code written in."""
+    target = copy_of(TEMPLATE_DIR, target)
+    path = target / "layers.py"
+    text = path.read_text(encoding="utf-8")
+    reference = (REFERENCE_DIR / "layers.py").read_text(encoding="utf-8")
+    for name in names:
+        written = _class_source(reference, name)
+        if change:
+            assert change[0] in written, change
+            written = written.replace(*change)
+        text = text.replace(_class_source(text, name), written)
+    path.write_text(text, encoding="utf-8")
+    return target
+
+
+# The README's sample report: a student who has written Relu, with its most common slip (x < 0 for x <= 0).
+README_SAMPLE_CHANGE = ("self.mask = x <= 0", "self.mask = x < 0")
+
+
+def _class_source(text, name):
+    node = next(n for n in ast.parse(text).body if isinstance(n, ast.ClassDef) and n.name == name)
+    return ast.get_source_segment(text, node)
+
+
+def grader(*args, timeout=120, locale="C.UTF-8"):
+    """python grader.py ARGS from the project root, as a student runs it, without colour settings inherited, in
+    the locale given as LANG (English by default, whatever the machine's)."""
+    inherited = ("NO_COLOR", "HYPOTHESIS_PROFILE", "BACKPROP_IMPL", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+    env = {k: v for k, v in os.environ.items() if k not in inherited}
+    env["LANG"] = locale
+    return subprocess.run(
+        [*GRADER, *map(str, args)], capture_output=True, text=True, cwd=PROJECT_ROOT, env=env, timeout=timeout
+    )

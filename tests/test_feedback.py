@@ -1,0 +1,165 @@
+"""Broken submissions get feedback a student can act on, on the affected checks only, and the rest is graded.
+
+Each case is the reference with one change, as a student's first attempts go wrong: a missing file, a missing
+class, a method left unwritten, a wrong return type, NaN, an exception inside backward (a syntax error is
+tests/test_grader.py's, through the command line). The catalogued bugs show the rest: the likely mistake and
+the smallest failing input reach the report.
+"""
+from dataclasses import dataclass
+
+import pytest
+
+from backprop_grader.messages import render
+from backprop_grader.report import gradescope, junit, markdown
+from backprop_grader.report.common import WHOLE_SUBMISSION, failure_groups, feedback
+from backprop_grader.report.terminal import render_report
+from backprop_grader.results import PASSED
+from backprop_grader.run import grade_many
+from mutants import entries, materialise
+from submissions import INTERNALS, line_of, one_bug_per_layer, reference_with
+
+HERE = "# <- here"
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    layer: str  # the only layer that may lose points
+    expected: str  # said in the feedback of at least one failed check (all of them when located)
+    append: str = None  # code appended to file
+    file: str = "layers.py"
+    remove: bool = False
+    located: bool = False  # the feedback names file and the line marked HERE
+
+
+def _relu(method, body):
+    return f"class Relu(Relu):  # noqa: F821\n    def {method}(self, {'x' if method == 'forward' else 'dout'}):\n{body}\n"
+
+
+CASES = [
+    Case("missing_file", "TwoLayerNet", "two_layer_net.py is missing from the submission.", file="two_layer_net.py", remove=True),
+    Case("missing_class", "Relu", "layers.py defines no Relu: keep the book's name and spelling.", append="del Relu"),
+    Case(
+        "not_implemented",
+        "Relu",
+        "Relu.backward is not implemented yet (layers.py, line {line})",
+        append=_relu("backward", f"        raise NotImplementedError  {HERE}"),
+        located=True,
+    ),
+    Case("returns_none", "Relu", "Relu.forward(x) is None", append=_relu("forward", "        super().forward(x)")),
+    Case(
+        "returns_list",
+        "Relu",
+        "Relu.forward(x) is a list, expected a NumPy array",
+        append=_relu("forward", "        return super().forward(x).tolist()"),
+    ),
+    Case(
+        "returns_ints",
+        "Relu",
+        "Relu.forward(x) has dtype int64, expected floats",
+        append=_relu("forward", "        return super().forward(x).astype(np.int64)  # noqa: F821"),
+    ),
+    Case(
+        "returns_float32",
+        "Relu",
+        "Relu.forward(x) is float32, expected float64",
+        append=_relu("forward", "        return super().forward(x).astype(np.float32)  # noqa: F821"),
+    ),
+    Case(
+        "returns_scalar",
+        "Relu",
+        "Relu.backward(dout) is a float, expected a NumPy array",
+        append=_relu("backward", "        return float(super().backward(dout).sum())"),
+    ),
+    Case(
+        "returns_nan",
+        "Relu",
+        "Relu.backward(dout) contains nan at index",
+        append=_relu("backward", "        return np.where(self.mask, np.nan, dout)  # noqa: F821"),
+    ),
+    Case(
+        "raises_in_backward",
+        "Relu",
+        "your code raised AttributeError: 'Relu' object has no attribute 'scale' (layers.py, line {line})",
+        append=_relu("backward", f"        return dout / self.scale  {HERE}"),
+        located=True,
+    ),
+]
+
+# The catalogue's first two bugs, kept by name; every other layer's bugs come in through one_bug_per_layer.
+RELU_BUGS = [e for e in entries("bugs") if e.name in ("relu_inplace_dout", "relu_mask_lt_zero")]
+
+
+def _build(case, root):
+    return reference_with(root / case.name, case.append, case.file, case.remove)
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """Every case and Relu bug graded once, in parallel processes: {name: (GradeResult, submission dir)}."""
+    root = tmp_path_factory.mktemp("feedback")
+    submissions = {case.name: _build(case, root) for case in CASES}
+    submissions.update({bug.id: materialise(bug, root) for bug in RELU_BUGS})
+    submissions["one_bug_per_layer"], chosen = one_bug_per_layer(root)
+    results = grade_many(list(submissions.values()))
+    found = {name: (result, path) for (name, path), result in zip(submissions.items(), results)}
+    found["one_bug_per_layer_layers"] = set(chosen)
+    return found
+
+
+def _failed(result):
+    """The checks that cost points: a check worth none (TwoLayerNet on the student's own layers, for
+    information) fails whenever any layer under it is wrong, by design."""
+    return [r for r in result.results if r.status != PASSED and r.check.points > 0]
+
+
+def _feedback_text(check_result):
+    return "\n".join(feedback(check_result, "en").lines("en"))
+
+
+def _assert_no_internals(result):
+    for text in (
+        render_report(result),
+        render_report(result, verbose=False, color=True),
+        markdown.render(result),
+        gradescope.render(result),
+        junit.render(result),
+    ):
+        for internal in INTERNALS:
+            assert internal not in text, internal
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_a_broken_submission_gets_a_readable_message_on_the_affected_checks_only(case, graded):
+    result, submission = graded[case.name]
+    failed = _failed(result)
+    assert failed, "the broken submission lost no points"
+    assert {r.check.layer for r in failed} == {case.layer}
+    # Every other layer is graded normally: the reference's code there gets full marks.
+    scores = result.layer_scores()
+    assert {s.layer for s in scores if s.score == s.max_score} == {s.layer for s in scores} - {case.layer}
+    expected = case.expected.format(line=line_of(submission / case.file, HERE) if case.located else None)
+    texts = [_feedback_text(r) for r in failed]
+    assert any(expected in text for text in texts), texts
+    if case.located:
+        assert all(expected in text for text in texts), texts
+    _assert_no_internals(result)
+
+
+@pytest.mark.parametrize("name", [b.id for b in RELU_BUGS] + ["one_bug_per_layer"])
+def test_catalogued_bugs_are_explained_with_their_likely_mistake_and_smallest_input(name, graded):
+    result, _ = graded[name]
+    report = render_report(result)
+    failed = _failed(result)
+    layers = graded["one_bug_per_layer_layers"] if name == "one_bug_per_layer" else {"Relu"}
+    assert {r.check.layer for r in failed} == layers
+    alone = {id(g.results[0]) for g in failure_groups(result, "en") if len(g.results) == 1}
+    for r in failed:
+        assert r.check.name in report
+        if r.failure.hint:
+            assert f"Likely mistake: {render(r.failure.hint, 'en', **r.failure.params)}" in report
+        if r.failure.example and r.failure.key not in WHOLE_SUBMISSION and id(r) in alone:
+            assert f"Smallest failing input: {r.failure.example}" in report
+    for layer in layers:
+        assert any(r.failure.hint for r in failed if r.check.layer == layer), f"no likely mistake for {layer}"
+    _assert_no_internals(result)

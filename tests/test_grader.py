@@ -1,0 +1,214 @@
+"""python grader.py as students and CI run it: scores, the report, output files and exit statuses.
+
+Every command runs once, all in parallel, in the module's `runs` fixture; each test reads the runs it needs.
+"""
+import csv
+import json
+import os
+import re
+import xml.etree.ElementTree as ET
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from backprop_grader import LAYERS
+from backprop_grader.report.csv import COLUMNS
+from submissions import INTERNALS, grader, line_of, one_bug_per_layer, reference_with, template_with_reference
+
+USAGE_ERRORS = {
+    "missing_folder": ["no/such/folder"],
+    "file_not_folder": ["README.md"],
+    "unknown_layer": ["--layer", "Softmax"],
+    "bad_fail_under": ["--fail-under", "lots"],
+    "unknown_option": ["--colour"],
+}
+
+
+class Run:
+    def __init__(self, process, files):
+        self.returncode, self.stdout, self.stderr = process.returncode, process.stdout, process.stderr
+        self.files = files
+
+    def json(self):
+        return json.loads(self.files["json"].read_text(encoding="utf-8"))
+
+    def table_row(self, label):
+        """The report's table line for a layer (or "Total")."""
+        return next(line for line in self.stdout.splitlines() if line.split(" ")[0] == label)
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    root = tmp_path_factory.mktemp("grader")
+    syntax_error = reference_with(root / "syntax_error", append="def broken(:  # <- the syntax error\n    pass\n")
+    bugs, _ = one_bug_per_layer(root)
+    commands = {
+        "reference": ["reference", "--fail-under", "100", "json", "junit", "markdown", "csv"],
+        "template": ["--fail-under", "0", "json", "junit", "markdown"],
+        "new_user": [template_with_reference(root / "new_user", "Relu")],
+        "syntax_error": [syntax_error, "json"],
+        "bugs_a": [bugs, "json"],
+        "bugs_b": [bugs, "json"],
+        "relu_only": ["reference", "--layer", "relu", "--fail-under", "100"],
+        "template_relu_only": ["--layer", "Relu", "--fail-under", "0.5"],
+        **USAGE_ERRORS,
+    }
+
+    def run(name):
+        args, files = [], {}
+        for arg in commands[name]:
+            if arg in ("json", "junit", "markdown", "csv"):
+                files[arg] = root / f"{name}.{arg}"
+                args += [f"--{arg}", files[arg]]
+            else:
+                args.append(arg)
+        return name, Run(grader(*args), files)
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count()) as pool:
+        found = dict(pool.map(run, commands))
+    found["syntax_error_line"] = line_of(syntax_error / "layers.py", "<- the syntax error")
+    return found
+
+
+def _declared(run):
+    return [t["name"] for t in run.json()["tests"]]
+
+
+def test_reference_gets_full_marks(runs):
+    run = runs["reference"]
+    assert run.returncode == 0, run.stderr
+    assert re.search(r"\b100 / 100\b", run.table_row("Total"))
+    for layer in LAYERS:
+        assert "full marks" in run.table_row(layer)
+    assert "Every check passed" in run.stdout
+
+
+def test_untouched_template_scores_zero_and_says_not_implemented_without_traceback(runs):
+    run = runs["template"]
+    assert run.returncode == 0, run.stderr  # --fail-under 0: a score of 0 is not below 0
+    assert run.stderr == ""
+    for layer in LAYERS:
+        row = run.table_row(layer)
+        assert re.search(r"\s0 / \d+", row) and row.endswith("not implemented yet"), row
+        assert re.search(rf"^  {layer}\.\w+ is not implemented yet \(\w+\.py, line \d+\)$", run.stdout, re.M)
+    # Identical failures are told once: one line per function left to write, not one per check.
+    said = [line for line in run.stdout.splitlines() if "is not implemented yet" in line]
+    assert len(said) == len(set(said)) < 15
+    assert len(run.stdout.splitlines()) < 60
+    for internal in INTERNALS:
+        assert internal not in run.stdout
+
+
+def test_a_new_user_who_fills_one_layer_sees_it_get_full_marks_and_the_rest_stay_zero(runs):
+    run = runs["new_user"]
+    assert run.returncode == 0, run.stderr
+    assert "full marks" in run.table_row("Relu")
+    for layer in set(LAYERS) - {"Relu"}:
+        assert re.search(r"\s0 / \d+.*not implemented yet$", run.table_row(layer))
+
+
+def test_the_seed_and_the_hypothesis_profile_are_printed(runs):
+    assert 'seed 0, Hypothesis profile "grading"' in runs["reference"].stdout
+
+
+def test_layer_option_grades_only_the_layers_named(runs):
+    run = runs["relu_only"]
+    assert "full marks" in run.table_row("Relu")
+    for layer in set(LAYERS) - {"Relu"}:
+        assert not any(line.startswith(layer + " ") for line in run.stdout.splitlines())
+
+
+@pytest.mark.parametrize(
+    "name, status",
+    [("reference", 0), ("template", 0), ("relu_only", 1), ("template_relu_only", 1)],
+    ids=["100_not_under_100", "0_not_under_0", "14_under_100", "0_under_half_a_point"],
+)
+def test_fail_under_exits_1_only_below_the_threshold(runs, name, status):
+    assert runs[name].returncode == status, runs[name].stderr
+
+
+@pytest.mark.parametrize("name", USAGE_ERRORS)
+def test_usage_errors_exit_2_with_a_clear_message(runs, name):
+    run = runs[name]
+    assert run.returncode == 2
+    assert "error:" in run.stderr and "Traceback" not in run.stderr
+    assert run.stdout == ""
+
+
+def test_a_missing_submission_folder_is_named_in_the_message(runs):
+    assert "submission folder not found: no/such/folder" in runs["missing_folder"].stderr
+
+
+def test_the_same_submission_gets_the_same_report_and_results_json(runs):
+    a, b = runs["bugs_a"], runs["bugs_b"]
+    assert a.stdout == b.stdout
+    assert "What to fix" in a.stdout
+    # execution_time is a measurement, the only field allowed to differ.
+    strip = re.compile(r'^  "execution_time": [\d.]+,\n', re.M)
+    assert strip.sub("", a.files["json"].read_text()) == strip.sub("", b.files["json"].read_text())
+
+
+@pytest.mark.parametrize("name", ["reference", "template", "syntax_error"])
+def test_results_json_has_every_check_once_with_scores_that_add_up(runs, name):
+    results = runs[name].json()
+    assert _declared(runs[name]) == _declared(runs["reference"])
+    assert len(set(_declared(runs[name]))) == len(results["tests"])
+    assert {name.split(": ")[0] for name in _declared(runs[name])} == set(LAYERS)
+    assert sum(t["score"] for t in results["tests"]) == pytest.approx(results["score"])
+    assert isinstance(results["execution_time"], float) and results["output"]
+    for test in results["tests"]:
+        assert re.fullmatch(r"[A-Za-z]+: \w+", test["name"])
+        assert test["status"] in ("passed", "failed")
+        assert test["score"] == (test["max_score"] if test["status"] == "passed" else 0)
+        assert test["output"] and test["output_format"] == "text" and test["visibility"] == "visible"
+
+
+def test_a_file_that_does_not_import_costs_its_layers_and_leaves_the_rest_graded(runs):
+    run, line = runs["syntax_error"], runs["syntax_error_line"]
+    assert run.returncode == 0
+    message = f"layers.py failed to import (layers.py, line {line}): SyntaxError"
+    for test in run.json()["tests"]:
+        if test["name"].startswith("TwoLayerNet:") and test["max_score"] > 0:  # on the reference's layers
+            assert test["status"] == "passed", test
+        else:  # the layers, and the network on the student's own layers (for information, no points)
+            assert test["score"] == 0 and f"(layers.py, line {line}): SyntaxError" in test["output"], test
+    assert "does not load" in run.table_row("Relu")
+    assert "full marks" in run.table_row("TwoLayerNet")
+    assert run.stdout.count(message) == 1  # told once for all the checks it costs
+
+
+def test_junit_has_one_testcase_per_check_with_the_layer_as_classname(runs):
+    for name in ("reference", "template"):
+        root = ET.parse(runs[name].files["junit"]).getroot()
+        cases = root.findall("./testsuite/testcase")
+        assert [f"{c.get('classname')}: {c.get('name')}" for c in cases] == _declared(runs[name])
+        failed = [c for c in cases if c.find("failure") is not None or c.find("error") is not None]
+        assert len(failed) == (0 if name == "reference" else len(cases))
+        assert int(root.get("failures")) + int(root.get("errors")) == len(failed)
+
+
+def test_csv_is_one_row_of_points_per_layer(runs):
+    with runs["reference"].files["csv"].open(newline="") as stream:
+        rows = list(csv.reader(stream))
+    assert rows[0] == list(COLUMNS)
+    [row] = [dict(zip(rows[0], values)) for values in rows[1:]]
+    per_layer = {}
+    for test in runs["reference"].json()["tests"]:
+        layer = test["name"].split(": ")[0]
+        per_layer[layer] = per_layer.get(layer, 0) + test["max_score"]
+    assert row["submission"] == "reference" and row["status"] == "graded"
+    assert {layer: float(row[layer]) for layer in LAYERS} == per_layer
+    assert float(row["total"]) == 100
+    assert float(row["wall_time_s"]) > 0
+
+
+def test_markdown_has_the_table_and_what_to_fix(runs):
+    assert "| Relu | 0 / " in runs["template"].files["markdown"].read_text()
+    assert "### What to fix" in runs["template"].files["markdown"].read_text()
+    assert "**100 / 100**" in runs["reference"].files["markdown"].read_text()
+
+
+def test_no_colour_when_the_output_is_not_a_terminal(runs):
+    for name, run in runs.items():
+        if isinstance(run, Run):
+            assert "\x1b[" not in run.stdout, name
