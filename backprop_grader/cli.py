@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import LAYERS, TEMPLATE_DIR
+from . import LAYERS, TEMPLATE_DIR, benchmark
 from .impl_option import DEFAULT_SEED, resolve_impl
 from .messages import DEFAULT_LANGUAGE, language_from_environment, languages, render
 from .report import csv, gradescope, junit, markdown, terminal
@@ -91,6 +91,8 @@ def build_parser(lang=DEFAULT_LANGUAGE):
     parser.add_argument("--fail-under", type=float, metavar="N", help=render("cli_help_fail_under", lang))
     for option in ("json", "junit", "markdown", "csv"):
         parser.add_argument(f"--{option}", metavar="FILE", help=render(f"cli_help_{option}", lang))
+    parser.add_argument("--benchmark", action="store_true", help=render("cli_help_benchmark", lang))
+    benchmark.add_options(parser, lang)
     return parser
 
 
@@ -125,6 +127,8 @@ def main(argv=None):
     parser = build_parser(lang)
     options = parser.parse_args(argv)
     submission = _submission(parser, options.submission, lang)
+    if options.benchmark:
+        return benchmark.run(submission, options.benchmark_json, options.max_ratio, options.timeout, lang)
 
     started = time.perf_counter()
     result = grade(submission, layers=options.layer, seed=options.seed)
