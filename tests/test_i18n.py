@@ -30,7 +30,7 @@ TRANSLATED = [lang for lang in languages() if lang != "en"]
 # formats, the command line's metavars and variables (FILE, LANG), what NumPy prints for an array, and the
 # function names the Chinese edition keeps in Latin letters (sigmoid函数, softmax函数, ReLU层).
 NAMES = {"sigmoid", "softmax", "ReLU", "SGD", "NumPy", "Python", "Hypothesis", "pytest", "Jupyter", "Gradescope"}
-NAMES |= {"JSON", "JUnit", "Markdown", "CSV", "XML", "NAME", "FILE", "LANG", "dtype", "ndarray", "nan", "inf"}
+NAMES |= {"JSON", "JUnit", "Markdown", "CSV", "XML", "NAME", "FILE", "SECONDS", "LANG", "MNIST", "dtype", "ndarray", "nan", "inf"}
 KEYWORDS_IN_CODE = {"None", "True", "False", "return", "self"}
 # Of Python's builtins, the exceptions and warnings a report may name, and the few functions hints write.
 BUILTINS = {n for n in dir(builtins) if n.endswith(("Error", "Exception", "Warning"))} | {"float", "int", "bool", "str", "list", "tuple", "dict", "NoneType", "sum", "max", "len"}
