@@ -43,7 +43,9 @@ def stamp(lang, keys=None):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m backprop_grader.translations", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m backprop_grader.translations", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("languages", nargs="+")
     parser.add_argument("--key", action="append", help="stamp only this key (repeatable)")
     options = parser.parse_args(argv)

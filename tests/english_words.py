@@ -1,0 +1,69 @@
+"""english_words(text): the English words left in a message that should be in Japanese, Korean or Chinese.
+
+Code stays code in every language (dout, db, axis=0, Relu), so a word in Latin letters is English prose only if
+it is not a name from the code, a tool or a format; the tests of the catalogues and of the reports use this.
+"""
+import ast
+import builtins
+import io
+import keyword
+import re
+import tokenize
+
+from backprop_grader import LAYERS, REFERENCE_DIR, TEMPLATE_DIR, TESTS_DIR
+from backprop_grader.run import PROFILE
+
+# Words a translated message may keep in Latin letters: the names learners see in code (every identifier of the
+# reference, the template and the book's graphs, the layers, some of Python's builtins), the names of tools and
+# formats, the command line's metavars and variables (FILE, LANG), what NumPy prints for an array, and the
+# function names the Chinese edition keeps in Latin letters (sigmoid函数, softmax函数, ReLU层).
+NAMES = {"sigmoid", "softmax", "ReLU", "SGD", "NumPy", "Python", "Hypothesis", "pytest", "Jupyter", "Gradescope"}
+NAMES |= {"JSON", "JUnit", "Markdown", "CSV", "XML", "MNIST", "NAME", "FILE", "SECONDS", "LANG"}
+NAMES |= {"dtype", "ndarray", "nan", "inf"}
+KEYWORDS_IN_CODE = {"None", "True", "False", "return", "self"}
+# Of Python's builtins, the exceptions and warnings a report may name, and the few functions hints write.
+BUILTINS = {n for n in dir(builtins) if n.endswith(("Error", "Exception", "Warning"))}
+BUILTINS |= {"float", "int", "bool", "str", "list", "tuple", "dict", "NoneType", "sum", "max", "len"}
+
+
+def string_literals(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+
+
+def _code_names():
+    names = set(LAYERS) | NAMES | KEYWORDS_IN_CODE | BUILTINS | {PROFILE}
+    # The book's shopping graph names its values (price, dapple, dtax) and checks quote them.
+    for path in [*REFERENCE_DIR.glob("*.py"), *TEMPLATE_DIR.glob("*.py"), TESTS_DIR / "book_graphs.py"]:
+        tokens = tokenize.generate_tokens(io.StringIO(path.read_text(encoding="utf-8")).readline)
+        names |= {t.string for t in tokens if t.type == tokenize.NAME}
+        # String constants that are names too: params keys ("W1") and the graph's values ("price").
+        names |= {s for s in string_literals(path) if s.isidentifier()}
+    return names - (set(keyword.kwlist) - KEYWORDS_IN_CODE)
+
+
+CODE_NAMES = _code_names()
+EXPRESSION = re.compile(r"[\w.\[\]'()]+ ?(?:[-+*/@]=?|==|<=|>=|=|<|>) ?[\w.\[\]'()]+", re.ASCII)
+CODE_CHARS = re.compile(r"[._()\[\]=*/+\-<>@0-9]")
+
+
+def english_words(text):
+    """The English words left in text: Latin-letter words of 3+ letters that are not code.
+
+    Placeholders, single-quoted strings and the operands of operators are dropped first; a run of printable ASCII
+    is code when it holds code characters (np.exp(-x), self.mask, axis=0, (N, M)) or is a name from the code
+    (dout, forward, Relu)."""
+    text = re.sub(r"\{[^{}]*\}", " ", text)
+    text = re.sub(r"'[^'\n]*'", " ", text)  # a Python string: form='single sample', params['W1']
+    while True:  # both operands of an operator are code: net.params[key] -= step, dout * out
+        shorter = EXPRESSION.sub(" ", text)
+        if shorter == text:
+            break
+        text = shorter
+    found = []
+    for run in re.findall(r"[!-~]+", text):
+        word = run.strip(",;:!?\"'`")
+        if not word or CODE_CHARS.search(word) or word in CODE_NAMES:
+            continue
+        found += [w for w in re.findall(r"[A-Za-z]+", word) if len(w) >= 3 and w not in CODE_NAMES]
+    return found
