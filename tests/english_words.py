@@ -17,10 +17,10 @@ from backprop_grader.run import PROFILE
 # reference, the template and the book's graphs, the layers, some of Python's builtins), the names of tools and
 # formats, the command line's metavars and variables (FILE, LANG), what NumPy prints for an array, and the
 # function names the Chinese edition keeps in Latin letters (sigmoid函数, softmax函数, ReLU层).
-NAMES = {"sigmoid", "softmax", "ReLU", "SGD", "NumPy", "Python", "Hypothesis", "pytest", "Jupyter", "Gradescope"}
+NAMES = {"sigmoid", "softmax", "ReLU", "SGD", "NumPy", "Python", "Hypothesis", "pytest", "Jupyter", "IPython", "Gradescope"}
 NAMES |= {"JSON", "JUnit", "Markdown", "CSV", "XML", "MNIST", "NAME", "FILE", "SECONDS", "LANG"}
 NAMES |= {"dtype", "ndarray", "nan", "inf"}
-KEYWORDS_IN_CODE = {"None", "True", "False", "return", "self"}
+KEYWORDS_IN_CODE = {"None", "True", "False", "return", "self", "import"}
 # Of Python's builtins, the exceptions and warnings a report may name, and the few functions hints write.
 BUILTINS = {n for n in dir(builtins) if n.endswith(("Error", "Exception", "Warning"))}
 BUILTINS |= {"float", "int", "bool", "str", "list", "tuple", "dict", "NoneType", "sum", "max", "len"}
