@@ -26,8 +26,9 @@ CATALOGUE_DIR = Path(__file__).resolve().parent / "i18n"
 DEFAULT_LANGUAGE = "en"
 
 
+@lru_cache(maxsize=None)
 def languages():
-    return sorted(p.name for p in CATALOGUE_DIR.iterdir() if p.is_dir())
+    return tuple(sorted(p.name for p in CATALOGUE_DIR.iterdir() if p.is_dir()))
 
 
 @lru_cache(maxsize=None)

@@ -23,7 +23,7 @@ def test_english_words_finds_prose_and_spares_code():
 
 
 def test_the_four_languages():
-    assert languages() == ["en", "ja", "ko", "zh"]
+    assert languages() == ("en", "ja", "ko", "zh")
 
 
 def _areas(lang):
