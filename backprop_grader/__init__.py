@@ -1,4 +1,8 @@
-"""backprop-grader: grade hand-written chapter-5 layers (Deep Learning from Scratch) against a verified reference."""
+"""backprop-grader: grade hand-written chapter-5 layers (Deep Learning from Scratch) against a verified reference.
+
+`from backprop_grader import check` in a notebook runs a layer's checks on the learner's own objects
+(notebook.py); it is imported on first use, so importing the package stays cheap.
+"""
 from pathlib import Path
 
 LAYERS = ("MulLayer", "AddLayer", "Relu", "Sigmoid", "Affine", "SoftmaxWithLoss", "TwoLayerNet")
@@ -7,3 +11,11 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 REFERENCE_DIR = PROJECT_ROOT / "reference"
 TEMPLATE_DIR = PROJECT_ROOT / "student_template"
 TESTS_DIR = PROJECT_ROOT / "tests"
+
+
+def __getattr__(name):
+    if name == "check":
+        from .notebook import check
+
+        return check
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

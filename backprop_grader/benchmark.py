@@ -83,12 +83,14 @@ def timings(data):
     return [Timing(*key, sides["reference"], sides.get("submission")) for key, sides in found.items() if "reference" in sides]
 
 
-def measure(submission, json_path=None, min_rounds=5, max_time=0.2, timeout=1800):
+def measure(submission, json_path=None, min_rounds=5, max_time=0.2, timeout=1800, impl_options=()):
     """Time submission against the reference; (timings, the process, for its output if nothing was timed).
 
     At least min_rounds calls each, more while under max_time seconds: ~10 s in all for a vectorised submission.
+    impl_options: the suite's options that say where the submission's names are (--alias, --use).
     """
-    data, done = run_benchmarks([LAYER_SPEED], [f"--impl={submission}"], json_path, min_rounds, max_time, timeout)
+    extra = [f"--impl={submission}", *impl_options]
+    data, done = run_benchmarks([LAYER_SPEED], extra, json_path, min_rounds, max_time, timeout)
     return timings(data), done
 
 
@@ -132,10 +134,10 @@ def report(found, submission, lang="en", max_ratio=None, json_path=None):
     return lines
 
 
-def run(submission, json_path="benchmark.json", max_ratio=None, timeout=1800, lang="en"):
+def run(submission, json_path="benchmark.json", max_ratio=None, timeout=1800, lang="en", impl_options=()):
     """Time submission, print the report, save the JSON; the exit status (1 over max_ratio, 2 if nothing timed)."""
     try:
-        found, done = measure(submission, json_path, timeout=timeout)
+        found, done = measure(submission, json_path, timeout=timeout, impl_options=impl_options)
     except subprocess.TimeoutExpired:
         print(render("benchmark_timed_out", lang, seconds=f"{timeout:g}"))
         return 2

@@ -1,5 +1,8 @@
 """python grader.py [SUBMISSION]: grade a submission, print the report, write the requested files, exit.
 
+SUBMISSION: a folder shaped like student_template/, a study repository or any folder of .py files, one .py
+file, or a notebook (intake.py). --alias, --use and --rubric say where its names are.
+
 Exit status: 0 when grading finished, whatever the score; 1 when --fail-under N is given and the total is
 below N; 2 for a usage error (argparse's convention), a submission folder that does not exist included.
 Every word printed is in the learner's language: --lang, else the locale (LANG, LC_ALL, LC_MESSAGES), else English.
@@ -17,6 +20,7 @@ from pathlib import Path
 from . import LAYERS, TEMPLATE_DIR, benchmark
 from .impl_option import DEFAULT_SEED, resolve_impl
 from .messages import DEFAULT_LANGUAGE, language_from_environment, languages, render
+from .names import BOOK_NAMES, Aliases
 from .report import csv, gradescope, junit, markdown, terminal
 from .report.common import shown_path
 from .run import grade
@@ -91,13 +95,52 @@ def build_parser(lang=DEFAULT_LANGUAGE):
     parser.add_argument("--fail-under", type=float, metavar="N", help=render("cli_help_fail_under", lang))
     for option in ("json", "junit", "markdown", "csv"):
         parser.add_argument(f"--{option}", metavar="FILE", help=render(f"cli_help_{option}", lang))
+    parser.add_argument(
+        "--alias", action="append", default=[], type=_alias_type(lang), metavar="BOOK=THEIRS", help=render("cli_help_alias", lang)
+    )
+    parser.add_argument(
+        "--use", action="append", default=[], type=_use_type(lang), metavar="BOOK=FILE", help=render("cli_help_use", lang)
+    )
+    parser.add_argument("--rubric", metavar="FILE", help=render("cli_help_rubric", lang))
     parser.add_argument("--benchmark", action="store_true", help=render("cli_help_benchmark", lang))
     benchmark.add_options(parser, lang)
     return parser
 
 
+def _alias_type(lang):
+    def alias(spec):
+        try:
+            Aliases.parse([spec])
+        except ValueError:
+            raise argparse.ArgumentTypeError(render("cli_bad_alias", lang, spec=spec, names=", ".join(BOOK_NAMES))) from None
+        return spec
+
+    return alias
+
+
+def _use_type(lang):
+    def use(spec):
+        book, sep, file = spec.partition("=")
+        if not sep or book.strip() not in BOOK_NAMES or not file.strip():
+            raise argparse.ArgumentTypeError(render("cli_bad_use", lang, spec=spec, names=", ".join(BOOK_NAMES)))
+        return spec
+
+    return use
+
+
+def _aliases(parser, options, lang):
+    """--alias flags over the rubric file's [aliases] table, or a usage error naming what is wrong with it."""
+    flags = Aliases.parse(options.alias)
+    if not options.rubric:
+        return flags
+    try:
+        return Aliases.from_rubric(options.rubric).merged(flags)
+    except (OSError, ValueError) as exc:  # tomllib's TOMLDecodeError is a ValueError
+        parser.error(render("cli_bad_rubric", lang, path=options.rubric, error=str(exc)))
+
+
 def _submission(parser, option, lang):
-    """The submission folder, or a usage error naming the path as given.
+    """The submission (a folder, a .py file or a notebook), or a usage error naming the path as given.
 
     A folder is looked up from the current directory first, then among the project's own (reference,
     student_template), so `python grader.py` grades ./student_template if there is one, else the project's.
@@ -106,7 +149,7 @@ def _submission(parser, option, lang):
     path = resolve_impl(option)
     if not path.exists():
         parser.error(render("cli_no_such_folder", lang, path=option))
-    if not path.is_dir():
+    if not path.is_dir() and path.suffix not in (".py", ".ipynb"):
         parser.error(render("cli_not_a_folder", lang, path=option))
     return path
 
@@ -127,11 +170,16 @@ def main(argv=None):
     parser = build_parser(lang)
     options = parser.parse_args(argv)
     submission = _submission(parser, options.submission, lang)
+    aliases = _aliases(parser, options, lang)
+    # The options that say where the submission's names are, for any other pytest run on it.
+    impl_options = [f"--alias={a}" for a in aliases.specs()] + [f"--use={u}" for u in options.use]
     if options.benchmark:
-        return benchmark.run(submission, options.benchmark_json, options.max_ratio, options.timeout, lang)
+        return benchmark.run(
+            submission, options.benchmark_json, options.max_ratio, options.timeout, lang, impl_options=impl_options
+        )
 
     started = time.perf_counter()
-    result = grade(submission, layers=options.layer, seed=options.seed)
+    result = grade(submission, layers=options.layer, seed=options.seed, aliases=aliases, use=options.use)
     wall_time = time.perf_counter() - started
     # Reports name the folder as the student sees it, not by an absolute path that differs between machines.
     result = dataclasses.replace(result, submission=shown_path(submission), lang=lang)
@@ -139,7 +187,10 @@ def main(argv=None):
     # Learner text in any language must print even on a console whose encoding lacks its characters.
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(errors="replace")
-    sys.stdout.write(terminal.render_report(result, lang, verbose=options.verbose, color=use_color(sys.stdout)))
+    report = terminal.render_report(
+        result, lang, verbose=options.verbose, color=use_color(sys.stdout), rerun_options=impl_options
+    )
+    sys.stdout.write(report)
     if options.json:
         _write(options.json, gradescope.render(result, lang, execution_time=wall_time))
     if options.junit:

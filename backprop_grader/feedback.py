@@ -1,6 +1,4 @@
 """Failures that carry a message key and its params, so reports can render them in any language."""
-from pathlib import Path
-
 import numpy as np
 
 from .messages import language_from_environment, msg, render
@@ -33,23 +31,6 @@ class CheckFailure(AssertionError):
         if self.hint:
             text += "\n" + render("hint_prefix", lang) + render(self.hint, lang, **self.params)
         return text
-
-
-def location(exc, directory):
-    """Where in the submission (the files under directory) exc was raised, as a message ("layers.py, line 12"):
-    the line a SyntaxError names, else the deepest frame there; None when it was raised outside them."""
-    directory = Path(directory).resolve()
-    if isinstance(exc, SyntaxError) and exc.filename and Path(exc.filename).resolve().is_relative_to(directory):
-        return msg("where_line", file=Path(exc.filename).name, line=exc.lineno)
-    deepest = None
-    tb = exc.__traceback__
-    while tb is not None:
-        if Path(tb.tb_frame.f_code.co_filename).resolve().is_relative_to(directory):
-            deepest = tb
-        tb = tb.tb_next
-    if deepest is None:
-        return None
-    return msg("where_line", file=Path(deepest.tb_frame.f_code.co_filename).name, line=deepest.tb_lineno)
 
 
 def passed_to(name, method):

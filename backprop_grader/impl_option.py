@@ -1,4 +1,8 @@
-"""pytest plugin: --impl, the implementation under test, and --seed, the seed of numpy's global RNG.
+"""pytest plugin: --impl, the implementation under test (with --alias and --use to say where its names are),
+and --seed, the seed of numpy's global RNG.
+
+An implementation already in memory (a notebook's namespace, for check()) is handed to pytest.main as a
+ProvidedImplementation plugin instead of a path: the `impl` fixture takes it from there.
 
 It lives in a plugin (loaded with -p from pyproject's addopts) rather than in tests/conftest.py because pytest
 reads a conftest's options only after it has picked the conftests from the command line, and the value of
@@ -7,10 +11,13 @@ reads a conftest's options only after it has picked the conftests from the comma
 import os
 from pathlib import Path
 
+import pytest
+
 from . import PROJECT_ROOT, REFERENCE_DIR
 
 IMPL_ENV = "BACKPROP_IMPL"
 DEFAULT_SEED = 0
+_LOADED = pytest.StashKey()
 
 
 def pytest_addoption(parser):
@@ -19,6 +26,26 @@ def pytest_addoption(parser):
         default=None,
         help=f"implementation directory to test (default: ${IMPL_ENV}, else reference/); "
         "'reference' and 'student_template' name the project's own",
+    )
+    parser.addoption(
+        "--alias",
+        action="append",
+        default=[],
+        metavar="BOOK=THEIRS",
+        help="grade the submission's THEIRS as the book's BOOK (Relu=ReLU; Affine.dW=dw for a member); repeatable",
+    )
+    parser.addoption(
+        "--rubric",
+        default=None,
+        metavar="FILE",
+        help="a TOML rubric file; its [aliases] table adds BOOK = \"THEIRS\" aliases (--alias wins over it)",
+    )
+    parser.addoption(
+        "--use",
+        action="append",
+        default=[],
+        metavar="BOOK=FILE",
+        help="where a name is defined in several files, grade the one in FILE (Relu=ch05/relu.py); repeatable",
     )
     parser.addoption(
         "--seed",
@@ -40,5 +67,46 @@ def impl_path(config):
     return resolve_impl(config.getoption("--impl") or os.environ.get(IMPL_ENV) or str(REFERENCE_DIR))
 
 
+class ProvidedImplementation:
+    """A pytest plugin that hands the suite an implementation object instead of a path to load."""
+
+    def __init__(self, impl):
+        self.impl = impl
+
+
+def _provided(config):
+    return next((p for p in config.pluginmanager.get_plugins() if isinstance(p, ProvidedImplementation)), None)
+
+
+def implementation(config):
+    """The implementation under test: the one provided in memory, else the one --impl names, loaded once per
+    session (and kept, so that the grading plugin can read the notes it made: loaded_implementation)."""
+    from .loader import load  # the loader (and numpy) only once a check needs it
+
+    provided = _provided(config)
+    if provided is not None:
+        return provided.impl
+    if _LOADED not in config.stash:
+        config.stash[_LOADED] = load(impl_path(config), aliases=aliases(config), use=config.getoption("--use"))
+    return config.stash[_LOADED]
+
+
+def loaded_implementation(config):
+    """The implementation this session's checks used, or None if none asked for it."""
+    provided = _provided(config)
+    return provided.impl if provided is not None else config.stash.get(_LOADED, None)
+
+
+def aliases(config):
+    """The aliases of --rubric's [aliases] table, overridden by the --alias flags."""
+    from .names import Aliases
+
+    flags = Aliases.parse(config.getoption("--alias"))
+    rubric = config.getoption("--rubric")
+    return Aliases.from_rubric(rubric).merged(flags) if rubric else flags
+
+
 def pytest_report_header(config):
-    return f"implementation under test: {impl_path(config)}; seed {config.getoption('--seed')}"
+    provided = _provided(config)
+    under_test = provided.impl.label if provided is not None else impl_path(config)
+    return f"implementation under test: {under_test}; seed {config.getoption('--seed')}"

@@ -1,4 +1,8 @@
-"""Load an implementation directory (shaped like student_template/) as a package, one module at a time.
+"""Load a submission: impl.Relu, impl.softmax, ... and impl.two_layer_net_on(ref), whatever its shape.
+
+A directory shaped like student_template/ (layers.py at its top) is loaded as a package, one module at a time.
+Anything else (a loose file, a study repository, a folder of files, a notebook) goes through intake.py, which
+finds the book's names wherever they are defined and loads them for their definitions only.
 
 A module that fails to import, or a name it does not define, turns into a SubmissionError raised where a check
 asks for that name, so one broken file costs only the checks that need it.
@@ -7,11 +11,13 @@ import importlib
 import importlib.util
 import itertools
 import sys
+import traceback
 import types
 from pathlib import Path
 
-from .feedback import location
-from .messages import msg
+from .messages import msg, render
+from .names import CLASSES, as_aliases, closest, kind_of, wrap
+from .sources import in_submission, location
 
 # Where the book keeps each name: the module a submission must define it in.
 MODULE_OF = {
@@ -36,14 +42,31 @@ class SubmissionError(Exception):
     def __init__(self, key, **params):
         self.key = key
         self.params = params
-        super().__init__(f"{key}: {params}")
+        super().__init__(self.render())
+
+    def render(self, lang="en"):
+        return render(self.key, lang, **self.params)
+
+    def fresh(self):
+        """A new error with the same key and params. A cached error is re-raised as a fresh one: raising one
+        object again and again would grow its traceback (and Hypothesis's notes on it) without end."""
+        return type(self)(self.key, **self.params)
+
+
+def where_in_submission(exc, root):
+    """The deepest frame of exc's traceback inside the submission at root, as a reader's location, or None."""
+    if root is None:
+        return None
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if in_submission(f.filename, root)]
+    return location(frames[-1].filename, frames[-1].lineno, root) if frames else None
 
 
 def _describe_import_error(exc, path):
     """The error and where in the submission it was raised, for a message without our internals."""
-    where = location(exc, path) or msg("where_unknown")
+    where = where_in_submission(exc, path) or msg("where_unknown")
     if isinstance(exc, SyntaxError) and exc.filename:
         # str(SyntaxError) repeats the file and line that where already gives.
+        where = location(exc.filename, exc.lineno, path)
         return {"error": f"{type(exc).__name__}: {exc.msg}", "where": where}
     return {"error": f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__, "where": where}
 
@@ -61,11 +84,15 @@ def _new_package(directory, label):
 class Implementation:
     """The book's names from one directory: impl.Relu, impl.TwoLayerNet, ... loaded on first use."""
 
-    def __init__(self, directory, label=None):
+    def __init__(self, directory, label=None, aliases=None):
         self.directory = Path(directory).resolve()
+        self.root = self.directory
         self.label = label or self.directory.name
+        self.aliases = as_aliases(aliases)
+        self.notes = []
         self._package = None
         self._modules = {}
+        self._wrapped = {}
 
     def _module(self, module_name):
         if module_name not in self._modules:
@@ -80,7 +107,7 @@ class Implementation:
         if isinstance(found, SubmissionError):
             # A fresh exception each time: re-raising one instance grows its traceback with every raise, and
             # pytest's report of a check that hit it thousands of times then took seconds to build.
-            raise SubmissionError(found.key, **found.params)
+            raise found.fresh()
         return found
 
     def _import(self, module_name):
@@ -98,10 +125,47 @@ class Implementation:
             raise AttributeError(name)
         module_name = MODULE_OF[name]
         module = self._module(module_name)
+        theirs = self.aliases.name_for(name)
         try:
-            return getattr(module, name)
+            value = getattr(module, theirs)
         except AttributeError:
-            raise SubmissionError("missing_name", name=name, file=f"{module_name}.py") from None
+            raise self._missing(name, module, f"{module_name}.py") from None
+        if name == "TwoLayerNet" and self.aliases.members and self._wrapped.get(name, (None,))[0] is not value:
+            self._wrapped[name] = (value, wrap(self._on_graded_layers(value), name, f"{module_name}.py", self.aliases))
+        return self._wrap(value, name, f"{module_name}.py")
+
+    def _on_graded_layers(self, net):
+        """The learner's own net with their layer classes served as graded, so that member aliases
+        (Affine.dW=dw) apply to the layers it builds too."""
+        from .intake import rebind  # intake imports this module
+
+        graded = {}
+        for book in {c for c, _ in self.aliases.members} - {"TwoLayerNet"}:
+            try:
+                raw = getattr(self._module(MODULE_OF[book]), self.aliases.name_for(book))
+            except (SubmissionError, AttributeError):
+                continue
+            graded[id(raw)] = getattr(self, book)
+        return rebind(net, lambda g: {k: graded.get(id(v), v) for k, v in g.items()})
+
+    def _wrap(self, value, name, file):
+        """A class with hints for its misspelt members (names.wrap), the same class object on every access."""
+        if not isinstance(value, type):
+            return value
+        if self._wrapped.get(name, (None,))[0] is not value:
+            self._wrapped[name] = (value, wrap(value, name, file, self.aliases))
+        return self._wrapped[name][1]
+
+    def _missing(self, name, module, file):
+        theirs = self.aliases.name_for(name)
+        kind = kind_of(name)
+        if theirs != name:
+            return SubmissionError("alias_not_found", kind=kind, name=name, theirs=theirs, where=file)
+        candidates = [k for k, v in vars(module).items() if callable(v) and isinstance(v, type) == (name in CLASSES)]
+        found = closest(name, candidates)
+        if found is not None:
+            return SubmissionError("renamed", kind=kind, name=name, found=found, file=file)
+        return SubmissionError("missing_name", name=name, file=file)
 
     def two_layer_net_on(self, layers_impl):
         """This submission's TwoLayerNet class, built on the layers (and numerical_gradient) of layers_impl.
@@ -113,7 +177,7 @@ class Implementation:
         if not path.is_file():
             raise SubmissionError("missing_file", file=path.name)
         package = _new_package(self.directory, "net_on_" + layers_impl.label)
-        borrowed = {"layers": layers_impl._module("layers"), "gradient": layers_impl._module("gradient")}
+        borrowed = {"layers": self._aliased(layers_impl._module("layers")), "gradient": layers_impl._module("gradient")}
         for short, module in borrowed.items():
             sys.modules[f"{package.__name__}.{short}"] = module
             setattr(package, short, module)
@@ -134,10 +198,36 @@ class Implementation:
                 else:
                     sys.modules[short] = previous
         try:
-            return module.TwoLayerNet
+            net = getattr(module, self.aliases.name_for("TwoLayerNet"))
         except AttributeError:
-            raise SubmissionError("missing_name", name="TwoLayerNet", file=path.name) from None
+            raise self._missing("TwoLayerNet", module, path.name) from None
+        return wrap(net, "TwoLayerNet", path.name, self.aliases)
+
+    def _aliased(self, layers):
+        """layers, also under the names this submission's aliases give them (from .layers import ReLU)."""
+        if not self.aliases.names:
+            return layers
+        copy = types.ModuleType(layers.__name__)
+        copy.__dict__.update(vars(layers))
+        for book, theirs in self.aliases.names.items():
+            if hasattr(layers, book):
+                setattr(copy, theirs, getattr(layers, book))
+        return copy
 
 
-def load(directory, label=None):
-    return Implementation(directory, label)
+def is_template_shaped(path):
+    """A folder laid out like student_template/: layers.py at its top."""
+    return Path(path).is_dir() and (Path(path) / "layers.py").is_file()
+
+
+def load(path, label=None, aliases=None, use=None):
+    """The submission at path: a template-shaped folder as a package, anything else through intake.
+
+    aliases: BOOK=THEIRS names to grade under (Relu=ReLU, Affine.dW=dw); use: BOOK=FILE, which of several
+    files defining a name to grade (intake only: a template-shaped folder has one place for each name).
+    """
+    if is_template_shaped(path) and not use:
+        return Implementation(path, label, aliases)
+    from . import intake  # imports this module
+
+    return intake.load(path, aliases=aliases, use=use, label=label)

@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from . import LAYERS
-from .feedback import CheckFailure, location
+from . import LAYERS, names
+from .feedback import CheckFailure
+from .impl_option import loaded_implementation
 from .loader import SubmissionError
 from .results import ERROR, FAILED, NOT_RUN, PASSED, SKIPPED, Check, CheckResult, Failure
+from .sources import in_submission, location
 
 try:
     _EXCEPTION_GROUPS = BaseExceptionGroup
@@ -55,16 +57,18 @@ def _falsifying_example(exc):
 
 
 def _frames(exc):
-    """(code, line number) of each frame the exception passed through, outermost first."""
+    """(code, line number) of each frame the exception passed through, outermost first; not those of the class
+    wrapper that names a misspelt member (names.wrap), which stands between the submission and Python."""
     found, tb = [], exc.__traceback__
     while tb is not None:
-        found.append((tb.tb_frame.f_code, tb.tb_lineno))
+        if tb.tb_frame.f_code.co_filename != names.__file__:
+            found.append((tb.tb_frame.f_code, tb.tb_lineno))
         tb = tb.tb_next
     return found
 
 
 def _in(code, submission):
-    return submission is not None and Path(code.co_filename).resolve().is_relative_to(submission)
+    return submission is not None and in_submission(code.co_filename, submission)
 
 
 def _first_leaf(exc):
@@ -93,14 +97,15 @@ def failure_of(exc, submission=None):
         return Failure(exc.key, exc.params, None, example)
     frames = _frames(exc)
     mine = [(code, line) for code, line in frames if _in(code, submission)]
+    where = location(mine[-1][0].co_filename, mine[-1][1], submission) if mine else None
     error = f"{type(exc).__name__}: {_clip(str(exc))}" if str(exc) else type(exc).__name__
     if isinstance(exc, NotImplementedError) and mine:
         code = mine[-1][0]
         # co_qualname (3.11+) says Relu.forward where co_name says only forward.
         function = getattr(code, "co_qualname", code.co_name)
-        return Failure("not_implemented", {"function": function, "where": location(exc, submission)}, None, example)
+        return Failure("not_implemented", {"function": function, "where": where}, None, example)
     if frames and _in(frames[-1][0], submission):
-        return Failure("raised", {"error": error, "where": location(exc, submission)}, None, example)
+        return Failure("raised", {"error": error, "where": where}, None, example)
     if isinstance(exc, AssertionError):
         return Failure("check_failed", {"message": _clip(str(exc), 500)}, None, example)
     # Raised in the check itself, by what the submission returned (one array where a tuple belongs, ...).
@@ -114,6 +119,12 @@ class GradingPlugin:
         self.submission = Path(submission).resolve() if submission else None
         self.results = {}
         self.order = []
+        self.notes = []
+
+    def pytest_sessionfinish(self, session):
+        # What the loader noted while loading (intake.py: a skipped training loop, which file was graded).
+        impl = loaded_implementation(session.config)
+        self.notes = list(getattr(impl, "notes", ()))
 
     def pytest_configure(self, config):
         # pytest formats a traceback for every failure, which no report reads: the cheapest style, "value", saves

@@ -52,6 +52,19 @@ class Failure:
 
 
 @dataclass
+class Note:
+    """What the grader did that a student should know of, beside the checks: which of two files it graded,
+    the training loop it skipped when loading a script. A message key and its params, like a Failure."""
+
+    key: str
+    params: dict = field(default_factory=dict)
+    layer: str = None  # the layer it concerns, or None for the whole submission
+
+    def render(self, lang="en"):
+        return render(self.key, lang, **self.params)
+
+
+@dataclass
 class CheckResult:
     check: Check
     status: str
@@ -81,6 +94,7 @@ class GradeResult:
     seed: int
     results: list
     lang: str = "en"
+    notes: list = field(default_factory=list)  # Note
 
     @property
     def score(self):
@@ -120,4 +134,5 @@ class GradeResult:
             )
             for r in data["results"]
         ]
-        return cls(data["submission"], data["profile"], data["seed"], results, data.get("lang", "en"))
+        notes = [Note(**n) for n in data.get("notes", ())]
+        return cls(data["submission"], data["profile"], data["seed"], results, data.get("lang", "en"), notes)

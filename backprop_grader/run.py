@@ -13,22 +13,48 @@ from pathlib import Path
 import pytest
 
 from . import LAYERS, PROJECT_ROOT, REFERENCE_DIR, TESTS_DIR
-from .impl_option import DEFAULT_SEED
+from .impl_option import DEFAULT_SEED, ProvidedImplementation, resolve_impl
+from .names import as_aliases
 from .plugin import GradingPlugin
 from .results import GradeResult
 
 PROFILE = "grading"
 
 
-def grade(submission, layers=None, seed=DEFAULT_SEED, profile=PROFILE, extra_args=()):
-    """Grade the implementation in directory submission; layers limits the run to those layers' checks."""
-    plugin = GradingPlugin(submission)
+def grade(
+    submission,
+    layers=None,
+    seed=DEFAULT_SEED,
+    profile=PROFILE,
+    extra_args=(),
+    aliases=(),
+    use=(),
+    implementation=None,
+):
+    """Grade the submission at path submission (a template-shaped folder, a file, a study repository, a
+    notebook); layers limits the run to those layers' checks. aliases (BOOK=THEIRS) and use (BOOK=FILE) say
+    where its names are. implementation: an already loaded one to grade instead (a notebook's namespace, for
+    check()), handed to the suite as it is.
+
+    The suite loads the submission itself (impl_option.implementation), from --impl, --alias and --use; the
+    notes it made while loading (intake.py: a skipped training loop, which file was graded) come back with the
+    checks' results.
+    """
+    if implementation is None:
+        path = resolve_impl(str(submission))
+        plugin = GradingPlugin(path if path.is_dir() else path.parent)
+        where = [f"--impl={path}", *(f"--alias={a}" for a in as_aliases(aliases).specs()), *(f"--use={u}" for u in use)]
+        plugins = [plugin]
+    else:
+        plugin = GradingPlugin(getattr(implementation, "root", None))
+        where = []
+        plugins = [plugin, ProvidedImplementation(implementation)]
     args = [
         str(TESTS_DIR),
         f"--rootdir={PROJECT_ROOT}",
         "-c",
         str(PROJECT_ROOT / "pyproject.toml"),
-        f"--impl={submission}",
+        *where,
         f"--seed={seed}",
         "-p",
         "no:terminal",
@@ -48,7 +74,7 @@ def grade(submission, layers=None, seed=DEFAULT_SEED, profile=PROFILE, extra_arg
     try:
         # The submission may print; its output belongs in no report.
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-            status = pytest.main(args, plugins=[plugin])
+            status = pytest.main(args, plugins=plugins)
     finally:
         if previous is None:
             os.environ.pop("HYPOTHESIS_PROFILE")
@@ -57,7 +83,7 @@ def grade(submission, layers=None, seed=DEFAULT_SEED, profile=PROFILE, extra_arg
     # A failing check is an ordinary outcome; pytest failing to run at all is the grader's own fault.
     if status in (pytest.ExitCode.INTERRUPTED, pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
         raise RuntimeError(f"pytest could not run the checks (exit status {int(status)}): {' '.join(args)}")
-    return GradeResult(str(submission), profile, seed, plugin.ordered_results())
+    return GradeResult(str(submission), profile, seed, plugin.ordered_results(), notes=plugin.notes)
 
 
 def declared_checks(layers=None):
@@ -66,13 +92,14 @@ def declared_checks(layers=None):
     return [r.check for r in collected.results]
 
 
-def grade_in_subprocess(submission, layers=None, seed=DEFAULT_SEED, timeout=120):
+def grade_in_subprocess(submission, layers=None, seed=DEFAULT_SEED, timeout=120, aliases=(), use=()):
     """Grade in a fresh Python process (no state shared with this one) and read its GradeResult back."""
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / "result.json"
         command = [sys.executable, "-m", "backprop_grader.run", str(submission), f"--seed={seed}", f"--out={out}"]
         for layer in layers or ():
             command.append(f"--layer={layer}")
+        command += [f"--alias={a}" for a in as_aliases(aliases).specs()] + [f"--use={u}" for u in use]
         done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=PROJECT_ROOT)
         if done.returncode != 0 or not out.exists():
             raise RuntimeError(f"grading {submission} failed:\n{done.stderr[-2000:]}")
@@ -95,8 +122,10 @@ def main(argv=None):
     parser.add_argument("--out", required=True)
     parser.add_argument("--layer", action="append")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument("--alias", action="append", default=[])
+    parser.add_argument("--use", action="append", default=[])
     options = parser.parse_args(argv)
-    result = grade(options.submission, options.layer, options.seed)
+    result = grade(options.submission, options.layer, options.seed, aliases=options.alias, use=options.use)
     Path(options.out).write_text(json.dumps(result.to_dict()))
 
 

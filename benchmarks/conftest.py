@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from backprop_grader import REFERENCE_DIR, TESTS_DIR
-from backprop_grader.impl_option import impl_path
+from backprop_grader.impl_option import implementation
 from backprop_grader.loader import load
 
 # The gradient checks and their cases live with the suite (tests/gradcheck.py, tests/gradient_cases.py).
@@ -28,8 +28,8 @@ def pytest_configure(config):
 
 @pytest.fixture(scope="session")
 def impl(request):
-    """The implementation whose speed is measured (--impl, as for the suite)."""
-    return load(impl_path(request.config))
+    """The implementation whose speed is measured (--impl, --alias and --use, as for the suite)."""
+    return implementation(request.config)
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,7 @@
 """Which implementation is under test, and how Hypothesis runs.
 
-`pytest` checks reference/; `pytest --impl student_template`, `pytest --impl path/to/dir` or BACKPROP_IMPL=...
-checks another one. Tests reach it only through the `impl` fixture (and `net_class` for TwoLayerNet), never by
+`pytest` checks reference/; `pytest --impl student_template`, `pytest --impl path/to/dir` (or a file, a study
+repository, a notebook: see backprop_grader/intake.py) or BACKPROP_IMPL=... checks another one. Tests reach it only through the `impl` fixture (and `net_class` for TwoLayerNet), never by
 importing it, so a submission that fails to import fails just the checks that need what it lacks.
 """
 import os
@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, settings
 
 from backprop_grader import REFERENCE_DIR, TEMPLATE_DIR
-from backprop_grader.impl_option import impl_path
+from backprop_grader.impl_option import implementation
 from backprop_grader.loader import load
 from backprop_grader.run import grade_many
 from mutants import entries, materialise
@@ -39,7 +39,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "grading"))
 @pytest.fixture(scope="session")
 def impl(request):
     """The implementation under test: impl.Relu, impl.Affine, impl.softmax, ..."""
-    return load(impl_path(request.config))
+    return implementation(request.config)
 
 
 @pytest.fixture(scope="session")
@@ -62,10 +62,10 @@ def _seed_numpy(request):
 
 @pytest.fixture(scope="session")
 def graded(tmp_path_factory):
-    """Every catalogued bug and variant, the reference and the template, graded once per session in parallel
-    processes; keyed by entry id ("bugs/relu_np_max"), "reference" and "template"."""
+    """Every catalogued bug, variant and attack, the reference and the template, graded once per session in
+    parallel processes; keyed by entry id ("bugs/relu_np_max"), "reference" and "template"."""
     root = tmp_path_factory.mktemp("catalogue")
-    chosen = {e.id: materialise(e, root) for e in entries("bugs") + entries("variants")}
+    chosen = {e.id: materialise(e, root) for e in entries("bugs") + entries("variants") + entries("attacks")}
     chosen.update(reference=REFERENCE_DIR, template=TEMPLATE_DIR)
     return dict(zip(chosen, grade_many(list(chosen.values()))))
 

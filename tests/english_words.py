@@ -18,7 +18,7 @@ from backprop_grader.run import PROFILE
 # formats, the command line's metavars and variables (FILE, LANG), what NumPy prints for an array, and the
 # function names the Chinese edition keeps in Latin letters (sigmoid函数, softmax函数, ReLU层).
 NAMES = {"sigmoid", "softmax", "ReLU", "SGD", "NumPy", "Python", "Hypothesis", "pytest", "Jupyter", "IPython", "Gradescope"}
-NAMES |= {"JSON", "JUnit", "Markdown", "CSV", "XML", "MNIST", "NAME", "FILE", "SECONDS", "LANG"}
+NAMES |= {"JSON", "JUnit", "Markdown", "CSV", "XML", "MNIST", "NAME", "FILE", "SECONDS", "LANG", "BOOK", "THEIRS", "TOML"}
 NAMES |= {"dtype", "ndarray", "nan", "inf"}
 KEYWORDS_IN_CODE = {"None", "True", "False", "return", "self", "import"}
 # Of Python's builtins, the exceptions and warnings a report may name, and the few functions hints write.
@@ -47,14 +47,18 @@ EXPRESSION = re.compile(r"[\w.\[\]'()]+ ?(?:[-+*/@]=?|==|<=|>=|=|<|>) ?[\w.\[\]'
 CODE_CHARS = re.compile(r"[._()\[\]=*/+\-<>@0-9]")
 
 
-def english_words(text):
+def english_words(text, names=()):
     """The English words left in text: Latin-letter words of 3+ letters that are not code.
 
-    Placeholders, single-quoted strings and the operands of operators are dropped first; a run of printable ASCII
-    is code when it holds code characters (np.exp(-x), self.mask, axis=0, (N, M)) or is a name from the code
-    (dout, forward, Relu)."""
+    Placeholders, single-quoted strings, Python's exception messages and the operands of operators are dropped
+    first; a run of printable ASCII is code when it holds code characters (np.exp(-x), self.mask, axis=0, (N, M)),
+    is an IPython magic or shell escape (%matplotlib, !pip), or is a name from the code (dout, forward, Relu) or
+    one of names (a learner's own: MultiplyLayer)."""
+    known = CODE_NAMES | set(names)
     text = re.sub(r"\{[^{}]*\}", " ", text)
     text = re.sub(r"'[^'\n]*'", " ", text)  # a Python string: form='single sample', params['W1']
+    # Python's own words about an exception the submission raised: "ModuleNotFoundError: No module named ..."
+    text = re.sub(r"\b[A-Z]\w*(?:Error|Exception|Warning): [^）)\n]*", " ", text)
     while True:  # both operands of an operator are code: net.params[key] -= step, dout * out
         shorter = EXPRESSION.sub(" ", text)
         if shorter == text:
@@ -62,8 +66,10 @@ def english_words(text):
         text = shorter
     found = []
     for run in re.findall(r"[!-~]+", text):
-        word = run.strip(",;:!?\"'`")
-        if not word or CODE_CHARS.search(word) or word in CODE_NAMES:
+        if run.startswith(("%", "!")):
             continue
-        found += [w for w in re.findall(r"[A-Za-z]+", word) if len(w) >= 3 and w not in CODE_NAMES]
+        word = run.strip(",;:!?\"'`")
+        if not word or CODE_CHARS.search(word) or word in known:
+            continue
+        found += [w for w in re.findall(r"[A-Za-z]+", word) if len(w) >= 3 and w not in known]
     return found

@@ -7,10 +7,16 @@ Module constants, read without running the entry:
 - FILE: which reference file it is appended to;
 - MUST_FAIL: checks (titles, "Layer: name") that must be among the failures;
 - EXPECTED_FAILURES: for variants/, the exact set of checks it fails (empty for a correct variant; the
-  book-style variant fails the two strict checks).
+  book-style variant fails the two strict checks);
+- SHAPE: how the submission is laid out. "template" (the default) as above; "script": the reference's three
+  files joined into one loose .py file, the entry appended; "notebook": the reference's files as the first code
+  cells of an .ipynb, then the entry's code split into cells at its "# %%" lines. IPython's magics and shell
+  lines, which are not Python, are written in the entry behind "#!ipython " and become cell lines as they are.
 The entry's docstring says the mistake in a student's words.
 """
 import ast
+import json
+import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +36,7 @@ class Entry:
     file: str = "layers.py"
     must_fail: frozenset = field(default_factory=frozenset)
     expected_failures: frozenset = field(default_factory=frozenset)
+    shape: str = "template"
 
     @property
     def id(self):
@@ -62,13 +69,46 @@ def entries(kind=None):
                 file=consts.get("FILE", "layers.py"),
                 must_fail=frozenset(consts.get("MUST_FAIL", ())),
                 expected_failures=frozenset(consts.get("EXPECTED_FAILURES", ())),
+                shape=consts.get("SHAPE", "template"),
             )
         )
     return found
 
 
+REFERENCE_FILES = ("gradient.py", "layers.py", "two_layer_net.py")
+IPYTHON_LINE = "#!ipython "
+
+
+def _reference_pieces():
+    """The reference's files without their relative imports, to stand in one file or notebook together."""
+    return [
+        re.sub(r"^from \.\w+ import .*$", "", (REFERENCE_DIR / name).read_text(encoding="utf-8"), flags=re.MULTILINE)
+        for name in REFERENCE_FILES
+    ]
+
+
+def _notebook(cells):
+    code = [
+        {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": c.splitlines(keepends=True)}
+        for c in cells
+    ]
+    return json.dumps({"cells": code, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1)
+
+
 def materialise(entry, root):
-    """Write entry's submission (the reference with the entry appended to one file) under root; return its dir."""
+    """Write entry's submission under root, shaped as its SHAPE says; return its path (a folder or file)."""
+    code = entry.path.read_text(encoding="utf-8")
+    if entry.shape == "script":
+        target = Path(root) / entry.kind / entry.name / f"{entry.name}.py"
+        target.parent.mkdir(parents=True)
+        target.write_text("\n\n".join(_reference_pieces() + [code]), encoding="utf-8")
+        return target
+    if entry.shape == "notebook":
+        target = Path(root) / entry.kind / entry.name / f"{entry.name}.ipynb"
+        target.parent.mkdir(parents=True)
+        cells = [c.replace(IPYTHON_LINE, "").strip() + "\n" for c in re.split(r"^# %%.*$", code, flags=re.MULTILINE)]
+        target.write_text(_notebook(_reference_pieces() + cells), encoding="utf-8")
+        return target
     target = Path(root) / entry.kind / entry.name
     shutil.copytree(REFERENCE_DIR, target, ignore=shutil.ignore_patterns("__pycache__", "__init__.py"))
     patched = target / entry.file

@@ -11,6 +11,7 @@ from mutants import entries
 
 BUGS = entries("bugs")
 VARIANTS = entries("variants")
+ATTACKS = entries("attacks")
 
 
 def _failed(result):
@@ -38,6 +39,16 @@ def test_bug_fails_on_its_layer_only(entry, graded):
 @pytest.mark.parametrize("entry", VARIANTS, ids=[e.name for e in VARIANTS])
 def test_variant_gets_expected_marks(entry, graded):
     assert _failed(graded[entry.id]) == entry.expected_failures
+
+
+@pytest.mark.parametrize("entry", ATTACKS, ids=[e.name for e in ATTACKS])
+def test_attack_gains_nothing(entry, graded):
+    """The grading completes; the attacked layer scores 0, every other layer is graded in full."""
+    result = graded[entry.id]
+    lost = {s.layer for s in result.layer_scores() if s.score < s.max_score}
+    assert lost == {entry.layer}, _failed(result)
+    assert all(s.score == 0 for s in result.layer_scores() if s.layer == entry.layer)
+    assert entry.must_fail <= _failed(result), entry.must_fail - _failed(result)
 
 
 def test_every_check_catches_some_bug(graded, reference_result):

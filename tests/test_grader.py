@@ -136,7 +136,7 @@ def test_usage_errors_exit_2_with_a_clear_message(runs, name):
 
 
 def test_a_missing_submission_folder_is_named_in_the_message(runs):
-    assert "submission folder not found: no/such/folder" in runs["missing_folder"].stderr
+    assert "submission not found: no/such/folder" in runs["missing_folder"].stderr
 
 
 def test_the_same_submission_gets_the_same_report_and_results_json(runs):

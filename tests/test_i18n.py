@@ -101,13 +101,14 @@ FOREIGN_PARAMS = ("error", "message")
 
 
 def _report(result, lang):
-    """Every line a learner reads about result: each check's description, and the failure with its hint."""
+    """Every line a learner reads about result: each check's description, the failure with its hint, the notes."""
     lines = []
     for r in result.results:
         lines.append(r.check.describe(lang))
         if r.failure is not None:
             params = {k: "..." if k in FOREIGN_PARAMS else v for k, v in r.failure.params.items()}
             lines.append(replace(r.failure, params=params).render(lang))
+    lines += [note.render(lang) for note in result.notes]
     return "\n".join(lines)
 
 

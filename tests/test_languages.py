@@ -8,6 +8,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+import learners
+from backprop_grader import REFERENCE_DIR
+from backprop_grader.loader import load
 from english_words import english_words
 from mutants import entries, materialise
 from submissions import grader, one_bug_per_layer
@@ -19,6 +22,8 @@ def runs(tmp_path_factory):
     root = tmp_path_factory.mktemp("languages")
     db_bug = materialise(next(e for e in entries("bugs") if e.name == "affine_db_not_summed"), root)
     bugs, _ = one_bug_per_layer(root)
+    renamed = learners.renamed_classes(root / "train_net.py")
+    notebook = learners.notebook_with_magics(root / "study.ipynb")
     files = {name: root / name for name in ("ja.json", "ja.xml", "ja.md", "zh.json")}
     commands = {
         "ja_template": (
@@ -28,6 +33,8 @@ def runs(tmp_path_factory):
         "ja_db_bug": ([db_bug], "ja_JP.UTF-8"),
         "ko_bugs": ([bugs, "--lang", "ko"], "C.UTF-8"),
         "zh_bugs": ([bugs, "--json", files["zh.json"]], "zh_CN.UTF-8"),
+        "ja_renamed_script": ([renamed], "ja_JP.UTF-8"),
+        "zh_notebook": ([notebook], "zh_CN.UTF-8"),
         "ja_usage_error": (["--layer", "Softmax"], "ja_JP.UTF-8"),
         "ko_help": (["--help"], "ko_KR.UTF-8"),
     }
@@ -77,3 +84,21 @@ def test_usage_errors_and_help_in_the_learners_language(runs):
     assert "不明なレイヤ 'Softmax'" in error.stderr
     assert done["ko_help"].returncode == 0
     assert "사용법:" in done["ko_help"].stdout and "옵션:" in done["ko_help"].stdout
+
+
+def test_loose_files_and_notebooks_are_read_in_the_learners_language(runs):
+    done, _ = runs
+    for name in ("ja_renamed_script", "zh_notebook"):
+        assert done[name].returncode == 0, done[name].stderr
+        assert english_words(done[name].stdout, names=learners.RENAMED.values()) == [], name
+    assert "クラス Relu がありません。train_net.py に ReLU がありました" in done["ja_renamed_script"].stdout
+    assert "跳过了单元格" in done["zh_notebook"].stdout
+
+
+def test_notebook_check_in_korean():
+    """check() in a learner's kernel: a renamed class checked as the book's, told in Korean."""
+    namespace = {"BookRelu": load(REFERENCE_DIR).Relu}
+    exec("from backprop_grader import check\nclass ReLU(BookRelu): pass\nreport = check(ReLU, lang='ko')", namespace)
+    report = namespace["report"]
+    assert report.score == report.max_score > 0
+    assert english_words(str(report)) == [] and "책의 Relu" in str(report)

@@ -8,8 +8,16 @@ from ..messages import render
 from ..results import PASSED
 
 # Failures about the submission as a whole rather than about an input: no "smallest failing input" for them.
-WHOLE_SUBMISSION = frozenset({"not_implemented", "missing_file", "missing_name", "import_failed", "skipped", "not_run"})
-DOES_NOT_LOAD = frozenset({"missing_file", "missing_name", "import_failed"})
+# Why a name the checks need is not there, for a submission of any shape (intake.py and names.py for most).
+DOES_NOT_LOAD = frozenset(
+    {
+        "missing_file", "missing_name", "import_failed", "no_such_path", "not_defined_in_folder",
+        "not_defined_in_file", "renamed", "alias_not_found", "use_missing", "use_not_defined", "definition_failed",
+        "definition_syntax_error", "renamed_inline", "not_defined_inline",
+    }
+)
+WHOLE_SUBMISSION = DOES_NOT_LOAD | {"not_implemented", "skipped", "not_run", "misspelt_member", "misspelt_init",
+                                    "misspelt_member_inline", "misspelt_init_inline"}
 MAX_NAMED = 3  # a group of more checks of a layer is counted, not listed (--verbose lists every check)
 
 
@@ -23,10 +31,17 @@ def shown_path(path):
         return str(path)
 
 
-def rerun_command(check_result, submission):
-    """The pytest command that runs one check alone on submission, from the current folder."""
+def rerun_command(check_result, submission, options=()):
+    """The pytest command that runs one check alone on submission, from the current folder; options are the
+    grading's own that say where the submission's names are (--alias, --use)."""
     test_file, _, test = check_result.check.id.partition("::")
-    return f"python -m pytest '{shown_path(PROJECT_ROOT / test_file)}::{test}' --impl '{submission}'"
+    extra = "".join(f" '{option}'" for option in options)
+    return f"python -m pytest '{shown_path(PROJECT_ROOT / test_file)}::{test}' --impl '{submission}'{extra}"
+
+
+def notes(result, lang):
+    """What the grader did beside the checks (the file it graded of several, what it skipped), rendered."""
+    return [note.render(lang) for note in result.notes]
 
 
 def in_layer_order(result):

@@ -54,6 +54,10 @@ def render(result, lang="en"):
             ET.SubElement(properties, "property", name=name, value=value)
         for check_result in mine:
             _testcase(suite, check_result, lang)
+        first = root.find("testsuite") is suite
+        said = [n.render(lang) for n in result.notes if n.layer == layer_score.layer or (n.layer is None and first)]
+        if said:
+            ET.SubElement(suite, "system-out").text = "\n".join(said)
     root.set("failures", str(sum(int(s.get("failures")) for s in root)))
     root.set("errors", str(sum(int(s.get("errors")) for s in root)))
     root.set("skipped", str(sum(int(s.get("skipped")) for s in root)))

@@ -1,6 +1,6 @@
 """A Markdown report for a CI job summary (e.g. $GITHUB_STEP_SUMMARY): the score table, then what to fix."""
 from ..messages import render as message
-from .common import failure_groups, fraction, layer_note, points
+from .common import failure_groups, fraction, layer_note, notes, points
 
 _SPECIAL = "\\`*_[]<>|#"
 
@@ -38,6 +38,9 @@ def render(result, lang="en"):
         f"| **{total}** | **{fraction(result.score, result.max_score, lang)}** "
         f"| {fraction(sum(s.passed for s in scores), len(result.results), lang)} | |"
     )
+    said = notes(result, lang)
+    if said:
+        lines += ["", "### " + _escape(message("notes_heading", lang)), ""] + [f"- {_escape(text)}" for text in said]
     groups = failure_groups(result, lang)
     lines += ["", "### " + _escape(message("failures_heading" if groups else "all_passed", lang))]
     for group in groups:

@@ -7,7 +7,7 @@ import unicodedata
 
 from ..messages import render
 from ..results import PASSED
-from .common import failure_groups, feedback, fraction, layer_note, points, rerun_command
+from .common import failure_groups, feedback, fraction, layer_note, notes, points, rerun_command
 
 _STYLES = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33"}
 INDENT = "  "
@@ -79,10 +79,18 @@ def _table(result, lang, paint):
     return [paint(head, "bold"), *body, rule, line(text[-1], total[1], total[2], bold=True)]
 
 
+def _notes(result, lang, paint):
+    """The notes on how the submission was read (a skipped training loop, which of two files was graded)."""
+    said = notes(result, lang)
+    if not said:
+        return []
+    return ["", paint(render("notes_heading", lang), "bold")] + [_indented(text, "- ") for text in said]
+
+
 def summary(result, lang="en", color=False):
-    """The title, the seed and profile, and the score table: the part of the report every format shares."""
+    """The title, the seed and profile, the score table and the notes: the part every format shares."""
     paint = _Painter(color)
-    return "\n".join(_header(result, lang, paint) + [""] + _table(result, lang, paint)) + "\n"
+    return "\n".join(_header(result, lang, paint) + [""] + _table(result, lang, paint) + _notes(result, lang, paint)) + "\n"
 
 
 def _failures(result, lang, paint):
@@ -99,7 +107,7 @@ def _failures(result, lang, paint):
     return lines
 
 
-def _every_check(result, lang, paint):
+def _every_check(result, lang, paint, rerun_options=()):
     """--verbose: every check with its outcome and what it checks, and for each failure how to run it alone."""
     lines = [paint(render("every_check_heading", lang), "bold")]
     for layer_score in result.layer_scores():
@@ -114,15 +122,16 @@ def _every_check(result, lang, paint):
                 lines.append(_indented(r.check.describe(lang), INDENT * 3))
             if r.status != PASSED:
                 lines += [_indented(line, INDENT * 3) for line in feedback(r, lang).lines(lang)]
-                command = rerun_command(r, result.submission)
+                command = rerun_command(r, result.submission, rerun_options)
                 lines.append(_indented(render("rerun", lang, command=command), INDENT * 3))
     return lines
 
 
-def render_report(result, lang="en", verbose=False, color=False):
-    """The whole terminal report as text ending in a newline."""
+def render_report(result, lang="en", verbose=False, color=False, rerun_options=()):
+    """The whole terminal report as text ending in a newline. rerun_options: the options the grading was given
+    that the command running one check alone needs too (--alias, --use)."""
     paint = _Painter(color)
-    lines = _header(result, lang, paint) + [""] + _table(result, lang, paint) + [""]
-    lines += _every_check(result, lang, paint) if verbose else _failures(result, lang, paint)
+    lines = _header(result, lang, paint) + [""] + _table(result, lang, paint) + _notes(result, lang, paint) + [""]
+    lines += _every_check(result, lang, paint, rerun_options) if verbose else _failures(result, lang, paint)
     lines += ["", paint(render("tip", lang), "dim")]
     return "\n".join(lines) + "\n"

@@ -1,0 +1,146 @@
+"""check(): grade layers from inside a learner's own notebook, on the objects in their kernel.
+
+    from backprop_grader import check
+    check(Relu)            # Relu's checks, on this Relu
+    check("Relu", ReLU)    # this class, as the book's Relu
+    check()                # every book name this notebook defines
+
+The same checks, hints and determinism as grader.py (run.grade with the same profile and seed), run in this
+process on a NamespaceImplementation of the caller's globals: there is nothing to isolate in a learner's own
+session. The result shows itself as a small HTML table in Jupyter and as plain text anywhere else.
+"""
+
+import html
+import sys
+
+from . import LAYERS
+from .impl_option import DEFAULT_SEED
+from .intake import NamespaceImplementation
+from .messages import language_from_environment
+from .names import BOOK_NAMES, CLASSES, LAYER_OF, as_aliases, likeness
+from .results import PASSED, Note
+
+
+def _book_name_for(name, value, aliases):
+    """The book name an object passed to check() stands for: its own, an alias's, or the closest one."""
+    if name in BOOK_NAMES:
+        return name
+    for book, theirs in aliases.names.items():
+        if theirs == name:
+            return book
+    is_class = isinstance(value, type)
+    kin = [(likeness(book, name), book) for book in BOOK_NAMES if (book in CLASSES) == is_class]
+    kin = [k for k in kin if k[0] is not None]
+    return min(kin)[1] if kin else None
+
+
+def _defined_layers(namespace, aliases):
+    """The graded layers whose names (or close variants of them) this namespace defines, in the book's order."""
+    present = {LAYER_OF[book] for book in LAYER_OF if aliases.name_for(book) in namespace}
+    for key, value in namespace.items():
+        if not key.startswith("_") and callable(value):
+            book = _book_name_for(key, value, aliases)
+            if book in LAYER_OF:
+                present.add(LAYER_OF[book])
+    return [layer for layer in LAYERS if layer in present]
+
+
+def check(*args, aliases=None, seed=DEFAULT_SEED, lang=None):
+    """Run the checks of one layer (check(Relu), check("Relu", Relu)) or of every layer defined here (check())."""
+    from .run import grade  # pytest and the suite only when a check runs
+
+    aliases = as_aliases(aliases)
+    namespace = dict(sys._getframe(1).f_globals)
+    notes = []
+    if not args:
+        layers = _defined_layers(namespace, aliases)
+    else:
+        if isinstance(args[0], str):
+            name, value = args[0], (args[1] if len(args) > 1 else namespace.get(aliases.name_for(args[0])))
+            book = args[0] if args[0] in BOOK_NAMES else None
+        else:
+            value = args[0]
+            name = getattr(value, "__name__", type(value).__name__)
+            book = _book_name_for(name, value, aliases)
+            if book is not None and book != name and aliases.name_for(book) != name:
+                notes.append(Note("note_checked_as", {"name": book, "theirs": name}, LAYER_OF.get(book)))
+        if book is None or LAYER_OF.get(book) is None:
+            notes.append(Note("note_not_a_book_name", {"name": name, "names": ", ".join(LAYER_OF)}))
+            layers = []
+        else:
+            if value is not None:
+                namespace[aliases.name_for(book)] = value
+            layers = [LAYER_OF[book]]
+    result = None
+    impl = NamespaceImplementation(namespace, aliases)
+    if layers:
+        result = grade("notebook", layers=layers, seed=seed, implementation=impl, extra_args=["--capture=no"])
+        notes += result.notes
+    elif not args:
+        notes.append(Note("note_nothing_to_check", {"names": ", ".join(LAYER_OF)}))
+    return CheckReport(result, notes, lang or language_from_environment())
+
+
+class CheckReport:
+    """What check() found: the score of each layer checked, each check's outcome and message, and notes."""
+
+    def __init__(self, result, notes, lang):
+        self.result = result
+        self.notes = notes
+        self.lang = lang
+
+    @property
+    def score(self):
+        return self.result.score if self.result else 0.0
+
+    @property
+    def max_score(self):
+        return self.result.max_score if self.result else 0.0
+
+    def _rows(self):
+        """(layer score, [(passed, name, points, message)]) per layer checked."""
+        if self.result is None:
+            return []
+        rows = []
+        for layer in self.result.layer_scores():
+            checks = [
+                (r.status == PASSED, r.check.name, r.check.points, r.failure.render(self.lang) if r.failure else "")
+                for r in self.result.results
+                if r.check.layer == layer.layer
+            ]
+            rows.append((layer, checks))
+        return rows
+
+    def __str__(self):
+        lines = []
+        for layer, checks in self._rows():
+            lines.append(f"{layer.layer}: {layer.score:g}/{layer.max_score:g}")
+            for passed, name, points, message in checks:
+                mark = "✓" if passed else "✗"
+                text = f"  {mark} {name} ({points:g})"
+                if message:
+                    text += ": " + message.replace("\n", "\n      ")
+                lines.append(text)
+        lines += [f"* {note.render(self.lang)}" for note in self.notes]
+        return "\n".join(lines)
+
+    __repr__ = __str__
+
+    def _repr_html_(self):
+        parts = ['<table class="backprop-grader">']
+        for layer, checks in self._rows():
+            parts.append(
+                f'<tr><th style="text-align:left">{html.escape(layer.layer)}</th>'
+                f'<th style="text-align:right">{layer.score:g}/{layer.max_score:g}</th><th></th></tr>'
+            )
+            for passed, name, points, message in checks:
+                colour = "#1a7f37" if passed else "#cf222e"
+                mark = "✓" if passed else "✗"
+                text = html.escape(message).replace("\n", "<br>")
+                parts.append(
+                    f'<tr><td style="text-align:left"><span style="color:{colour}">{mark}</span> {html.escape(name)}</td>'
+                    f'<td style="text-align:right">{points:g}</td><td style="text-align:left">{text}</td></tr>'
+                )
+        parts.append("</table>")
+        parts += [f"<p>{html.escape(note.render(self.lang))}</p>" for note in self.notes]
+        return "\n".join(parts)

@@ -1,0 +1,426 @@
+"""A learner's .py file or notebook, read for its definitions only.
+
+Study scripts and notebooks load MNIST, train and plot when run. Grading needs only what they define, so each
+top-level statement is sorted: imports, classes, functions and constant assignments are kept; everything else
+(a training loop, a call, `x_train, t_train = load_mnist()`, IPython magics) is skipped and remembered, so the
+report can say what did not run. Kept statements run one by one, so one that fails costs only the names it
+would have bound.
+
+Notebooks are read with json from the standard library: a notebook is a JSON object whose code cells hold
+their source, which is all we need (nbformat would add validation we do not use).
+"""
+
+import __future__
+import ast
+import io
+import json
+import re
+import sys
+import tokenize
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .messages import msg
+
+# Calls allowed in a constant: building a value, not doing work. np.float64(1e-7), OrderedDict(), range(10);
+# not np.load("mnist.npy") or np.random.randn(60000, 784).
+CONSTANT_CALLS = set(
+    "int float complex str bytes bool tuple list dict set frozenset range slice len abs min max round "
+    "OrderedDict defaultdict namedtuple collections.OrderedDict collections.defaultdict collections.namedtuple".split()
+)
+NUMPY_CONSTRUCTORS = set(
+    "float16 float32 float64 int8 int16 int32 int64 uint8 bool_ dtype finfo iinfo array asarray zeros ones full "
+    "empty eye identity arange linspace sqrt exp log".split()
+)
+CONSTANT_MODULES = {"math"}
+_CONSTANT_NODES = tuple(
+    getattr(ast, name)
+    for name in "Constant Name Attribute Tuple List Set Dict BinOp UnaryOp BoolOp Compare IfExp Subscript Slice "
+    "Starred keyword JoinedStr FormattedValue expr_context operator unaryop boolop cmpop Call Lambda".split()
+)
+_TOP_LEVEL_DEF = re.compile(r"^(?:class|def|async\s+def)\s+([A-Za-z_]\w*)", re.MULTILINE)
+_RUN_MAGIC = re.compile(r"^%run\s+(?:-\w+\s+)*([\w./]+\.py)\s*$")
+_MAGIC_LINE = re.compile(r"^\s*(?:[%!]|\?|[\w.]+\s*=\s*[%!]|[\w.]+\?{1,2}\s*$)")
+
+
+@dataclass
+class Statement:
+    """One kept top-level statement: its AST, the filename to compile it under, and where a reader finds it."""
+
+    node: ast.stmt
+    filename: str
+    cell: int = None  # 1-based code-cell number, for a notebook
+
+    @property
+    def line(self):
+        return self.node.lineno
+
+
+@dataclass
+class Source:
+    """What one file or notebook defines and what loading it for its definitions would skip."""
+
+    path: Path
+    notebook: bool
+    kept: list = field(default_factory=list)
+    skipped: list = field(default_factory=list)  # (cell or None, first line, last line)
+    magics: list = field(default_factory=list)  # (cell, line, the magic's first word)
+    syntax_errors: list = field(default_factory=list)  # (cell or None, line, message, names it seemed to define)
+    definitions: dict = field(default_factory=dict)  # name -> "class" or "function"
+    classes: dict = field(default_factory=dict)  # class name -> its ClassDef node
+    future_flags: int = 0
+
+    def defines(self, name):
+        return name in self.definitions
+
+    def class_features(self, name):
+        """Names class `name`'s body mentions (methods, attributes, globals), or an empty set for no class.
+        Worked out only for a class that needs ranking against another definition of it."""
+        node = self.classes.get(name)
+        return _class_features(node) if node is not None else set()
+
+    def names_in_syntax_errors(self):
+        return {name for *_, names in self.syntax_errors for name in names}
+
+
+def cell_filename(path, cell):
+    """The filename code from a notebook cell is compiled under: tracebacks then name the notebook and cell."""
+    return f"{path}#cell{cell}"
+
+
+def location(filename, line, root):
+    """A reader's location for a frame, as a message: "ch05/layers.py, line 12" or "work.ipynb, cell 3, line 2"."""
+    filename = str(filename)
+    cell = None
+    match = re.fullmatch(r"(.*)#cell(\d+)", filename)
+    if match:
+        filename, cell = match.group(1), int(match.group(2))
+    path, root = Path(filename), Path(root)
+    base = root if root.is_dir() else root.parent
+    try:
+        shown = path.relative_to(base).as_posix()
+    except ValueError:
+        shown = path.name
+    if cell:
+        return msg("where_cell_line", file=shown, cell=cell, line=line)
+    return msg("where_line", file=shown, line=line)
+
+
+def in_submission(filename, root):
+    """Whether code compiled under filename belongs to the submission at root (a file, notebook or folder)."""
+    filename = re.sub(r"#cell\d+$", "", str(filename))
+    try:
+        return Path(filename).resolve().is_relative_to(Path(root).resolve())
+    except (OSError, ValueError):
+        return False
+
+
+def _is_main_guard(node):
+    test = node.test
+    return (
+        isinstance(test, ast.Compare)
+        and isinstance(test.left, ast.Name)
+        and test.left.id == "__name__"
+        and any(isinstance(c, ast.Constant) and c.value == "__main__" for c in test.comparators)
+    )
+
+
+def _dotted(node):
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+def _is_constant(expr):
+    """An expression that builds a value without doing work: literals, names, arithmetic, np.float64(...)."""
+    pending = [expr]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.Lambda):
+            continue  # its body runs only when it is called
+        pending.extend(ast.iter_child_nodes(node))
+        if not isinstance(node, _CONSTANT_NODES):
+            return False
+        if isinstance(node, ast.Call):
+            callee = (_dotted(node.func) or "").split(".")
+            numpy = callee[0] in ("np", "numpy") and len(callee) == 2 and callee[1] in NUMPY_CONSTRUCTORS
+            if ".".join(callee) not in CONSTANT_CALLS and callee[0] not in CONSTANT_MODULES and not numpy:
+                return False
+    return True
+
+
+def _names_bound_by(target):
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, (ast.Tuple, ast.List)) and all(isinstance(e, ast.Name) for e in target.elts):
+        return [e.id for e in target.elts]
+    return None
+
+
+def bound_names(node):
+    """The top-level names a kept statement binds (for the failures of one that raises)."""
+    if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+        return [node.name]
+    if isinstance(node, ast.Import):
+        return [a.asname or a.name.split(".")[0] for a in node.names]
+    if isinstance(node, ast.ImportFrom):
+        return [a.asname or a.name for a in node.names if a.name != "*"]
+    if isinstance(node, ast.Assign):
+        return [n for t in node.targets for n in (_names_bound_by(t) or [])]
+    if isinstance(node, ast.AnnAssign):
+        return _names_bound_by(node.target) or []
+    names = []
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, ast.stmt):
+            names += bound_names(child)
+    return names
+
+
+def _is_sys_path_edit(node):
+    """sys.path.append(os.pardir) and the like: the grader already makes those folders importable."""
+    target = None
+    if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+        target = _dotted(node.value.func) or ""
+        return target.startswith("sys.path.")
+    if isinstance(node, (ast.Assign, ast.AugAssign)):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        return any((_dotted(t) or "") == "sys.path" for t in targets)
+    return False
+
+
+def _kind(node):
+    """keep, skip (reported) or quiet (skipped, not worth a word: a main guard, a sys.path edit)."""
+    if isinstance(node, (ast.Import, ast.ImportFrom, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef, ast.Pass)):
+        return "keep"
+    if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+        return "keep"  # a docstring or a bare string
+    if _is_sys_path_edit(node):
+        return "quiet"
+    if isinstance(node, ast.Assign):
+        bound = [_names_bound_by(t) for t in node.targets]
+        return "keep" if all(b is not None for b in bound) and _is_constant(node.value) else "skip"
+    if isinstance(node, ast.AnnAssign):
+        simple = isinstance(node.target, ast.Name)
+        return "keep" if simple and (node.value is None or _is_constant(node.value)) else "skip"
+    if isinstance(node, ast.If):
+        if _is_main_guard(node):
+            return "quiet"
+        calls = any(isinstance(n, ast.Call) for n in ast.walk(node.test))
+        branches = node.body + node.orelse
+        return "keep" if not calls and all(_kind(s) == "keep" for s in branches) else "skip"
+    if isinstance(node, ast.Try):
+        parts = node.body + node.orelse + node.finalbody + [s for h in node.handlers for s in h.body]
+        return "keep" if all(_kind(s) == "keep" for s in parts) else "skip"
+    return "skip"
+
+
+def _class_features(node):
+    """Names a class body mentions: its methods, self.<attr> it sets, and names it uses (Affine, lastLayer)."""
+    found = set()
+    for child in ast.walk(node):
+        if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            found.add(child.name)
+        elif isinstance(child, ast.Attribute):
+            found.add(child.attr)
+        elif isinstance(child, ast.Name):
+            found.add(child.id)
+    return found
+
+
+def _definition_kind(node):
+    if isinstance(node, ast.ClassDef):
+        return "class"
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return "function"
+    if isinstance(node, ast.Assign) and isinstance(node.value, ast.Lambda):
+        return "function"
+    if isinstance(node, ast.Assign) and isinstance(node.value, (ast.Name, ast.Attribute)):
+        return "alias"  # Relu = ReLU: a second name for something defined elsewhere
+    return None
+
+
+def _future_flags(tree):
+    flags = 0
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.module == "__future__":
+            for alias in node.names:
+                feature = getattr(__future__, alias.name, None)
+                flags |= feature.compiler_flag if feature else 0
+    return flags
+
+
+def _add_tree(source, tree, filename, cell=None):
+    source.future_flags |= _future_flags(tree)
+    for node in tree.body:
+        kind = _kind(node)
+        if kind == "skip":
+            source.skipped.append((cell, node.lineno, node.end_lineno or node.lineno))
+            continue
+        if kind == "quiet":
+            continue
+        source.kept.append(Statement(node, filename, cell))
+        if isinstance(node, ast.ImportFrom) and node.module == "__future__":
+            continue
+        what = _definition_kind(node)
+        for name in bound_names(node) if what else ():
+            source.definitions[name] = what
+            if what == "class":
+                source.classes[name] = node
+
+
+def _syntax_error(source, text, exc, cell=None):
+    names = tuple(_TOP_LEVEL_DEF.findall(text))
+    source.syntax_errors.append((cell, exc.lineno or 0, f"{type(exc).__name__}: {exc.msg}", names))
+
+
+def read_python(path):
+    """The definitions of a .py file (a file that is not Python is one syntax error)."""
+    path = Path(path)
+    source = Source(path, notebook=False)
+    try:
+        text = decode(path.read_bytes())
+        tree = ast.parse(text, filename=str(path))
+    except SyntaxError as exc:
+        _syntax_error(source, text, exc)
+        return source
+    except (ValueError, OSError) as exc:
+        source.syntax_errors.append((None, 0, f"{type(exc).__name__}: {exc}", ()))
+        return source
+    _add_tree(source, tree, str(path))
+    return source
+
+
+def decode(data):
+    """The text of a source file: in the encoding its coding cookie names, else UTF-8, else Shift JIS (the
+    book is Japanese, and so are many learners' editors), else Latin-1, which decodes anything."""
+    try:
+        declared, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError:
+        declared = "utf-8"
+    for encoding in (declared, "utf-8-sig", "cp932"):
+        try:
+            return data.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return data.decode("latin-1")
+
+
+def _run_as_import(line):
+    """`%run layers.py` (or sub/layers.py) as the import that brings in the same definitions, or None."""
+    match = _RUN_MAGIC.match(line)
+    if not match:
+        return None
+    parts = Path(match.group(1)).with_suffix("").parts
+    if not parts or not all(p.isidentifier() for p in parts):
+        return None
+    return f"from {'.'.join(parts)} import *"
+
+
+def _strip_magics(text, cell, magics):
+    """The cell's code with IPython-only lines (%magic, !shell, x = !cmd, obj?) blanked, keeping line numbers.
+
+    `%run file.py` at the top of a cell runs a file into the notebook's namespace: it becomes a star import of
+    that file, which loads its definitions (and only those) as any import from the submission does.
+    """
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        if _run_as_import(line):
+            lines[i] = _run_as_import(line)
+        elif _MAGIC_LINE.match(line):
+            marker = re.search(r"[%!?]+[^\s%!?]*", line)
+            magics.append((cell, i + 1, marker.group(0) if marker else line.strip()))
+            indent = line[: len(line) - len(line.lstrip())]
+            lines[i] = indent + "pass"
+    return "\n".join(lines)
+
+
+def notebook_cells(path):
+    """The code cells of a notebook, in order, as strings (nbformat 4 keeps a cell's source as a list of lines)."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    if "cells" not in data:  # nbformat 3 keeps its cells in worksheets
+        data = {"cells": [c for w in data.get("worksheets", []) for c in w.get("cells", [])]}
+    cells = []
+    for cell in data["cells"]:
+        if cell.get("cell_type") == "code":
+            text = cell.get("source", cell.get("input", ""))
+            cells.append("".join(text) if isinstance(text, list) else text)
+    return cells
+
+
+def read_notebook(path):
+    """The definitions of a notebook's code cells, in order; magics and cell magics are skipped and remembered.
+
+    A cell is first parsed as it is: only one that is not Python has its IPython lines blanked, so a string
+    that happens to hold a line starting with % or ! is never touched.
+    """
+    path = Path(path)
+    source = Source(path, notebook=True)
+    try:
+        cells = notebook_cells(path)
+    except (ValueError, OSError, KeyError, TypeError, AttributeError) as exc:
+        source.syntax_errors.append((None, 0, f"{type(exc).__name__}: {exc}", ()))
+        return source
+    for number, text in enumerate(cells, 1):
+        if text.lstrip().startswith("%%"):
+            # A cell magic (%%time, %%writefile, %%bash) makes the whole cell IPython's, not Python.
+            source.magics.append((number, 1, text.lstrip().split()[0]))
+            continue
+        filename = cell_filename(path, number)
+        try:
+            tree = ast.parse(text, filename=filename)
+        except SyntaxError:
+            stripped = _strip_magics(text, number, source.magics)
+            try:
+                tree = ast.parse(stripped, filename=filename)
+            except SyntaxError as exc:
+                _syntax_error(source, text, exc, number)
+                continue
+        _add_tree(source, tree, filename, number)
+    return source
+
+
+def read(path):
+    path = Path(path)
+    return read_notebook(path) if path.suffix == ".ipynb" else read_python(path)
+
+
+@dataclass
+class LoadFailure:
+    """A kept statement that raised: what it would have bound, where, and the error."""
+
+    line: int
+    cell: int
+    error: str
+    is_import: bool
+
+
+def execute(source, namespace):
+    """Run source's kept statements in namespace one at a time; {name: LoadFailure} for the ones that raised."""
+    failures = {}
+    for statement in source.kept:
+        module = ast.Module(body=[statement.node], type_ignores=[])
+        try:
+            code = compile(module, statement.filename, "exec", flags=source.future_flags, dont_inherit=True)
+            exec(code, namespace)
+        except BaseException as exc:  # a submission may raise anything while loading, SystemExit included
+            failure = LoadFailure(
+                statement.line,
+                statement.cell,
+                f"{type(exc).__name__}: {exc}",
+                isinstance(statement.node, (ast.Import, ast.ImportFrom)),
+            )
+            for name in bound_names(statement.node) or ["*"]:
+                failures[name] = failure
+        else:
+            for name in bound_names(statement.node):
+                failures.pop(name, None)  # a later definition that works replaces one that failed
+    return failures
+
+
+def is_stdlib(module_name):
+    return module_name.split(".")[0] in sys.stdlib_module_names

@@ -1,0 +1,121 @@
+"""check() in a learner's notebook: the same checks on the objects in their kernel, shown inline.
+
+The README's captured output comes from examples/check_in_notebook.ipynb executed in a real kernel
+(examples/run_notebook.py). Here its cells run again, without a kernel (always) and in one (where nbclient and
+ipykernel are installed), and must show exactly what is committed.
+"""
+
+import ast
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from backprop_grader import PROJECT_ROOT, check
+from backprop_grader.sources import notebook_cells
+
+EXAMPLE = PROJECT_ROOT / "examples" / "check_in_notebook.ipynb"
+
+
+def run_cells(path):
+    """Run a notebook's code cells in one namespace, as a kernel would; the value each cell ends with, if any."""
+    namespace = {"__name__": "__main__"}
+    shown = []
+    for number, source in enumerate(notebook_cells(path), 1):
+        tree = ast.parse(source)
+        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+        exec(compile(tree, f"<cell {number}>", "exec"), namespace)
+        if last is not None:
+            shown.append(eval(compile(ast.Expression(last.value), f"<cell {number}>", "eval"), namespace))
+    return shown
+
+
+def committed_outputs(path):
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    return [
+        ("".join(o["data"]["text/plain"]), "".join(o["data"]["text/html"]))
+        for cell in data["cells"]
+        if cell["cell_type"] == "code"
+        for o in cell.get("outputs", [])
+        if o["output_type"] == "execute_result"
+    ]
+
+
+def test_notebook_shows_what_is_committed_and_in_the_readme():
+    shown = [(repr(value), value._repr_html_()) for value in run_cells(EXAMPLE)]
+    assert shown == committed_outputs(EXAMPLE)
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    text, html = shown[0]
+    assert f"```text\n{text}\n```" in readme and html in readme
+
+
+def test_notebook_in_a_real_kernel():
+    pytest.importorskip("ipykernel")
+    pytest.importorskip("nbclient")
+    import sys
+
+    sys.path.insert(0, str(PROJECT_ROOT / "examples"))
+    try:
+        import run_notebook
+    finally:
+        sys.path.remove(str(PROJECT_ROOT / "examples"))
+    shown = run_notebook.shown(run_notebook.execute())
+    assert shown == committed_outputs(EXAMPLE)
+
+
+class ReLU:
+    def __init__(self):
+        self.mask = None
+
+    def forward(self, x):
+        self.mask = x <= 0
+        return np.where(self.mask, 0.0, x)
+
+    def backward(self, dout):
+        return np.where(self.mask, 0.0, dout)
+
+
+class Sigmoid:
+    def foward(self, x):
+        return 1 / (1 + np.exp(-x))
+
+
+def test_check_a_renamed_class_says_the_book_name():
+    report = check(ReLU)
+    assert report.score == report.max_score > 0
+    assert [n.render() for n in report.notes] == [
+        "checked your ReLU as the book's Relu; grader.py looks for the name Relu (or grade with --alias Relu=ReLU)."
+    ]
+    assert check("Relu", ReLU).score == report.score
+
+
+def test_check_everything_in_the_namespace_points_at_close_names():
+    report = check()
+    relu = [r for r in report.result.results if r.check.layer == "Relu"]
+    assert relu and {r.failure.render() for r in relu} == {
+        'no class Relu in this notebook; found ReLU: the book calls it Relu. Rename it, or check it with check("Relu", ReLU).'
+    }
+
+
+def test_check_a_misspelt_method():
+    report = check(Sigmoid)
+    for result in report.result.results:
+        assert result.failure.render() == (
+            "Sigmoid has no forward; found foward: the book calls it forward. Rename it, then run its cell again."
+        )
+
+
+def test_check_something_that_is_not_a_book_name():
+    report = check(np.dot, lang="en")
+    assert report.result is None and report.notes[0].key == "note_not_a_book_name"
+    assert "dot is not one of the book's names" in str(report)
+
+
+def test_html_is_escaped():
+    class Relu:
+        def forward(self, x):
+            raise ValueError("<script>")
+
+    html = check(Relu)._repr_html_()
+    assert "<script>" not in html and "&lt;script&gt;" in html

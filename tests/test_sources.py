@@ -1,0 +1,216 @@
+"""Reading learners' files for their definitions only, and recognising the names they give the book's things."""
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from backprop_grader import PROJECT_ROOT
+from backprop_grader.names import Aliases, closest
+from backprop_grader.results import GradeResult
+from backprop_grader.run import grade
+from backprop_grader.sources import execute, read_notebook, read_python
+import learners
+
+
+def _read(tmp_path, code):
+    path = tmp_path / "script.py"
+    path.write_text(textwrap.dedent(code))
+    return read_python(path)
+
+
+def test_definitions_run_and_work_is_skipped(tmp_path):
+    source = _read(
+        tmp_path,
+        """
+        '''My chapter 5.'''
+        from __future__ import annotations
+        import sys, os
+        sys.path.append(os.pardir)
+        import numpy as np
+        try:
+            import cupy as xp
+        except ImportError:
+            import numpy as xp
+        EPS = 1e-7
+        DTYPE = np.float64
+        ZERO = np.float64(0.0)
+        relu = lambda x: np.maximum(0, x)
+        class ReLU:
+            pass
+        Relu = ReLU
+        x_train = np.load("mnist.npy")
+        np.random.seed(0)
+        config = {}
+        config["lr"] = 0.1
+        for i in range(10):
+            print(i)
+        if __name__ == "__main__":
+            train()
+        """,
+    )
+    namespace = {}
+    assert execute(source, namespace) == {}
+    assert {"np", "xp", "EPS", "DTYPE", "ZERO", "relu", "ReLU", "Relu", "config"} <= set(namespace)
+    assert "x_train" not in namespace and "i" not in namespace
+    # Skipped and reported: the data load, the seed, the dict write and the loop; not sys.path or the main guard.
+    assert [first for _, first, _ in source.skipped] == [18, 19, 21, 22]
+    assert source.definitions == {"DTYPE": "alias", "relu": "function", "ReLU": "class", "Relu": "alias"}
+
+
+def test_one_failing_statement_costs_only_what_it_binds(tmp_path):
+    source = _read(
+        tmp_path,
+        """
+        import numpy as np
+        from dataset.mnist import load_mnist
+        class Sigmoid(Missing):
+            pass
+        class Relu:
+            pass
+        """,
+    )
+    namespace = {}
+    failures = execute(source, namespace)
+    assert set(failures) == {"load_mnist", "Sigmoid"}
+    assert failures["load_mnist"].is_import and "No module named 'dataset'" in failures["load_mnist"].error
+    assert "Relu" in namespace and "np" in namespace
+
+
+def test_notebook_magics_are_blanked_only_where_the_cell_is_not_python(tmp_path):
+    path = learners.notebook(
+        tmp_path / "nb.ipynb",
+        [
+            "%load_ext autoreload\n%autoreload 2\nimport numpy as np",
+            "TEMPLATE = '''\n%d items\n!important\n'''",
+            "%%writefile layers.py\nclass Relu:\n    pass",
+            "files = !ls\nnp.dot?",
+            "for i in range(3):\n    !echo $i\n",
+            "class Relu(:\n    pass",
+        ],
+    )
+    source = read_notebook(path)
+    namespace = {}
+    execute(source, namespace)
+    assert namespace["TEMPLATE"] == "\n%d items\n!important\n"
+    assert "Relu" not in namespace  # written by %%writefile, and a syntax error: neither is a definition
+    assert [(cell, word) for cell, _, word in source.magics] == [
+        (1, "%load_ext"),
+        (1, "%autoreload"),
+        (3, "%%writefile"),
+        (4, "!ls"),
+        (4, "?"),
+        (5, "!echo"),
+    ]
+    assert [(cell, names) for cell, _, _, names in source.syntax_errors] == [(6, ("Relu",))]
+    assert [cell for cell, _, _ in source.skipped] == [5]
+
+
+def test_a_notebook_from_an_older_jupyter(tmp_path):
+    path = tmp_path / "old.ipynb"
+    cells = [{"cell_type": "code", "input": "class Relu:\n    pass\n", "language": "python", "outputs": []}]
+    path.write_text(json.dumps({"nbformat": 3, "worksheets": [{"cells": cells}], "metadata": {}}))
+    assert read_notebook(path).definitions == {"Relu": "class"}
+
+
+@pytest.mark.parametrize(
+    "book, theirs",
+    [
+        ("Relu", ["ReLU", "relu_grad", "Relu6"]),
+        ("Relu", ["ReLu"]),
+        ("Relu", ["ReluLayer"]),
+        ("MulLayer", ["MultiplyLayer"]),
+        ("MulLayer", ["mulLayer"]),
+        ("Affine", ["Dense"]),
+        ("Sigmoid", ["Sigmiod"]),
+        ("softmax", ["soft_max"]),
+        ("cross_entropy_error", ["crossEntropyError"]),
+        ("SoftmaxWithLoss", ["SoftmaxCrossEntropy"]),
+        ("forward", ["foward"]),
+        ("backward", ["backwark"]),
+        ("dW", ["dw"]),
+        ("db", ["d_b"]),
+        ("__init__", ["__int__"]),
+    ],
+)
+def test_close_names_are_recognised(book, theirs):
+    assert closest(book, theirs) == theirs[0]
+
+
+@pytest.mark.parametrize(
+    "book, theirs", [("Relu", "ELU"), ("Relu", "LeakyRelu"), ("AddLayer", "MulLayer"), ("db", "dW")]
+)
+def test_other_things_are_not_taken_for_the_book_name(book, theirs):
+    assert closest(book, [theirs]) is None
+
+
+def test_aliases_from_flags_and_from_a_rubric(tmp_path):
+    aliases = Aliases.parse(["Relu=ReLU", "Affine.dW=dw"])
+    assert aliases.names == {"Relu": "ReLU"} and aliases.members == {("Affine", "dW"): "dw"}
+    rubric = tmp_path / "rubric.toml"
+    rubric.write_text('[aliases]\nRelu = "ReLU"\n"Affine.dW" = "dw"\n')
+    assert Aliases.from_rubric(rubric) == aliases
+    assert Aliases.parse(aliases.specs()) == aliases
+    with pytest.raises(ValueError, match="not one of the book's names"):
+        Aliases.parse(["Rectifier=ReLU"])
+    with pytest.raises(ValueError, match="expected BOOK=THEIRS"):
+        Aliases.parse(["Relu"])
+
+
+def test_notes_travel_with_the_result(tmp_path):
+    result = grade(learners.notebook_with_magics(tmp_path / "nb.ipynb"), layers=["Relu"])
+    assert result.notes and GradeResult.from_dict(json.loads(json.dumps(result.to_dict()))).notes == result.notes
+
+
+def test_errors_point_into_the_notebook_cell(tmp_path):
+    broken = learners.RELU.format(relu="Relu", forward="forward").replace("return dx", "return dx[None, 7]")
+    path = learners.notebook(tmp_path / "nb.ipynb", [learners.HEADER, broken])
+    failures = {r.failure.render() for r in grade(path, layers=["Relu"]).results if r.failure}
+    assert any("(nb.ipynb, cell 2, line 14)" in f for f in failures), failures
+
+
+def test_loads_in_a_process_without_the_suite_on_its_path(tmp_path):
+    """The isolated worker calls loader.load with only the package importable."""
+    path = learners.notebook_with_magics(tmp_path / "nb.ipynb")
+    code = (
+        "import sys; from backprop_grader.loader import load; impl = load(sys.argv[1]); "
+        "print(impl.Relu.__name__, impl.TwoLayerNet.__name__, 'tests' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(path)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(PROJECT_ROOT)},
+    )
+    assert done.stdout.split() == ["Relu", "TwoLayerNet", "False"], done.stderr
+
+
+def test_a_file_in_shift_jis(tmp_path):
+    """The book is Japanese: a learner's editor may save their comments in Shift JIS, with or without a cookie."""
+    code = "# 順伝播と逆伝播\nclass Relu:\n    pass\n"
+    (tmp_path / "plain.py").write_bytes(code.encode("cp932"))
+    (tmp_path / "cookie.py").write_bytes(("# -*- coding: shift_jis -*-\n" + code).encode("cp932"))
+    for name in ("plain.py", "cookie.py"):
+        assert read_python(tmp_path / name).definitions == {"Relu": "class"}
+
+
+def test_a_class_with_its_own_getattr_keeps_it():
+    from backprop_grader.names import Aliases, wrap
+
+    class Relu:
+        def __getattr__(self, name):
+            if name == "mask":
+                return "computed"
+            raise AttributeError(name)
+
+        def foward(self, x):
+            return x
+
+    wrapped = wrap(Relu, "Relu", "relu.py", Aliases())
+    assert wrapped().mask == "computed"
+    with pytest.raises(AttributeError) as raised:
+        wrapped().forward
+    assert raised.value.key == "misspelt_member" and raised.value.params["found"] == "foward"
