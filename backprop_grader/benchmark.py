@@ -29,6 +29,7 @@ LAYER_SPEED = BENCHMARKS_DIR / "test_layer_speed.py"
 SINGLE_THREADED = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
 # From this ratio on a layer is "far off" and gets the hint for its likeliest cause (speed_hint_<layer>.<phase>).
 FAR_OFF = 5.0
+TIMEOUT = 1800  # seconds for the whole timing run, unless --timeout says
 # What is timed of each layer (benchmarks/test_layer_speed.py): the network's own methods, the layers' passes.
 PHASES = {layer: ("loss", "gradient") if layer == "TwoLayerNet" else ("forward", "backward") for layer in LAYERS}
 
@@ -134,8 +135,9 @@ def report(found, submission, lang="en", max_ratio=None, json_path=None):
     return lines
 
 
-def run(submission, json_path="benchmark.json", max_ratio=None, timeout=1800, lang="en", impl_options=()):
+def run(submission, json_path="benchmark.json", max_ratio=None, timeout=None, lang="en", impl_options=()):
     """Time submission, print the report, save the JSON; the exit status (1 over max_ratio, 2 if nothing timed)."""
+    timeout = timeout or TIMEOUT
     try:
         found, done = measure(submission, json_path, timeout=timeout, impl_options=impl_options)
     except subprocess.TimeoutExpired:
@@ -152,7 +154,8 @@ def add_options(parser, lang="en"):
     """The timing options, shared with grader.py --benchmark."""
     parser.add_argument("--benchmark-json", default="benchmark.json", metavar="FILE", help=render("cli_help_benchmark_json", lang))
     parser.add_argument("--max-ratio", type=float, metavar="R", help=render("cli_help_max_ratio", lang))
-    parser.add_argument("--timeout", type=float, default=1800, metavar="SECONDS", help=render("cli_help_benchmark_timeout", lang))
+    # No default here: --batch shares --timeout, with a default of its own.
+    parser.add_argument("--timeout", type=float, metavar="SECONDS", help=render("cli_help_benchmark_timeout", lang, seconds=TIMEOUT))
 
 
 def main(argv=None):

@@ -5,9 +5,11 @@ file, or a notebook (intake.py). --alias, --use and --rubric say where its names
 
 Exit status: 0 when grading finished, whatever the score; 1 when --fail-under N is given and the total is
 below N; 2 for a usage error (argparse's convention), a submission folder that does not exist included.
-Every word printed is in the learner's language: --lang, else the locale (LANG, LC_ALL, LC_MESSAGES), else English.
-run.grade is the one call that produces the GradeResult: how a submission is run (in this process today)
-is decided there, and everything here works on the plain result.
+run.grade is the one call that produces the GradeResult: how a submission is run (in worker processes it cannot
+escape from, or with --no-isolate in this one, for a debugger) is decided there, and everything here works on
+the plain result.
+Every word printed is in the learner's language: --lang, else the locale (LANG, LC_ALL, LC_MESSAGES), else
+English.
 """
 import argparse
 import dataclasses
@@ -17,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import LAYERS, TEMPLATE_DIR, benchmark
+from . import LAYERS, TEMPLATE_DIR, benchmark, instructor, rubric
 from .impl_option import DEFAULT_SEED, resolve_impl
 from .messages import DEFAULT_LANGUAGE, language_from_environment, languages, render
 from .names import BOOK_NAMES, Aliases
@@ -93,6 +95,7 @@ def build_parser(lang=DEFAULT_LANGUAGE):
     parser.add_argument("-v", "--verbose", action="store_true", help=render("cli_help_verbose", lang))
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=render("cli_help_seed", lang, seed=DEFAULT_SEED))
     parser.add_argument("--fail-under", type=float, metavar="N", help=render("cli_help_fail_under", lang))
+    parser.add_argument("--no-isolate", action="store_true", help=render("cli_help_no_isolate", lang))
     for option in ("json", "junit", "markdown", "csv"):
         parser.add_argument(f"--{option}", metavar="FILE", help=render(f"cli_help_{option}", lang))
     parser.add_argument(
@@ -101,9 +104,9 @@ def build_parser(lang=DEFAULT_LANGUAGE):
     parser.add_argument(
         "--use", action="append", default=[], type=_use_type(lang), metavar="BOOK=FILE", help=render("cli_help_use", lang)
     )
-    parser.add_argument("--rubric", metavar="FILE", help=render("cli_help_rubric", lang))
     parser.add_argument("--benchmark", action="store_true", help=render("cli_help_benchmark", lang))
     benchmark.add_options(parser, lang)
+    instructor.add_options(parser, lang)
     return parser
 
 
@@ -134,8 +137,11 @@ def _aliases(parser, options, lang):
     if not options.rubric:
         return flags
     try:
-        return Aliases.from_rubric(options.rubric).merged(flags)
-    except (OSError, ValueError) as exc:  # tomllib's TOMLDecodeError is a ValueError
+        table = rubric.read(options.rubric).aliases
+        return Aliases.parse(f"{book}={theirs}" for book, theirs in table.items()).merged(flags)
+    except rubric.RubricError as exc:
+        parser.error(render(exc.key, lang, **exc.params))
+    except ValueError as exc:
         parser.error(render("cli_bad_rubric", lang, path=options.rubric, error=str(exc)))
 
 
@@ -169,8 +175,12 @@ def main(argv=None):
     lang = chosen_language(argv)  # chosen once here; the parser and every report take it
     parser = build_parser(lang)
     options = parser.parse_args(argv)
-    submission = _submission(parser, options.submission, lang)
     aliases = _aliases(parser, options, lang)
+    names = {"aliases": aliases, "use": options.use}  # where the submission's names are, for every grade
+    status = instructor.run_mode(parser, options, lang, names)  # --batch, --gradescope-bundle
+    if status is not None:
+        return status
+    submission = _submission(parser, options.submission, lang)
     # The options that say where the submission's names are, for any other pytest run on it.
     impl_options = [f"--alias={a}" for a in aliases.specs()] + [f"--use={u}" for u in options.use]
     if options.benchmark:
@@ -178,9 +188,18 @@ def main(argv=None):
             submission, options.benchmark_json, options.max_ratio, options.timeout, lang, impl_options=impl_options
         )
 
-    started = time.perf_counter()
-    result = grade(submission, layers=options.layer, seed=options.seed, aliases=aliases, use=options.use)
-    wall_time = time.perf_counter() - started
+    with instructor.setup(parser, options, lang) as ready:  # --extra-tests, --rubric
+        started = time.perf_counter()
+        result = grade(
+            submission,
+            layers=options.layer,
+            seed=options.seed,
+            extra_args=ready.extra_args,
+            isolate=not options.no_isolate,
+            **names,
+        )
+        wall_time = time.perf_counter() - started
+    result = ready.marking.apply(result)
     # Reports name the folder as the student sees it, not by an absolute path that differs between machines.
     result = dataclasses.replace(result, submission=shown_path(submission), lang=lang)
 

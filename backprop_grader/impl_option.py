@@ -1,5 +1,6 @@
-"""pytest plugin: --impl, the implementation under test (with --alias and --use to say where its names are),
-and --seed, the seed of numpy's global RNG.
+"""pytest plugin: --impl, the implementation under test (with --alias and --use to say where its names are);
+--seed, the seed of numpy's global RNG; --isolate, run the implementation's code in worker processes
+(backprop_grader/isolation) rather than in pytest's own.
 
 An implementation already in memory (a notebook's namespace, for check()) is handed to pytest.main as a
 ProvidedImplementation plugin instead of a path: the `impl` fixture takes it from there.
@@ -18,6 +19,7 @@ from . import PROJECT_ROOT, REFERENCE_DIR
 IMPL_ENV = "BACKPROP_IMPL"
 DEFAULT_SEED = 0
 _LOADED = pytest.StashKey()
+_SESSION = pytest.StashKey()
 
 
 def pytest_addoption(parser):
@@ -46,6 +48,11 @@ def pytest_addoption(parser):
         default=[],
         metavar="BOOK=FILE",
         help="where a name is defined in several files, grade the one in FILE (Relu=ch05/relu.py); repeatable",
+    )
+    parser.addoption(
+        "--isolate",
+        action="store_true",
+        help="run the implementation's code in separate worker processes, as the grader does by default",
     )
     parser.addoption(
         "--seed",
@@ -87,7 +94,13 @@ def implementation(config):
     if provided is not None:
         return provided.impl
     if _LOADED not in config.stash:
-        config.stash[_LOADED] = load(impl_path(config), aliases=aliases(config), use=config.getoption("--use"))
+        session = config.stash.get(_SESSION, None)
+        if session is not None:  # --isolate: proxies of what a worker loads
+            from .isolation.proxies import IsolatedImplementation
+
+            config.stash[_LOADED] = IsolatedImplementation(session)
+        else:
+            config.stash[_LOADED] = load(impl_path(config), aliases=aliases(config), use=config.getoption("--use"))
     return config.stash[_LOADED]
 
 
@@ -110,3 +123,44 @@ def pytest_report_header(config):
     provided = _provided(config)
     under_test = provided.impl.label if provided is not None else impl_path(config)
     return f"implementation under test: {under_test}; seed {config.getoption('--seed')}"
+
+
+def pytest_configure(config):
+    """With --isolate, start both workers at once: they boot (~0.2 s) while pytest collects the checks."""
+    if config.getoption("--isolate", False) and _provided(config) is None:
+        from .isolation.session import Session
+
+        load_options = {"aliases": aliases(config).specs(), "use": config.getoption("--use")}
+        config.stash[_SESSION] = Session(impl_path(config), load_options=load_options)
+        config.stash[_SESSION].start_both(REFERENCE_DIR)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Stop a worker no selected check will use."""
+    session = config.stash.get(_SESSION, None)
+    if session is None:
+        return
+    for kind, fixture, layers_dir in (("submission", "impl", None), ("net", "net_class", REFERENCE_DIR)):
+        if not any(fixture in getattr(item, "fixturenames", ()) for item in items):
+            session.channel(kind, layers_dir).stop()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    session = item.config.stash.get(_SESSION, None)
+    if session is not None:
+        session.begin_check()
+
+
+def pytest_runtest_teardown(item):
+    session = item.config.stash.get(_SESSION, None)
+    if session is not None:
+        session.end_check()
+
+
+def pytest_unconfigure(config):
+    session = config.stash.get(_SESSION, None)
+    if session is not None:
+        session.close()
+        del config.stash[_SESSION]

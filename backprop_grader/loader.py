@@ -107,7 +107,7 @@ class Implementation:
         if isinstance(found, SubmissionError):
             # A fresh exception each time: re-raising one instance grows its traceback with every raise, and
             # pytest's report of a check that hit it thousands of times then took seconds to build.
-            raise found.fresh()
+            raise found.fresh() from found.__cause__
         return found
 
     def _import(self, module_name):
@@ -116,7 +116,9 @@ class Implementation:
         try:
             return importlib.import_module(f"{self._package.__name__}.{module_name}")
         except BaseException as exc:  # a submission may raise anything at import, SystemExit included
-            return SubmissionError("import_failed", file=f"{module_name}.py", **_describe_import_error(exc, self.directory))
+            failure = SubmissionError("import_failed", file=f"{module_name}.py", **_describe_import_error(exc, self.directory))
+            failure.__cause__ = exc  # an isolation worker tells the grader which module a failed import wanted
+            return failure
         finally:
             sys.path.remove(str(self.directory))
 

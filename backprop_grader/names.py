@@ -7,8 +7,15 @@ attributes the checks read) and serves the member aliases of `--alias Affine.dW=
 """
 
 import re
-import tomllib
 from dataclasses import dataclass, field
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10: the same parser, if the tomli package is installed
+    try:
+        import tomli as tomllib
+    except ModuleNotFoundError:
+        tomllib = None
 
 from .messages import msg
 
@@ -164,6 +171,8 @@ class Aliases:
     @classmethod
     def from_rubric(cls, path):
         """The [aliases] table of a TOML rubric file: Relu = "ReLU", "Affine.dW" = "dw"."""
+        if tomllib is None:
+            raise ModuleNotFoundError("reading a TOML rubric needs Python 3.11 or later, or the tomli package")
         with open(path, "rb") as f:
             table = tomllib.load(f).get("aliases", {})
         return cls.parse(f"{book}={theirs}" for book, theirs in table.items())

@@ -12,6 +12,7 @@ import pytest
 from . import LAYERS, names
 from .feedback import CheckFailure
 from .impl_option import loaded_implementation
+from .isolation.errors import WorkerFailure
 from .loader import SubmissionError
 from .results import ERROR, FAILED, NOT_RUN, PASSED, SKIPPED, Check, CheckResult, Failure
 from .sources import in_submission, location
@@ -93,7 +94,7 @@ def failure_of(exc, submission=None):
     example = _falsifying_example(exc)
     if isinstance(exc, CheckFailure):
         return Failure(exc.key, exc.params, exc.hint, example)
-    if isinstance(exc, SubmissionError):
+    if isinstance(exc, (SubmissionError, WorkerFailure)):
         return Failure(exc.key, exc.params, None, example)
     frames = _frames(exc)
     mine = [(code, line) for code, line in frames if _in(code, submission)]

@@ -17,6 +17,7 @@ class Check:
     points: float
     strict: bool
     description: str  # the test docstring's first line
+    visibility: str = "visible"  # who sees it on Gradescope: a rubric may make it hidden or after_due_date
 
     @property
     def title(self):

@@ -4,6 +4,7 @@ import contextlib
 import io
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from . import LAYERS, PROJECT_ROOT, REFERENCE_DIR, TESTS_DIR
+from . import LAYERS, PROJECT_ROOT, REFERENCE_DIR, TESTS_DIR, isolation
 from .impl_option import DEFAULT_SEED, ProvidedImplementation, resolve_impl
 from .names import as_aliases
 from .plugin import GradingPlugin
@@ -30,6 +31,7 @@ def grade(
     aliases=(),
     use=(),
     implementation=None,
+    isolate=True,
 ):
     """Grade the submission at path submission (a template-shaped folder, a file, a study repository, a
     notebook); layers limits the run to those layers' checks. aliases (BOOK=THEIRS) and use (BOOK=FILE) say
@@ -39,7 +41,12 @@ def grade(
     The suite loads the submission itself (impl_option.implementation), from --impl, --alias and --use; the
     notes it made while loading (intake.py: a skipped training loop, which file was graded) come back with the
     checks' results.
+
+    isolate: run the submission's code in worker processes (backprop_grader/isolation), so that it can neither
+    crash nor cheat the grader; off (and for an implementation already in memory, or on a system without POSIX
+    processes, Windows), it runs inside this process, where a debugger can reach it.
     """
+    isolate = isolate and implementation is None and isolation.available()
     if implementation is None:
         path = resolve_impl(str(submission))
         plugin = GradingPlugin(path if path.is_dir() else path.parent)
@@ -65,6 +72,9 @@ def grade(
         # The checks report through exception objects, never through pytest's assertion text, so rewriting
         # is pure cost: with bytecode caching off it recompiles every module of Hypothesis on each grade.
         "--assert=plain",
+        # conftest.py files are read from tests/ and never from above it (a submission's folder is no test path).
+        f"--confcutdir={TESTS_DIR}",
+        *(["--isolate"] if isolate else []),
         *extra_args,
     ]
     # Only graded checks run: the project's own tests in tests/ (the catalogue, the grader's) carry no layer marker.
@@ -88,11 +98,11 @@ def grade(
 
 def declared_checks(layers=None):
     """Every graded check the suite declares (layer, points, ...), in collection order, without running one."""
-    collected = grade(REFERENCE_DIR, layers, extra_args=("--collect-only",))
+    collected = grade(REFERENCE_DIR, layers, extra_args=("--collect-only",), isolate=False)
     return [r.check for r in collected.results]
 
 
-def grade_in_subprocess(submission, layers=None, seed=DEFAULT_SEED, timeout=120, aliases=(), use=()):
+def grade_in_subprocess(submission, layers=None, seed=DEFAULT_SEED, timeout=120, aliases=(), use=(), isolate=True):
     """Grade in a fresh Python process (no state shared with this one) and read its GradeResult back."""
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / "result.json"
@@ -100,10 +110,29 @@ def grade_in_subprocess(submission, layers=None, seed=DEFAULT_SEED, timeout=120,
         for layer in layers or ():
             command.append(f"--layer={layer}")
         command += [f"--alias={a}" for a in as_aliases(aliases).specs()] + [f"--use={u}" for u in use]
-        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=PROJECT_ROOT)
+        if not isolate:
+            command.append("--no-isolate")
+        done = run_own_group(command, timeout=timeout, cwd=PROJECT_ROOT)
         if done.returncode != 0 or not out.exists():
             raise RuntimeError(f"grading {submission} failed:\n{done.stderr[-2000:]}")
         return GradeResult.from_dict(json.loads(out.read_text()))
+
+
+def run_own_group(command, timeout, **options):
+    """subprocess.run in a session of its own, killed with its whole group at the timeout (a grader's workers die
+    with it): nothing started inside outlives it."""
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          start_new_session=True, **options) as process:
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            if hasattr(os, "killpg"):
+                os.killpg(process.pid, signal.SIGKILL)
+            else:  # Windows: no process groups (nor workers)
+                process.kill()
+            process.communicate()
+            raise
+        return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
 
 
 def grade_many(submissions, jobs=None, **options):
@@ -113,9 +142,12 @@ def grade_many(submissions, jobs=None, **options):
 
 
 def main(argv=None):
-    """python -m backprop_grader.run SUBMISSION --out FILE [--layer L] [--seed N]: the GradeResult as JSON.
+    """python -m backprop_grader.run SUBMISSION --out FILE [--layer L] [--seed N] [--no-isolate]: the GradeResult
+    as JSON.
 
-    The result goes to a file, not stdout, so nothing the submission prints can corrupt it.
+    The result goes to a file, not stdout, so nothing the submission prints can corrupt it. It is written once
+    grading is over and every worker is gone, through a new file renamed over FILE: what a submission may have
+    put there is replaced, and FILE is never seen half written.
     """
     parser = argparse.ArgumentParser(prog="python -m backprop_grader.run")
     parser.add_argument("submission")
@@ -124,9 +156,19 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--alias", action="append", default=[])
     parser.add_argument("--use", action="append", default=[])
+    parser.add_argument("--no-isolate", action="store_true", help="run the submission in this process (for a debugger)")
     options = parser.parse_args(argv)
-    result = grade(options.submission, options.layer, options.seed, aliases=options.alias, use=options.use)
-    Path(options.out).write_text(json.dumps(result.to_dict()))
+    result = grade(
+        options.submission, options.layer, options.seed, aliases=options.alias, use=options.use,
+        isolate=not options.no_isolate,
+    )
+    write_atomically(Path(options.out), json.dumps(result.to_dict()))
+
+
+def write_atomically(path, text):
+    with tempfile.NamedTemporaryFile("w", dir=path.parent, prefix=f".{path.name}.", delete=False) as part:
+        part.write(text)
+    os.replace(part.name, path)
 
 
 if __name__ == "__main__":

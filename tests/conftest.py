@@ -38,7 +38,8 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "grading"))
 
 @pytest.fixture(scope="session")
 def impl(request):
-    """The implementation under test: impl.Relu, impl.Affine, impl.softmax, ..."""
+    """The implementation under test: impl.Relu, impl.Affine, impl.softmax, ... (with --isolate, proxies of the
+    implementation's objects in a worker process: backprop_grader/isolation)."""
     return implementation(request.config)
 
 
@@ -62,10 +63,10 @@ def _seed_numpy(request):
 
 @pytest.fixture(scope="session")
 def graded(tmp_path_factory):
-    """Every catalogued bug, variant and attack, the reference and the template, graded once per session in
+    """Every catalogued bug and variant, the reference and the template, graded once per session in
     parallel processes; keyed by entry id ("bugs/relu_np_max"), "reference" and "template"."""
     root = tmp_path_factory.mktemp("catalogue")
-    chosen = {e.id: materialise(e, root) for e in entries("bugs") + entries("variants") + entries("attacks")}
+    chosen = {e.id: materialise(e, root) for e in entries("bugs") + entries("variants")}
     chosen.update(reference=REFERENCE_DIR, template=TEMPLATE_DIR)
     return dict(zip(chosen, grade_many(list(chosen.values()))))
 

@@ -8,7 +8,9 @@ import builtins
 import io
 import keyword
 import re
+import signal
 import tokenize
+from dataclasses import replace
 
 from backprop_grader import LAYERS, REFERENCE_DIR, TEMPLATE_DIR, TESTS_DIR
 from backprop_grader.run import PROFILE
@@ -18,8 +20,10 @@ from backprop_grader.run import PROFILE
 # formats, the command line's metavars and variables (FILE, LANG), what NumPy prints for an array, and the
 # function names the Chinese edition keeps in Latin letters (sigmoid函数, softmax函数, ReLU层).
 NAMES = {"sigmoid", "softmax", "ReLU", "SGD", "NumPy", "Python", "Hypothesis", "pytest", "Jupyter", "IPython", "Gradescope"}
-NAMES |= {"JSON", "JUnit", "Markdown", "CSV", "XML", "MNIST", "NAME", "FILE", "SECONDS", "LANG", "BOOK", "THEIRS", "TOML"}
+NAMES |= {"JSON", "JUnit", "Markdown", "CSV", "XML", "MNIST", "NAME", "FILE", "SECONDS", "LANG", "BOOK", "THEIRS", "TOML", "DIR", "ZIP", "zip"}
+NAMES |= {"GitHub", "Classroom", "Linux", "macOS", "CPU", "fork", "pdb", "tomli"}
 NAMES |= {"dtype", "ndarray", "nan", "inf"}
+NAMES |= {s.name for s in signal.Signals}  # the signal that ended a crashed process: SIGSEGV, SIGKILL
 KEYWORDS_IN_CODE = {"None", "True", "False", "return", "self", "import"}
 # Of Python's builtins, the exceptions and warnings a report may name, and the few functions hints write.
 BUILTINS = {n for n in dir(builtins) if n.endswith(("Error", "Exception", "Warning"))}
@@ -57,6 +61,7 @@ def english_words(text, names=()):
     known = CODE_NAMES | set(names)
     text = re.sub(r"\{[^{}]*\}", " ", text)
     text = re.sub(r"'[^'\n]*'", " ", text)  # a Python string: form='single sample', params['W1']
+    text = re.sub(r"python -m [^）)\n]*", " ", text)  # a command: python -m pip install tomli
     # Python's own words about an exception the submission raised: "ModuleNotFoundError: No module named ..."
     text = re.sub(r"\b[A-Z]\w*(?:Error|Exception|Warning): [^）)\n]*", " ", text)
     while True:  # both operands of an operator are code: net.params[key] -= step, dout * out
@@ -73,3 +78,22 @@ def english_words(text, names=()):
             continue
         found += [w for w in re.findall(r"[A-Za-z]+", word) if len(w) >= 3 and w not in known]
     return found
+
+
+# Params that carry someone else's words: Python's message for an exception the submission raised, the text of a
+# plain assert, what a crashed process printed (faulthandler's "Fatal Python error: ..."). They are shown as they
+# are, in whatever language they were written.
+FOREIGN_PARAMS = ("error", "message", "output")
+
+
+def report_text(result, lang):
+    """Every line a learner reads about result: each check's description, the failure with its hint, the notes;
+    a param in someone else's words (FOREIGN_PARAMS) left out."""
+    lines = []
+    for r in result.results:
+        lines.append(r.check.describe(lang))
+        if r.failure is not None:
+            params = {k: "..." if k in FOREIGN_PARAMS else v for k, v in r.failure.params.items()}
+            lines.append(replace(r.failure, params=params).render(lang))
+    lines += [note.render(lang) for note in result.notes]
+    return "\n".join(lines)

@@ -3,7 +3,8 @@
 An entry is one .py file. Its code is appended to a copy of the reference's file named by FILE (layers.py by
 default), so it redefines just what it changes: `class Relu(Relu):` overriding one method is a whole bug.
 Module constants, read without running the entry:
-- LAYER: the layer a bug must fail on, and on no other (bugs/ and attacks/);
+- LAYER: the layer a bug must fail on, and on no other (bugs/ and attacks/); for an attack, a list of layers
+  when it costs several (an attack at the import of layers.py costs all six of its layers);
 - FILE: which reference file it is appended to;
 - MUST_FAIL: checks (titles, "Layer: name") that must be among the failures;
 - EXPECTED_FAILURES: for variants/, the exact set of checks it fails (empty for a correct variant; the
@@ -11,8 +12,11 @@ Module constants, read without running the entry:
 - SHAPE: how the submission is laid out. "template" (the default) as above; "script": the reference's three
   files joined into one loose .py file, the entry appended; "notebook": the reference's files as the first code
   cells of an .ipynb, then the entry's code split into cells at its "# %%" lines. IPython's magics and shell
-  lines, which are not Python, are written in the entry behind "#!ipython " and become cell lines as they are.
-The entry's docstring says the mistake in a student's words.
+  lines, which are not Python, are written in the entry behind "#!ipython " and become cell lines as they are;
+- ALSO: for attacks/, other files of the submission, {file name: contents}, written as they are;
+- BUDGET: for attacks/, the seconds grading it may take at most;
+- FEEDBACK: for attacks/, the message key every check it costs must report.
+The entry's docstring says the mistake (or the attack) in a student's words.
 """
 import ast
 import json
@@ -36,11 +40,19 @@ class Entry:
     file: str = "layers.py"
     must_fail: frozenset = field(default_factory=frozenset)
     expected_failures: frozenset = field(default_factory=frozenset)
+    also: tuple = ()  # (file name, contents) pairs
+    budget: float = None
+    feedback: str = None
     shape: str = "template"
 
     @property
     def id(self):
         return f"{self.kind}/{self.name}"
+
+    @property
+    def layers(self):
+        """The layers the entry must cost points on."""
+        return frozenset([self.layer] if isinstance(self.layer, str) else self.layer or ())
 
 
 def _constants(tree):
@@ -69,6 +81,9 @@ def entries(kind=None):
                 file=consts.get("FILE", "layers.py"),
                 must_fail=frozenset(consts.get("MUST_FAIL", ())),
                 expected_failures=frozenset(consts.get("EXPECTED_FAILURES", ())),
+                also=tuple(sorted(consts.get("ALSO", {}).items())),
+                budget=consts.get("BUDGET"),
+                feedback=consts.get("FEEDBACK"),
                 shape=consts.get("SHAPE", "template"),
             )
         )
@@ -113,4 +128,6 @@ def materialise(entry, root):
     shutil.copytree(REFERENCE_DIR, target, ignore=shutil.ignore_patterns("__pycache__", "__init__.py"))
     patched = target / entry.file
     patched.write_text(patched.read_text(encoding="utf-8") + "\n\n" + entry.path.read_text(encoding="utf-8"))
+    for name, contents in entry.also:
+        (target / name).write_text(contents, encoding="utf-8")
     return target

@@ -4,14 +4,13 @@ description is catalogued as its docstring; and the reports of the template, the
 submission render in each language without English prose."""
 import json
 import re
-from dataclasses import replace
 
 import pytest
 
 from backprop_grader import PROJECT_ROOT, TESTS_DIR
 from backprop_grader.messages import CATALOGUE_DIR, catalogue, language_from_environment, languages, placeholders
 from backprop_grader.translations import stale
-from english_words import english_words, string_literals
+from english_words import english_words, report_text, string_literals
 
 TRANSLATED = [lang for lang in languages() if lang != "en"]
 
@@ -95,29 +94,12 @@ def test_every_check_description_is_catalogued_as_its_docstring(reference_result
     assert {c.description_key: c.description for c in checks if english.get(c.description_key) != c.description} == {}
 
 
-# Params that carry someone else's words: Python's message for an exception the submission raised, the text of a
-# plain assert. They are shown as they are, in whatever language they were written.
-FOREIGN_PARAMS = ("error", "message")
-
-
-def _report(result, lang):
-    """Every line a learner reads about result: each check's description, the failure with its hint, the notes."""
-    lines = []
-    for r in result.results:
-        lines.append(r.check.describe(lang))
-        if r.failure is not None:
-            params = {k: "..." if k in FOREIGN_PARAMS else v for k, v in r.failure.params.items()}
-            lines.append(replace(r.failure, params=params).render(lang))
-    lines += [note.render(lang) for note in result.notes]
-    return "\n".join(lines)
-
-
 @pytest.mark.parametrize("lang", TRANSLATED)
 def test_reports_render_without_english(graded, lang):
     """The template, the reference and every catalogued bug and variant: all a check names (what it compares,
     where the submission failed) is a message too, or code."""
     for name, result in graded.items():
-        report = _report(result, lang)
+        report = report_text(result, lang)
         assert english_words(report) == [], f"{name} in {lang}:\n{report}"
 
 

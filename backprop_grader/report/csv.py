@@ -1,23 +1,37 @@
 """One CSV row per graded submission, with the same columns whatever was graded, so a class's grades
-(the batch mode grades many submissions) land in one file: row() builds a row, append() adds rows to a file."""
+(the batch mode grades many submissions) land in one file: row() builds a row, append() adds rows to a file,
+write() starts a new one."""
 import csv
 from pathlib import Path
 
 from .. import LAYERS
-from .common import points
+from .common import DOES_NOT_LOAD, points
 
 COLUMNS = ("submission", *LAYERS, "total", "status", "wall_time_s")
-GRADED = "graded"  # the grade finished; the batch mode adds its own statuses (a timeout, a crash)
+# The grade finished: ok, or import_error when some of the submission could not be loaded (a file missing or
+# failing to import, a name the checks need not found): those checks score 0, the rest is graded. The batch
+# mode adds its own statuses for a grade that did not finish (timeout, crashed). A status is a key, the same in every
+# language, for spreadsheets and scripts; the batch's summary says it in the reader's words (progress.status_label).
+OK, IMPORT_ERROR = "ok", "import_error"
 
 
-def row(result, submission_id, wall_time, status=GRADED):
-    """The row of one submission as a dict keyed by COLUMNS; a layer that was not graded is left empty."""
+def status_of(result):
+    """OK or IMPORT_ERROR: whether all of the submission the checks need was there and loaded."""
+    # The failures that say so are the reports' "does not load" ones, and any import_* (an import that failed,
+    # or that hung or exited in an isolated worker).
+    keys = {r.failure.key for r in result.results if r.failure is not None}
+    return IMPORT_ERROR if any(k in DOES_NOT_LOAD or k.startswith("import_") for k in keys) else OK
+
+
+def row(result, submission_id, wall_time, status=None):
+    """The row of one submission as a dict keyed by COLUMNS; a layer that was not graded is left empty.
+    status: the grade's own (status_of) unless given."""
     per_layer = {s.layer: points(s.score) for s in result.layer_scores()}
     return {
         "submission": submission_id,
         **{layer: per_layer.get(layer, "") for layer in LAYERS},
         "total": points(result.score),
-        "status": status,
+        "status": status or status_of(result),
         "wall_time_s": f"{wall_time:.2f}",
     }
 
@@ -25,10 +39,18 @@ def row(result, submission_id, wall_time, status=GRADED):
 def append(path, rows):
     """Append rows to the CSV file at path, writing the header first when the file is new or empty."""
     path = Path(path)
+    _write(path, rows, "a", header=not path.exists() or path.stat().st_size == 0)
+
+
+def write(path, rows):
+    """Write a new CSV file at path (replacing any): the header, then rows."""
+    _write(Path(path), rows, "w", header=True)
+
+
+def _write(path, rows, mode, header):
     path.parent.mkdir(parents=True, exist_ok=True)
-    new = not path.exists() or path.stat().st_size == 0
-    with path.open("a", newline="", encoding="utf-8") as out:
+    with path.open(mode, newline="", encoding="utf-8") as out:
         writer = csv.DictWriter(out, fieldnames=COLUMNS)
-        if new:
+        if header:
             writer.writeheader()
         writer.writerows(rows)

@@ -23,7 +23,7 @@ def _test(check_result, number, lang):
         "status": "passed" if check_result.status == PASSED else "failed",
         "output": check_text(check_result, lang),
         "output_format": "text",
-        "visibility": "visible",
+        "visibility": check.visibility,
         "tags": [check.layer],
         "extra_data": {"layer": check.layer, "check": check.name, "outcome": check_result.status, "strict": check.strict},
     }

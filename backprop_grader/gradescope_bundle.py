@@ -1,0 +1,125 @@
+"""Gradescope's autograder bundle: a zip of the grader (package, reference, suite) with setup.sh and run_autograder.
+
+Gradescope unpacks the zip into /autograder/source and runs setup.sh once, as root, when it builds the image;
+then, for every submission, it runs /autograder/run_autograder (a copy of ours) from /autograder, with the
+student's files in /autograder/submission, and reads /autograder/results/results.json
+(https://gradescope-autograders.readthedocs.io/en/latest/specs/).
+
+setup.sh makes a virtual environment in source/.venv and installs the grader's requirements there (from
+requirements.txt, written from pyproject.toml's dependencies, so the two never disagree); the grader runs from
+source/, as from a clone. run_autograder grades the submission with the bundled rubric and extra tests. Both
+take the root from AUTOGRADER_ROOT when it is set, so the bundle can be tried in any folder laid out like
+/autograder. The zip is the same bytes for the same files: sorted names, fixed dates.
+"""
+import shlex
+import zipfile
+from pathlib import Path
+
+from . import PROJECT_ROOT
+from .rubric import tomllib
+
+PROJECT_FILES = ("grader.py", "pyproject.toml", "README.md")
+PROJECT_FOLDERS = ("backprop_grader", "reference", "tests")
+RUBRIC_NAME = "rubric.toml"
+EXTRA_TESTS_NAME = "extra_tests"
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+SKIPPED_PARTS = {"__pycache__", ".hypothesis", ".pytest_cache"}
+
+SETUP_SH = """\
+#!/usr/bin/env bash
+# Gradescope runs this once, as root, when it builds the autograder's image: a virtual environment in
+# source/.venv with the grader's requirements. The venv sees the system's packages, so an image (or a trial run)
+# that already has numpy, pytest and hypothesis reuses them.
+set -euo pipefail
+SOURCE="$(cd "$(dirname "${{BASH_SOURCE[0]}}")" && pwd)"
+if ! python3 -c "import venv, ensurepip" 2>/dev/null; then
+    apt-get update
+    apt-get install -y python3 python3-venv
+fi
+python3 -m venv --system-site-packages "$SOURCE/.venv"
+"$SOURCE/.venv/bin/python" -m pip install --quiet -r "$SOURCE/requirements.txt"
+# Grade the reference once, with the bundled rubric and extra tests: a grader that cannot run fails the build,
+# here, rather than every student's submission later.
+cd "$SOURCE"
+"$SOURCE/.venv/bin/python" grader.py reference{options}
+"""
+
+RUN_AUTOGRADER = """\
+#!/usr/bin/env bash
+# Gradescope runs this for every submission: grade /autograder/submission into /autograder/results/results.json.
+# AUTOGRADER_ROOT replaces /autograder, to try the bundle in a folder laid out the same way.
+set -uo pipefail
+ROOT="${{AUTOGRADER_ROOT:-/autograder}}"
+mkdir -p "$ROOT/results"
+cd "$ROOT/source"
+exec "$ROOT/source/.venv/bin/python" grader.py "$ROOT/submission" --json "$ROOT/results/results.json"{options}
+"""
+
+
+class BundleError(Exception):
+    def __init__(self, key, **params):
+        super().__init__(f"{key}: {params}")
+        self.key = key
+        self.params = params
+
+
+def requirements():
+    """requirements.txt: pyproject's dependencies, and tomli where Python has no tomllib (to read a rubric)."""
+    if tomllib is None:
+        raise BundleError("bundle_needs_toml")
+    with open(PROJECT_ROOT / "pyproject.toml", "rb") as stream:
+        dependencies = tomllib.load(stream)["project"]["dependencies"]
+    return "\n".join([*dependencies, 'tomli>=1.1; python_version < "3.11"']) + "\n"
+
+
+def _project_files():
+    """(path in the zip, file on disk) for the grader as a clone has it, caches left out."""
+    found = [(name, PROJECT_ROOT / name) for name in PROJECT_FILES]
+    for folder in PROJECT_FOLDERS:
+        for path in (PROJECT_ROOT / folder).rglob("*"):
+            if path.is_file() and not SKIPPED_PARTS & set(path.parts) and path.suffix != ".pyc":
+                found.append((path.relative_to(PROJECT_ROOT).as_posix(), path))
+    return found
+
+
+def _folder_files(folder, prefix):
+    folder = Path(folder)
+    return [
+        (f"{prefix}/{path.relative_to(folder).as_posix()}", path)
+        for path in folder.rglob("*")
+        if path.is_file() and not SKIPPED_PARTS & set(path.parts) and path.suffix != ".pyc"
+    ]
+
+
+def _add(archive, name, data, executable=False):
+    info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = (0o100755 if executable else 0o100644) << 16
+    archive.writestr(info, data)
+
+
+def build(target, rubric=None, extra_tests=None, grader_args=()):
+    """Write the bundle to target (a .zip path) and return its path. rubric and extra_tests, if given, are
+    copied in and used by run_autograder, and grader_args (--alias, --use) are added to its command."""
+    for name in (*PROJECT_FILES, "tests/conftest.py"):
+        if not (PROJECT_ROOT / name).is_file():  # an installed package has no suite to bundle
+            raise BundleError("bundle_needs_clone", root=str(PROJECT_ROOT))
+    files = {name: path.read_bytes() for name, path in _project_files()}
+    options = ""
+    if rubric is not None:
+        files[RUBRIC_NAME] = Path(rubric).read_bytes()
+        options += f" --rubric {RUBRIC_NAME}"
+    if extra_tests is not None:
+        files.update({name: path.read_bytes() for name, path in _folder_files(extra_tests, EXTRA_TESTS_NAME)})
+        options += f" --extra-tests {EXTRA_TESTS_NAME}"
+    options += "".join(f" {shlex.quote(arg)}" for arg in grader_args)
+    files["requirements.txt"] = requirements().encode()
+    scripts = {"setup.sh": SETUP_SH.format(options=options), "run_autograder": RUN_AUTOGRADER.format(options=options)}
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(target, "w") as archive:
+        for name, text in scripts.items():
+            _add(archive, name, text.encode(), executable=True)
+        for name in sorted(files):
+            _add(archive, name, files[name])
+    return target

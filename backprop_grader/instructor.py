@@ -1,0 +1,181 @@
+"""The grader's options for instructors, and how they reach a grade: --rubric, --extra-tests, --batch (with --jobs,
+--out, --timeout) and --gradescope-bundle.
+
+cli.py adds them with add_options(), hands over to run_mode() for a mode other than grading one submission, and
+grades one submission inside setup(), which stages the extra tests and resolves the rubric. A problem with any
+of them is a usage error (exit status 2) before any grading starts.
+"""
+import argparse
+import contextlib
+import os
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import REFERENCE_DIR, batch, gradescope_bundle
+from .extra_tests import ExtraTestsError, staged
+from .messages import render
+from .progress import counted, status_label
+from .report.common import points, shown_path
+from .report.csv import OK
+from .rubric import NO_RUBRIC, RubricError, read, resolve
+from .run import grade
+
+ONE_SUBMISSION_OPTIONS = ("json", "junit", "markdown", "fail_under", "verbose", "benchmark")
+BATCH_OPTIONS = ("jobs", "out")  # and --timeout, which --benchmark shares
+
+
+def _positive(kind, lang):
+    def value(text):
+        try:
+            number = kind(text)
+        except ValueError:
+            number = 0
+        if number <= 0:
+            raise argparse.ArgumentTypeError(render("instructor_not_positive", lang, value=text))
+        return number
+
+    return value
+
+
+def add_options(parser, lang):
+    group = parser.add_argument_group(render("instructor_options", lang))
+    group.add_argument("--rubric", metavar="FILE", help=render("instructor_help_rubric", lang))
+    group.add_argument("--extra-tests", metavar="DIR", help=render("instructor_help_extra_tests", lang))
+    group.add_argument(
+        "--batch", metavar="DIR", help=render("instructor_help_batch", lang, seconds=f"{batch.DEFAULT_TIMEOUT:g}")
+    )
+    group.add_argument(
+        "--jobs", type=_positive(int, lang), metavar="N", help=render("instructor_help_jobs", lang, jobs=batch.default_jobs())
+    )
+    group.add_argument("--out", metavar="DIR", help=render("instructor_help_out", lang))
+    group.add_argument("--gradescope-bundle", metavar="ZIP", help=render("instructor_help_gradescope_bundle", lang))
+
+
+def _declared_checks(extra_args=()):
+    """Every graded check, the extra tests' included, without running one; ExtraTestsError when two share a title."""
+    collected = grade(REFERENCE_DIR, extra_args=("--collect-only", *extra_args))
+    checks, seen = [], {}
+    for check in (r.check for r in collected.results):
+        if check.title in seen:
+            raise ExtraTestsError("extra_tests_duplicate", title=check.title, first=seen[check.title], second=check.id)
+        seen[check.title] = check.id
+        checks.append(check)
+    return checks
+
+
+@dataclass
+class Setup:
+    """What grading needs from the instructor's options: pytest arguments for the extra tests, the rubric's
+    Marking, and the declared checks (when they were needed)."""
+
+    extra_args: tuple
+    marking: object
+    declared: list
+
+
+@contextlib.contextmanager
+def setup(parser, options, lang, need_declared=False):
+    """Stage --extra-tests and resolve --rubric for the with block; print the rubric's total on stderr."""
+    with contextlib.ExitStack() as stack:
+        try:
+            extra_args = stack.enter_context(staged(options.extra_tests))
+            declared = None
+            if need_declared or options.rubric or options.extra_tests:
+                declared = _declared_checks(extra_args)
+            marking = NO_RUBRIC
+            if options.rubric:
+                marking = resolve(read(options.rubric), declared)
+        except (RubricError, ExtraTestsError) as exc:
+            parser.error(render(exc.key, lang, **exc.params))
+        if options.rubric:
+            totals = marking.layer_totals()
+            layers = ", ".join(f"{layer} {points(total)}" for layer, total in totals.items())
+            total = points(sum(totals.values()))
+            print(render("rubric_total", lang, path=options.rubric, total=total, layers=layers), file=sys.stderr)
+        yield Setup(extra_args, marking, declared)
+
+
+def _given(options, names):
+    return [name for name in names if getattr(options, name) not in (None, False)]
+
+
+def _option(name):
+    return "--" + name.replace("_", "-")
+
+
+def run_mode(parser, options, lang, names):
+    """Run --batch or --gradescope-bundle and return the exit status; None when one submission is to be graded.
+    names: where a submission's names are (aliases, use), as run.grade takes them."""
+    if options.batch is None:
+        stray = _given(options, BATCH_OPTIONS)
+        if stray:
+            parser.error(render("instructor_batch_only", lang, option=_option(stray[0])))
+    if options.gradescope_bundle is not None:
+        stray = _given(options, ("batch", "layer", *ONE_SUBMISSION_OPTIONS)) + (["submission"] if options.submission else [])
+        if stray:
+            parser.error(render("instructor_bundle_alone", lang, option=_option(stray[0])))
+        return _bundle(parser, options, lang)
+    if options.batch is not None:
+        stray = _given(options, ONE_SUBMISSION_OPTIONS) + (["submission"] if options.submission else [])
+        if stray:
+            parser.error(render("instructor_batch_one_submission", lang, option=_option(stray[0])))
+        return _batch(parser, options, lang, names)
+    return None
+
+
+def _bundle(parser, options, lang):
+    with setup(parser, options, lang):  # a rubric or extra tests the grader would refuse never get into a bundle
+        pass
+    # The rubric's aliases travel in the rubric; the flags, on run_autograder's command line.
+    flags = [f"--alias={a}" for a in options.alias] + [f"--use={u}" for u in options.use]
+    try:
+        path = gradescope_bundle.build(
+            options.gradescope_bundle, rubric=options.rubric, extra_tests=options.extra_tests, grader_args=flags
+        )
+    except gradescope_bundle.BundleError as exc:
+        parser.error(render(exc.key, lang, **exc.params))
+    print(render("bundle_written", lang, path=shown_path(path)))
+    return 0
+
+
+def _batch(parser, options, lang, names):
+    if not hasattr(os, "fork"):
+        parser.error(render("batch_needs_fork", lang))
+    directory = Path(options.batch)
+    if not directory.is_dir():
+        parser.error(render("cli_no_such_folder", lang, path=options.batch))
+    out = Path(options.out) if options.out else batch.default_out(directory)
+    if not batch.submissions(directory, out):
+        parser.error(render("batch_no_submissions", lang, path=options.batch))
+    csv_path = Path(options.csv) if options.csv else out / "grades.csv"
+    jobs = options.jobs or batch.default_jobs()
+    if options.timeout is not None and options.timeout <= 0:
+        parser.error(render("instructor_not_positive", lang, value=f"{options.timeout:g}"))
+    timeout = options.timeout or batch.DEFAULT_TIMEOUT
+    started = time.perf_counter()
+    with setup(parser, options, lang, need_declared=True) as ready:
+        outcomes = batch.run(
+            directory, out, csv_path, jobs, timeout, ready.declared, ready.marking, seed=options.seed,
+            layers=options.layer, extra_args=ready.extra_args, grade_options=names, lang=lang,
+            progress_stream=sys.stderr if sys.stderr.isatty() else None,
+        )
+    seconds = time.perf_counter() - started
+    counts = {status: sum(o.status == status for o in outcomes) for status in batch.STATUSES}
+    print(
+        render(
+            "batch_summary", lang, count=len(outcomes), seconds=f"{seconds:.1f}", rate=f"{len(outcomes) / seconds:.2f}",
+            jobs=jobs, counts=counted(counts, lang, ", "),
+        )
+    )
+    for outcome in outcomes:
+        if outcome.status != OK:
+            log = out / outcome.id / "grader.log"
+            line = render(
+                "batch_not_ok", lang, id=outcome.id, status=status_label(outcome.status, lang),
+                total=points(outcome.result.score),
+            )
+            print(line + (render("batch_see_log", lang, log=shown_path(log)) if outcome.detail else ""))
+    print(render("batch_files", lang, csv=shown_path(csv_path), out=shown_path(out)))
+    return 0

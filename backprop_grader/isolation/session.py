@@ -1,0 +1,362 @@
+"""The grader's side of isolation for one grading session: the workers, their time budgets, and every reply
+turned into a value, a proxy or an exception.
+
+There are two kinds of worker, each started ahead of need and started again, lazily, after any fatal event:
+- "submission": the submission's own modules (impl.Relu, impl.softmax, impl.TwoLayerNet on its own layers);
+- "net": the submission's two_layer_net.py on copies of the reference's layers.py and gradient.py, loaded under
+  another module name (the `net_class` fixture). It has to see those layers to run the network, so the layers
+  checks must not run there: a submission's layers could call the reference's instead of doing the work. And
+  the "submission" worker must never see them. So they live apart, and the copies are deleted as soon as the
+  net worker has loaded them.
+
+Time: each call may take call_seconds; all calls of one check check_seconds; all calls of a grade
+grade_seconds. A call that overruns kills its worker; the check fails with a message naming the call. An import
+that kills its worker (a hang or an exit at the top level of a file) is remembered, so later checks fail at once
+with it instead of paying for it again.
+"""
+import shutil
+import time
+import weakref
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..loader import MODULE_OF, SubmissionError
+from . import process, replies, shared, wire
+from .errors import WorkerFailure
+from .proxies import RemoteObject, proxy_for
+
+NET_LAYER_FILES = ("layers.py", "gradient.py")
+MAX_PENDING = 32  # deferred requests in flight at most: their replies must fit the pipe while unread
+
+
+@dataclass(frozen=True)
+class Limits:
+    call_seconds: float = 2.0
+    check_seconds: float = 10.0
+    grade_seconds: float = 60.0
+    memory_mb: int = 512
+    boot_seconds: float = 30.0  # starting Python and numpy, before any submission code: not charged to it
+
+
+class Session:
+    """Isolation for one grading of the submission at path submission (a folder, a file or a notebook).
+
+    load_options: {"aliases": ["BOOK=THEIRS", ...], "use": ["BOOK=FILE", ...]}, as the loader takes them."""
+
+    def __init__(self, submission, limits=Limits(), load_options=None):
+        self.submission = Path(submission).resolve()
+        # Where the submission's own code is, for its frames: the folder, or the folder of a file or notebook.
+        self.root = self.submission if self.submission.is_dir() else self.submission.parent
+        load_options = load_options or {}
+        self.worker_options = [f"--alias={a}" for a in load_options.get("aliases", ())]
+        self.worker_options += [f"--use={u}" for u in load_options.get("use", ())]
+        self.limits = limits
+        self.runtime = process.Runtime()
+        self.generator = shared.Generator()
+        self.channels = {}
+        self.grade_spent = 0.0
+        self.check_spent = 0.0
+        self.check_number = 0
+
+    def channel(self, kind, layers_dir=None):
+        """The channel to the worker of kind "submission", or "net" on the layers in layers_dir (started now)."""
+        key = (kind, layers_dir and Path(layers_dir).resolve())
+        if key not in self.channels:
+            self.channels[key] = Channel(self, kind, layers_dir)
+        return self.channels[key]
+
+    def start_both(self, layers_dir):
+        """Start the submission's worker and the net's on layers_dir at once: the net's is forked from the other
+        before that runs any submission code, one start of Python and numpy (~0.2 s of CPU) for two."""
+        if not process.adopt_orphans():
+            self.channel("submission")
+            self.channel("net", layers_dir)
+            return
+        copies = self.runtime.copy_of(layers_dir, NET_LAYER_FILES)
+        limits = self.limits
+        workers = process.spawn(
+            self.runtime, self.submission, limits.memory_mb, _cpu_seconds(limits), fork_net=copies,
+            options=self.worker_options,
+        )
+        self.channels[("submission", None)] = Channel(self, "submission", worker=workers[0])
+        self.channels[("net", Path(layers_dir).resolve())] = Channel(self, "net", layers_dir, workers[1], copies)
+
+    def begin_check(self):
+        """A new check: its own time budget, and (at its first request) no objects left from the previous one."""
+        self.check_number += 1
+        self.check_spent = 0.0
+
+    def end_check(self):
+        for channel in list(self.channels.values()):
+            channel.finish_check()
+
+    def deadline_and_key(self, now):
+        """When the call starting now must end, and which limit that is."""
+        limits = self.limits
+        left = [
+            (limits.call_seconds, "timeout", limits.call_seconds),
+            (limits.check_seconds - self.check_spent, "check_timeout", limits.check_seconds),
+            (limits.grade_seconds - self.grade_spent, "grade_timeout", limits.grade_seconds),
+        ]
+        seconds, key, limit = min(left)
+        return now + max(seconds, 0.0), key, limit
+
+    def charge(self, seconds):
+        self.check_spent += seconds
+        self.grade_spent += seconds
+
+    def close(self):
+        for channel in self.channels.values():
+            channel.stop()
+        self.runtime.close()
+
+
+class Channel:
+    """One kind of worker for the session."""
+
+    def __init__(self, session, kind, layers_dir=None, worker=None, copies=None):
+        self.session = session
+        self.kind = kind
+        self.layers_dir = layers_dir
+        self.worker = None
+        self.generation = 0
+        self.resolved = {}
+        self.poisoned = {}  # module name -> the SubmissionError its import ended in
+        self.fresh_for = None  # the check number this worker's objects belong to
+        self.rng_known = None  # fingerprint of the generator state this worker has
+        self.arrays = shared.GraderArrays()
+        self.released = []  # handles of objects whose proxies are gone, for the worker to drop
+        self.caches = {}  # handle of a dict -> the entries read from it that the worker has not called stale
+        self.stale = set()  # handles the replies read in the last exchange called stale
+        self.moved_generator = False  # whether the last reply read moved numpy's global generator
+        self.notes = {}  # generation -> what the loader of that worker noted (intake.py), as it last said
+        self.start(worker, copies)
+
+    # --- the worker's life -------------------------------------------------------------------------------------
+
+    def start(self, worker=None, copies=None):
+        """Start a worker now, or take one started (see Session.start_both): it boots while the grader does other
+        work; wait for it at its first request."""
+        if worker is None:
+            limits, runtime = self.session.limits, self.session.runtime
+            copies = runtime.copy_of(self.layers_dir, NET_LAYER_FILES) if self.kind == "net" else None
+            (worker,) = process.spawn(
+                runtime, self.session.submission, limits.memory_mb, _cpu_seconds(limits), copies,
+                options=self.session.worker_options,
+            )
+        self.worker, self.copies, self.booted = worker, copies, False
+        self.generation += 1
+        self.resolved = {}
+        self.rng_known = None
+        self.arrays.clear()
+        self.released = []
+        self.caches = {}
+        self.pending = []
+        self.outbox = []  # frames of deferred requests, sent with the next request that waits
+        self.epoch = 0  # requests sent so far: what a reply says of the worker's objects holds until the next one
+        self.only_updates = True  # whether every deferred request pending is a dict update (runs no code of theirs)
+        self.proxies = weakref.WeakValueDictionary()  # handle -> the proxy of that object
+        self.wanted = {}  # type name -> the attributes the checks read of objects of that type
+        self.constructed = {}  # class name -> (type, kind, methods, deferrable) of an object it made: see call_name
+        self.next_handle = -1  # handles this side chooses (for deferred constructions) are negative
+
+    def _boot(self):
+        worker = self.worker
+        try:
+            hello = wire.Unpacker(worker.receive(time.monotonic() + self.session.limits.boot_seconds)).message
+            worker.adopted(hello["hello"]["pid"])
+        except (process.Timeout, process.Died, process.Garbled, wire.WireError, KeyError, TypeError) as exc:
+            output = worker.output()
+            worker.kill()
+            self.worker = None
+            raise WorkerFailure("worker_failed", error=f"{type(exc).__name__} {output[-500:]}") from None
+        finally:
+            if self.copies is not None:
+                shutil.rmtree(self.copies, ignore_errors=True)
+                self.copies = None
+        self.booted = True
+
+    def stop(self):
+        if self.worker is not None:
+            self.worker.kill()
+            self.worker = None
+
+    # --- names -------------------------------------------------------------------------------------------------
+
+    def resolve(self, name):
+        """What the submission calls `name`: a callable proxy, or the value (loading its module if need be)."""
+        module = MODULE_OF[name]
+        if self.worker is None:
+            self.start()  # a new worker, where nothing is resolved yet
+        if name not in self.resolved and module not in self.poisoned:
+            try:
+                reply = self.request("resolve", {"name": name}, label=f"{module}.py", importing=module)
+            except SubmissionError:
+                if module not in self.poisoned:
+                    raise
+            else:
+                proxy = proxy_for(self, name=name, is_class=bool(reply.get("class"))) if reply.get("callable") else None
+                self.resolved[name] = (reply, proxy)
+        if module in self.poisoned:
+            # Always raised from this line: Hypothesis takes an error raised from elsewhere for another one.
+            raise self.poisoned[module].with_traceback(None)
+        reply, proxy = self.resolved[name]
+        return proxy if proxy is not None else reply["value"]
+
+    def wanted_of(self, type_name):
+        return sorted(self.wanted.get(type_name, ()))
+
+    def call_name(self, name, args, kwargs, label):
+        self.resolve(name)  # a worker started since the last call loads the module again
+        known = self.constructed.get(name)
+        fields = {"name": name, "args": args, "kwargs": kwargs, "want": self.wanted_of(known[0]) if known else []}
+        if known is None or not known[3]:
+            result = self.request("call_name", fields, label=label)
+            if isinstance(result, RemoteObject) and self.resolved[name][0].get("class"):
+                deferrable = not self.moved_generator
+                self.constructed[name] = (result._bpg_type, result._bpg_kind, sorted(result._bpg_methods), deferrable)
+            return result
+        # This class was constructed before in this worker, into an object, without drawing random numbers: later
+        # constructions go without waiting for their reply (read with the next one's), which halves the round
+        # trips of a numerical gradient. A constructor that raises still fails the check: at its next request.
+        handle = self.next_handle
+        self.next_handle -= 1
+        self.request("call_name", {**fields, "handle": handle}, label=label, defer=True)
+        type_name, kind, methods, _ = known
+        return proxy_for(self, handle=[handle, type_name, kind, methods])
+
+    # --- requests ----------------------------------------------------------------------------------------------
+
+    def request(self, op, fields, label, importing=None, defer=False):
+        """Send one request and return its reply's value; defer: do not wait for the reply (it has none worth
+        waiting for), read it with the next request's."""
+        session = self.session
+        limits = session.limits
+        if session.grade_spent >= limits.grade_seconds:
+            raise WorkerFailure("grade_timeout", call=label, seconds=_seconds(limits.grade_seconds))
+        if session.check_spent >= limits.check_seconds:
+            raise WorkerFailure("check_timeout", call=label, seconds=_seconds(limits.check_seconds))
+        if self.worker is None:
+            self.start()
+        if not self.booted:
+            self._boot()
+        self.outbox.append(self._frame(op, fields))
+        self.epoch += 1
+        waiting = self.pending + [(label, importing)]
+        if defer and len(waiting) < MAX_PENDING:
+            self.pending = waiting
+            self.only_updates = self.only_updates and op == "setitem"
+            return None
+        return self._flush(waiting)
+
+    def _flush(self, waiting):
+        """Send the frames in the outbox in one write and read the replies of the waiting requests."""
+        frames, self.outbox, self.pending = self.outbox, [], []
+        self.stale = set()
+        self.only_updates = True
+        start = time.monotonic()
+        deadline, limit_key, limit = self.session.deadline_and_key(start)
+        try:
+            try:
+                self.worker.send(b"".join(frames), deadline)
+            except (process.Timeout, process.Died, process.Garbled) as exc:
+                self._lost(exc, *waiting[-1], limit_key, limit)
+            return self._collect(waiting, deadline, limit_key, limit)
+        finally:
+            self.session.charge(time.monotonic() - start)
+
+    def finish_check(self):
+        """Send what is still unsent for the check that ends: a deferred call that failed fails it now."""
+        if self.pending and self.worker is not None:
+            self._flush(self.pending)
+
+    def _frame(self, op, fields):
+        session = self.session
+        message = {"op": op}
+        if self.fresh_for != session.check_number:
+            message["fresh"] = True
+            self.fresh_for = session.check_number
+            self.arrays.clear()
+            self.released = []
+            self.caches = {}
+        packer = wire.Packer(self._reference, self.arrays.share)
+        changed, dropped = self.arrays.outgoing()
+        if changed:
+            message["sync"] = [[token, {"a": packer.array(array.view(np.ndarray))}] for token, array in changed]
+        if dropped:
+            message["forget"] = dropped
+        if self.released:
+            message["release"], self.released = self.released, []
+        message["fields"] = {key: packer.value(value) for key, value in fields.items()}
+        fingerprint = session.generator.fingerprint()
+        if fingerprint != self.rng_known:
+            message["rng"] = session.generator.state(packer)
+            self.rng_known = fingerprint
+        return packer.frame(message)
+
+    def _collect(self, waiting, deadline, limit_key, limit):
+        """Read the replies to the waiting requests, in order; raise the first failure, else return the last value."""
+        first_failure, value = None, None
+        for index, (label, importing) in enumerate(waiting):
+            try:
+                body = self.worker.receive(deadline)
+            except (process.Timeout, process.Died, process.Garbled) as exc:
+                # The worker answers a batch in one write: with no reply of it in, the one to blame is the request
+                # that was waited for, the deferred ones before it (constructions, dict updates) being the kind
+                # that already succeeded once in this worker.
+                self._lost(exc, *waiting[-1 if index == 0 else index], limit_key, limit)
+            value, failure = self._reply(body, label, importing, last=index == len(waiting) - 1)
+            first_failure = first_failure or failure
+        if first_failure is not None:
+            raise first_failure
+        return value
+
+    def _lost(self, exc, label, importing, limit_key, limit):
+        """The worker is gone in the call label: raise what that means (see _fatal)."""
+        self.stop()
+        self.pending = []
+        self.outbox = []
+        if isinstance(exc, process.Timeout):
+            self._fatal(importing, limit_key, call=label, seconds=_seconds(limit))
+        if isinstance(exc, process.Died):
+            key, params = replies.death(exc, self.session.root)
+            self._fatal(importing, key, call=label, **params)
+        self._fatal(importing, "garbled", call=label)
+
+    def _fatal(self, importing, key, **params):
+        """Raise the failure for a worker lost in a call; an import that lost it is remembered as failed."""
+        if importing is not None and key not in ("check_timeout", "grade_timeout"):
+            failure = SubmissionError("import_" + key, file=params.pop("call"), **params)
+            self.poisoned[importing] = failure
+            raise failure from None
+        raise WorkerFailure(key, **params) from None
+
+    def keeps(self, value):
+        """Whether value stays the same object on both sides (a proxy, or a shared array): one a proxy may keep."""
+        return isinstance(value, RemoteObject) or (isinstance(value, np.ndarray) and self.arrays.holds(value))
+
+    def _reply(self, body, label, importing, last=True):
+        """(value, None) for an "ok" reply, else (None, the exception it stands for); a reply that breaks the
+        protocol loses the worker."""
+        try:
+            return replies.read(self, body, label, last)
+        except (wire.WireError, LookupError):
+            self._lost(process.Garbled(), label, importing, None, None)
+
+    def _reference(self, value):
+        """How a proxy passed back as an argument travels: as the handle of its object in this worker."""
+        handle = getattr(value, "_handle_in", lambda channel: None)(self)
+        if handle is None:
+            raise TypeError(f"cannot pass a {type(value).__name__} to code in a worker")
+        return handle
+
+
+def _cpu_seconds(limits):
+    """A worker's CPU limit: a backstop only, should the grader be gone (its own clock stops a hang)."""
+    return int(limits.grade_seconds * 1.5) + 10
+
+
+def _seconds(value):
+    return f"{value:g}"

@@ -1,0 +1,257 @@
+"""The only things that cross between the grader and a worker: frames of plain data.
+
+A frame is an 8-byte little-endian length, then a 4-byte header length, a JSON header (the message, and the
+lengths of the arrays' bytes under "#"), then those bytes. A value is None, a bool, int, float, complex or str,
+a list, tuple or dict of values, a numpy array or scalar of bool, integer, float or complex dtype, or a handle:
+the name of an object that stays in the worker (a layer, a net's `layers` dict) and that the grader reaches
+only through a proxy.
+
+An array may also carry a token, which makes it shared: each side keeps its own copy under the token, sends
+the other side what changed in it after every request (`sync`), and sends a reference ("r") instead of a copy
+when that array is passed again. That keeps what in-process code relies on: a backward that writes into the
+dout it was given writes into the check's dout, a layer that kept W sees the check change it in place, and an
+array passed back and forth stays one object. Which arrays are shared is each side's business (shared.py).
+
+Both sides run this module: the worker to encode what the submission returned, the grader to decode it. The grader
+trusts nothing it decodes: every node is checked for its exact form, an array's dtype must be one of ALLOWED_DTYPES
+and its bytes must fill its shape, and what comes out is built by the decoder from JSON and bytes, so the grader
+never holds an object the submission made (no pickle, no subclass, no __eq__ or __array_ufunc__ of its own).
+
+Arrays travel as raw bytes with their dtype and shape rather than as .npy files: np.load parses a header per
+array (~30 us), and a grade makes thousands of calls. Nothing here imports the rest of the grader, so the worker
+loads it by file path without the grader's package on its path.
+"""
+import json
+import struct
+
+import numpy as np
+
+MAX_FRAME = 64 * 2**20  # a result larger than this is refused: the grader must never be made to hold much
+# The JSON part carries no array data: a large one could only be a flood of small Python objects to build.
+MAX_HEADER = 2**20
+MAX_DEPTH = 32
+MAX_PLACEHOLDER = 2**20  # elements of an object array stood in for by Nones
+
+_LENGTH = struct.Struct("<Q")
+_HEADER = struct.Struct("<I")
+_ENCODE = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode
+_DECODE = json.JSONDecoder().decode
+
+
+def _dtype_strings():
+    kinds = [np.bool_, np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64]
+    kinds += [np.float16, np.float32, np.float64, np.longdouble, np.complex64, np.complex128, np.clongdouble]
+    found = set()
+    for kind in kinds:
+        dtype = np.dtype(kind)
+        found |= {dtype.str, dtype.newbyteorder("<").str, dtype.newbyteorder(">").str}
+    return frozenset(found)
+
+
+ALLOWED_DTYPES = _dtype_strings()
+
+
+class WireError(Exception):
+    """A frame or value that is not what the protocol allows."""
+
+
+class Unsendable(Exception):
+    """A value the worker cannot express as plain data (raised only on the encoding side)."""
+
+
+class Packer:
+    """Encodes values into one frame. to_handle(obj) names an object that cannot travel (None: refuse it)."""
+
+    def __init__(self, to_handle=None, share=None):
+        self.to_handle = to_handle
+        self.share = share  # share(array) -> (token, copy?): the array's token, 0 for none, and whether to copy it
+        self.blobs = []
+        self.size = 0
+
+    def value(self, v, depth=0):
+        if depth > MAX_DEPTH:
+            raise Unsendable("nested too deeply")
+        kind = type(v)
+        if v is None or kind is bool or kind is str:
+            return v
+        if kind is int:
+            # Python's JSON reader refuses integers of more than 4300 digits: keep well inside that.
+            if v.bit_length() > 4096:
+                raise Unsendable("an integer too large to send")
+            return v
+        if kind is float:
+            return v
+        if kind is complex:
+            return {"c": [v.real, v.imag]}
+        if kind is list:
+            return [self.value(x, depth + 1) for x in v]
+        if kind is tuple:
+            return {"t": [self.value(x, depth + 1) for x in v]}
+        if kind is dict:
+            return {"d": [[self.value(k, depth + 1), self.value(x, depth + 1)] for k, x in v.items()]}
+        if isinstance(v, np.generic) and v.dtype.str in ALLOWED_DTYPES:
+            return {"s": self.array(np.asarray(v))}
+        if isinstance(v, np.ndarray):
+            # A subclass is reduced to the plain array it views: whatever it overrides stays here.
+            plain = v.view(np.ndarray)
+            if plain.dtype.str not in ALLOWED_DTYPES:
+                if plain.size > MAX_PLACEHOLDER:
+                    raise Unsendable("too large")
+                return {"x": [str(plain.dtype), list(plain.shape)]}
+            token, copy = self.share(v) if self.share is not None else (0, True)
+            return {"a": self.array(plain, token)} if copy else {"r": token}
+        # Subclasses of the plain types (an OrderedDict, a namedtuple, a float that overrides __eq__) travel as
+        # their base type, read through the base type's own methods so no override runs.
+        if isinstance(v, dict):
+            return {"d": [[self.value(k, depth + 1), self.value(x, depth + 1)] for k, x in dict.items(v)]}
+        if isinstance(v, list):
+            return [self.value(x, depth + 1) for x in list.__iter__(v)]
+        if isinstance(v, tuple):
+            return {"t": [self.value(x, depth + 1) for x in tuple.__iter__(v)]}
+        if isinstance(v, str):
+            return str.__str__(v)
+        if isinstance(v, float):
+            return float.__float__(v)
+        if isinstance(v, int) and not isinstance(v, bool):
+            return self.value(int.__int__(v), depth)
+        if self.to_handle is None:
+            raise Unsendable(f"a {kind.__name__} cannot be sent")
+        return {"h": self.to_handle(v)}
+
+    def array(self, array, token=0):
+        """The node of a plain ndarray (its bytes go into the frame), shared under token unless it is 0."""
+        data = array.tobytes()
+        self.size += len(data)
+        if self.size > MAX_FRAME:
+            raise Unsendable("too large")
+        self.blobs.append(data)
+        return [array.dtype.str, list(array.shape), len(self.blobs) - 1, token]
+
+    def frame(self, message):
+        """The bytes of one frame carrying message (a dict of JSON values and encoded values)."""
+        message["#"] = [len(b) for b in self.blobs]
+        header = _ENCODE(message).encode()
+        body_size = _HEADER.size + len(header) + self.size
+        if body_size > MAX_FRAME or len(header) > MAX_HEADER:
+            raise Unsendable("too large")
+        return b"".join([_LENGTH.pack(body_size), _HEADER.pack(len(header)), header, *self.blobs])
+
+
+def frame_length(prefix):
+    """The body length announced by a frame's first 8 bytes; more than MAX_FRAME is a protocol violation."""
+    (length,) = _LENGTH.unpack(prefix)
+    if length > MAX_FRAME or length < _HEADER.size:
+        raise WireError(f"frame of {length} bytes")
+    return length
+
+
+class Unpacker:
+    """Reads one frame body; value() decodes encoded values, from_handle(fields) makes a handle's proxy, and
+    shared (if given) keeps arrays that arrive with a token and finds those referred to by one."""
+
+    def __init__(self, body, from_handle=None, shared=None):
+        self.from_handle = from_handle
+        self.shared = shared
+        try:
+            (size,) = _HEADER.unpack_from(body, 0)
+            if size > MAX_HEADER:
+                raise ValueError(f"a header of {size} bytes")
+            self.message = _DECODE(bytes(body[_HEADER.size : _HEADER.size + size]).decode())
+            lengths = self.message.pop("#")
+        except (ValueError, RecursionError, struct.error, UnicodeDecodeError, AttributeError, KeyError) as exc:
+            raise WireError(f"unreadable frame: {exc}") from None
+        if type(lengths) is not list:
+            raise WireError("frame without array lengths")
+        self.blobs = []
+        offset = _HEADER.size + size
+        for n in lengths:
+            if type(n) is not int or n < 0 or offset + n > len(body):
+                raise WireError("array bytes missing")
+            self.blobs.append(memoryview(body)[offset : offset + n])
+            offset += n
+        if offset != len(body):
+            raise WireError("trailing bytes")
+
+    def value(self, node, depth=0):
+        if depth > MAX_DEPTH:
+            raise WireError("nested too deeply")
+        kind = type(node)
+        if node is None or kind in (bool, int, float, str):
+            return node
+        if kind is list:
+            return [self.value(x, depth + 1) for x in node]
+        if kind is not dict or len(node) != 1:
+            raise WireError(f"unknown node {node!r:.80}")
+        ((tag, body),) = node.items()
+        if tag == "t" and type(body) is list:
+            return tuple(self.value(x, depth + 1) for x in body)
+        if tag == "d" and type(body) is list:
+            return self._dict(body, depth)
+        if tag == "c" and type(body) is list and len(body) == 2 and all(type(x) in (int, float) for x in body):
+            return complex(*body)
+        if tag == "a":
+            array, token = self.array(body)
+            if token and self.shared is not None:
+                self.shared.received(token, array)
+            return array
+        if tag == "r" and type(body) is int and self.shared is not None:
+            return self.shared.lookup(body)
+        if tag == "s":
+            return self.array(body)[0][()]
+        if tag == "x":
+            return self._placeholder(body)
+        if tag == "h" and self.from_handle is not None:
+            return self.from_handle(body)
+        raise WireError(f"unknown node {tag!r:.20}")
+
+    def _dict(self, pairs, depth):
+        out = {}
+        for pair in pairs:
+            if type(pair) is not list or len(pair) != 2:
+                raise WireError("bad dict entry")
+            key = self.value(pair[0], depth + 1)
+            try:
+                out[key] = self.value(pair[1], depth + 1)
+            except TypeError:
+                raise WireError("unhashable dict key") from None
+        return out
+
+    def array(self, body):
+        """(array, token) from an array node."""
+        if type(body) is not list or len(body) != 4:
+            raise WireError("bad array")
+        dtype, shape, index, token = body
+        if dtype not in ALLOWED_DTYPES or type(index) is not int or not 0 <= index < len(self.blobs):
+            raise WireError("bad array")
+        if type(token) is not int:
+            raise WireError("bad array token")
+        shape = _shape(shape)
+        data = self.blobs[index]
+        dtype = np.dtype(dtype)
+        if len(data) != dtype.itemsize * _count(shape):
+            raise WireError("array bytes do not fill its shape")
+        # bytearray: the array owns a writable copy, as an array a function returned in-process would be.
+        return np.frombuffer(bytearray(data), dtype=dtype).reshape(shape), token
+
+    def _placeholder(self, body):
+        """An array of a dtype that cannot travel (object, structured, ...): an object array of Nones of its shape,
+        so a check reports its dtype as object rather than failing in the grader."""
+        if type(body) is not list or len(body) != 2 or type(body[0]) is not str:
+            raise WireError("bad placeholder")
+        shape = _shape(body[1])
+        if _count(shape) > MAX_PLACEHOLDER:
+            raise WireError("placeholder too large")
+        return np.full(shape, None, dtype=object)
+
+
+def _shape(shape):
+    if type(shape) is not list or len(shape) > 32 or any(type(n) is not int or n < 0 for n in shape):
+        raise WireError("bad shape")
+    return tuple(shape)
+
+
+def _count(shape):
+    count = 1
+    for n in shape:
+        count *= n
+    return count

@@ -1,0 +1,124 @@
+"""Hostile submissions (tests/catalogue/attacks/) graded through the real entry point, each in its own process:
+the grader finishes within the attack's time budget, the attacked layers score 0, every other layer is graded
+as usual (full marks: the rest of each submission is the reference), the results file is the grader's, and no
+process the submission started is left behind; and what each attack costs is told in every language."""
+import json
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from backprop_grader import LAYERS, PROJECT_ROOT, REFERENCE_DIR
+from backprop_grader.isolation.replies import GRADER_MODULES
+from backprop_grader.messages import languages
+from backprop_grader.results import GradeResult
+from backprop_grader.run import run_own_group
+from english_words import english_words, report_text
+from mutants import entries, materialise
+
+ATTACKS = entries("attacks")
+# A grade takes a few seconds; an attack that costs a time limit per check it hits takes longer (BUDGET).
+DEFAULT_BUDGET = 45
+HARD_TIMEOUT = 300
+
+
+@dataclass
+class Run:
+    returncode: int
+    stderr: str
+    seconds: float
+    out: str  # the results file's text, or None if there is none
+    leftovers: list  # command lines of processes still naming the submission after grading
+
+
+def _grade(submission, scratch):
+    """python -m backprop_grader.run, as CI runs it on a submission: time it, read what it wrote."""
+    out = Path(scratch) / "result.json"
+    start = time.monotonic()
+    done = run_own_group(
+        [sys.executable, "-m", "backprop_grader.run", str(submission), f"--out={out}"],
+        timeout=HARD_TIMEOUT,
+        cwd=PROJECT_ROOT,
+    )
+    seconds = time.monotonic() - start
+    text = out.read_text() if out.exists() else None
+    return Run(done.returncode, done.stderr, seconds, text, _processes_naming(submission))
+
+
+def _processes_naming(path):
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            if str(path) in command:
+                found.append(command)
+    return found
+
+
+@pytest.fixture(scope="session")
+def attacked(tmp_path_factory):
+    """Every attack graded once, two at a time; keyed by entry id, plus the reference under "reference"."""
+    root = tmp_path_factory.mktemp("attacks")
+    jobs = {"reference": REFERENCE_DIR} | {e.id: materialise(e, root) for e in ATTACKS}
+    scratch = {key: tmp_path_factory.mktemp("out") for key in jobs}
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        runs = dict(zip(jobs, pool.map(lambda key: _grade(jobs[key], scratch[key]), jobs)))
+    return runs
+
+
+def _result(run):
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert run.out is not None, "the grader wrote no results file"
+    return GradeResult.from_dict(json.loads(run.out))
+
+
+def test_reference_is_graded_in_full(attacked):
+    result = _result(attacked["reference"])
+    assert result.score == result.max_score
+
+
+@pytest.mark.parametrize("entry", ATTACKS, ids=[e.name for e in ATTACKS])
+def test_attack_is_contained(entry, attacked):
+    run = attacked[entry.id]
+    result = _result(run)
+    reference = _result(attacked["reference"])
+    assert [r.check.id for r in result.results] == [r.check.id for r in reference.results], "not the grader's file"
+    for score in result.layer_scores():
+        layer = score.layer
+        if layer in entry.layers:
+            assert score.score == 0, f"{layer} kept points: {_failures(result, layer) or 'none failed'}"
+        else:
+            assert score.score == score.max_score, f"{layer} lost points: {_failures(result, layer)}"
+    failed = {r.check.title for r in result.results if r.status != "passed"}
+    assert entry.must_fail <= failed, entry.must_fail - failed
+    if entry.feedback:
+        keys = {r.failure.key for r in result.results if r.check.layer in entry.layers and r.check.points}
+        assert keys == {entry.feedback}, "each check the attack costs says why"
+    assert run.seconds <= (entry.budget or DEFAULT_BUDGET), f"grading took {run.seconds:.1f} s"
+    assert run.leftovers == [], "processes outlived the grader"
+
+
+@pytest.mark.parametrize("lang", [lang for lang in languages() if lang != "en"])
+def test_what_an_attack_costs_is_said_in_every_language(attacked, lang):
+    """A time limit, a crash, an exit, an import of the grader's code: told in the learner's language, though the
+    worker only sends message keys and their values back."""
+    for entry in ATTACKS:
+        report = report_text(_result(attacked[entry.id]), lang)
+        assert english_words(report, names=GRADER_MODULES) == [], f"{entry.id} in {lang}:\n{report}"
+
+
+def _failures(result, layer):
+    return [f"{r.check.name}: {r.failure.render()}" for r in result.results if r.check.layer == layer and r.failure]
+
+
+def test_every_attack_is_catalogued_with_its_layers():
+    for entry in ATTACKS:
+        assert entry.layers and entry.layers <= set(LAYERS), entry.id
+        assert entry.doc, f"{entry.id} says nothing about what it does"
+    assert len(ATTACKS) >= 12
