@@ -10,7 +10,10 @@ def show(value, max_chars=300):
         value = value.item()
     if isinstance(value, np.ndarray):
         text = np.array2string(value, precision=4, threshold=20, edgeitems=3, separator=", ")
-        text = f"array({text}, shape={value.shape})" if value.ndim else text
+        if value.ndim:
+            text = f"array({text}, shape={value.shape})"
+        elif text.endswith("."):
+            text += "0"  # NumPy writes a whole float as "201.": in a sentence, "201.." reads as a typo
     else:
         text = repr(value)
     return text if len(text) <= max_chars else text[: max_chars - 3] + "..."

@@ -269,6 +269,11 @@ class _Finder(importlib.abc.MetaPathFinder):
         else:
             folders = [Path(p) for p in path if intake._owns(Path(p))]
         short = fullname.rpartition(".")[2]
+        if path is None and fullname == intake.root.name and not intake.single:
+            # The graded folder imported by its own name, as the learner's scripts in the folder above do
+            # (`python grader.py common` on the book's common/layers.py: from common.functions import *).
+            init = intake.root / "__init__.py"
+            return self._spec(fullname, init if init.is_file() else None, intake.root)
         for folder in folders:
             if (folder / short / "__init__.py").is_file():
                 return self._spec(fullname, folder / short / "__init__.py", folder / short)
@@ -435,7 +440,7 @@ class Intake(BookNames):
                     )
         if self.single:
             raise SubmissionError("not_defined_in_file", kind=kind, name=book, file=self.path.name)
-        raise SubmissionError("not_defined_in_folder", kind=kind, name=book, where=self._shown(self.path) or ".")
+        raise SubmissionError("not_defined_in_folder", kind=kind, name=book, where=f"{self.path.name}/")
 
     def _object(self, book):
         source, theirs = self._find(book)

@@ -7,6 +7,7 @@ finds the book's names wherever they are defined and loads them for their defini
 A module that fails to import, or a name it does not define, turns into a SubmissionError raised where a check
 asks for that name, so one broken file costs only the checks that need it.
 """
+import ast
 import importlib
 import importlib.util
 import itertools
@@ -218,8 +219,29 @@ class Implementation:
 
 
 def is_template_shaped(path):
-    """A folder laid out like student_template/: layers.py at its top."""
-    return Path(path).is_dir() and (Path(path) / "layers.py").is_file()
+    """A folder laid out like student_template/: layers.py at its top, its files importing one another as
+    siblings. Files that import the folder by its own name (the book's common/layers.py: from common.functions
+    import *) are a study repository's package, which intake loads."""
+    path = Path(path)
+    return path.is_dir() and (path / "layers.py").is_file() and not _imports_itself(path)
+
+
+def _imports_itself(folder):
+    for file in folder.glob("*.py"):
+        try:
+            tree = ast.parse(file.read_bytes())
+        except (SyntaxError, ValueError, OSError):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                modules = [node.module]
+            elif isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            else:
+                continue
+            if any(m.partition(".")[0] == folder.name for m in modules):
+                return True
+    return False
 
 
 def load(path, label=None, aliases=None, use=None):

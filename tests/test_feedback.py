@@ -7,8 +7,11 @@ the smallest failing input reach the report.
 """
 from dataclasses import dataclass
 
+import numpy as np
+
 import pytest
 
+from backprop_grader.feedback import show
 from backprop_grader.messages import render
 from backprop_grader.report import gradescope, junit, markdown
 from backprop_grader.report.common import WHOLE_SUBMISSION, failure_groups, feedback
@@ -163,3 +166,15 @@ def test_catalogued_bugs_are_explained_with_their_likely_mistake_and_smallest_in
     for layer in layers:
         assert any(r.failure.hint for r in failed if r.check.layer == layer), f"no likely mistake for {layer}"
     _assert_no_internals(result)
+
+
+@pytest.mark.parametrize(
+    "value, shown",
+    [
+        (np.array(201.0), "201.0"),
+        (np.float64(0.5), "0.5"),
+        (np.array([201.0, 2.0]), "array([201.,   2.], shape=(2,))"),
+    ],
+)
+def test_numbers_read_as_numbers_in_a_sentence(value, shown):
+    assert show(value) == shown

@@ -53,6 +53,19 @@ def test_book_layout_study_repository(tmp_path, expected):
     ]
 
 
+def test_the_common_folder_of_a_study_repository(tmp_path, expected):
+    """Pointed at common/ alone, whose files import it by name (from common.functions import *), the grader
+    grades its layers and says which book names are elsewhere."""
+    result = grade(learners.book_layout_repo(tmp_path) / "common")
+    lost = failed(result)
+    assert {title.partition(":")[0] for title in lost} == {"MulLayer", "AddLayer", "TwoLayerNet"}
+    graded = {t: s for t, s in statuses(result).items() if t.partition(":")[0] in {"Relu", "Affine", "Sigmoid"}}
+    assert graded == {t: s for t, s in expected.items() if t in graded}
+    assert lost["MulLayer: forward_values"].render() == (
+        "no class MulLayer is defined in any .py file or notebook under common/: keep the book's name and spelling."
+    )
+
+
 def test_one_file_per_layer(tmp_path, expected):
     assert statuses(grade(learners.one_file_per_layer(tmp_path))) == expected
 
@@ -218,7 +231,7 @@ def test_nothing_there(tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
     assert {f.render() for f in failed(grade(empty, layers=["Relu"])).values()} == {
-        "no class Relu is defined in any .py file or notebook under .: keep the book's name and spelling."
+        "no class Relu is defined in any .py file or notebook under empty/: keep the book's name and spelling."
     }
 
 
