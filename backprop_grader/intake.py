@@ -597,6 +597,20 @@ class Intake(BookNames):
             self._note(
                 "note_import_failed", file=file, where=self._where(failure.cell, failure.line), error=failure.error
             )
+            beside = self._beside(failure.missing)
+            if beside is not None:
+                self._note("note_import_beside", module=beside.name, folder=self.top.name, parent=str(beside.parent))
+
+    def _beside(self, missing):
+        """The folder or file outside the graded folder that a failed import wanted: the learner pointed the
+        grader at ch05/ of a repository whose ch05 scripts import common/ from the folder above."""
+        if not missing:
+            return None
+        name = missing.partition(".")[0]
+        for candidate in (self.top.parent / name, self.top.parent / f"{name}.py"):
+            if candidate.exists() and candidate != self.top:
+                return candidate
+        return None
 
     def _is_own_module(self, module):
         return any(m is module for m in self._modules.values())

@@ -397,6 +397,7 @@ class LoadFailure:
     cell: int
     error: str
     is_import: bool
+    missing: str = None  # the module a failed import did not find
 
 
 def execute(source, namespace):
@@ -413,6 +414,7 @@ def execute(source, namespace):
                 statement.cell,
                 f"{type(exc).__name__}: {exc}",
                 isinstance(statement.node, (ast.Import, ast.ImportFrom)),
+                exc.name if isinstance(exc, ModuleNotFoundError) else None,
             )
             for name in bound_names(statement.node) or ["*"]:
                 failures[name] = failure
