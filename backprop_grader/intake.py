@@ -599,7 +599,13 @@ class Intake(BookNames):
             )
             beside = self._beside(failure.missing)
             if beside is not None:
-                self._note("note_import_beside", module=beside.name, folder=self.top.name, parent=str(beside.parent))
+                self._note(
+                    "note_import_beside",
+                    module=beside.name,
+                    folder=self.top.name,
+                    parent=str(beside.parent),
+                    command=f"python grader.py {beside.parent}",
+                )
 
     def _beside(self, missing):
         """The folder or file outside the graded folder that a failed import wanted: the learner pointed the
