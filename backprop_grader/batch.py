@@ -190,13 +190,13 @@ class _Running:
 
 def grade_all(
     paths, declared, marking, jobs, timeout, seed=0, layers=None, extra_args=(), grade_options=None, on_done=None,
-    on_wait=None,
+    on_wait=None, lang="en",
 ):
     """Grade each submission folder in paths in a forked child, jobs at a time; Outcomes in the order of paths.
 
     declared: the checks the suite declares (what an unfinished grade lists); marking: the rubric, applied to
     every result; grade_options: more of run.grade's arguments (aliases, use); on_done(outcome) is called as
-    each one finishes, on_wait() while the children work.
+    each one finishes, on_wait() while the children work; lang: the language of a crash's reason in its log.
     """
     declared = [c for c in declared if not layers or c.layer in layers]
     outcomes = {}
@@ -222,7 +222,7 @@ def grade_all(
                         continue
                     del running[index]
                     _kill_group(child.pid, reaped=True)  # whatever it started and left behind
-                    outcome = _outcome(child, wait_status, declared, marking, seed, timeout)
+                    outcome = _outcome(child, wait_status, declared, marking, seed, timeout, lang)
                     outcomes[index] = outcome
                     if on_done is not None:
                         on_done(outcome)
@@ -236,7 +236,7 @@ def grade_all(
     return [outcomes[i] for i in range(len(paths))]
 
 
-def _outcome(child, wait_status, declared, marking, seed, timeout):
+def _outcome(child, wait_status, declared, marking, seed, timeout, lang):
     wall_time = time.perf_counter() - child.started
     submission = child.submission
     # A result written before the kill counts: the child finished, just as its time ran out.
@@ -249,7 +249,7 @@ def _outcome(child, wait_status, declared, marking, seed, timeout):
         return Outcome(submission.name, TIMEOUT, result, wall_time)
     key, params = _ended(wait_status)
     result = marking.apply(_unfinished(submission, declared, seed, key, **params))
-    detail = render(key, **params) + "\n" + _tail(child.log_file)
+    detail = render(key, lang, **params) + "\n" + _tail(child.log_file)
     return Outcome(submission.name, CRASHED, result, wall_time, detail)
 
 
@@ -285,7 +285,7 @@ def run(directory, out, csv_path, jobs, timeout, declared, marking, seed=0, laye
     try:
         outcomes = grade_all(
             paths, declared, marking, jobs, timeout, seed, layers, extra_args, grade_options, on_done=done,
-            on_wait=progress.tick if progress is not None else None,
+            on_wait=progress.tick if progress is not None else None, lang=lang,
         )
     finally:
         if progress is not None:

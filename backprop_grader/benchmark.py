@@ -22,6 +22,7 @@ from . import LAYERS, PROJECT_ROOT, TEMPLATE_DIR
 from .impl_option import resolve_impl
 from .messages import language_from_environment, render
 from .report.common import shown_path
+from .report.terminal import pad
 
 BENCHMARKS_DIR = PROJECT_ROOT / "benchmarks"
 LAYER_SPEED = BENCHMARKS_DIR / "test_layer_speed.py"
@@ -113,7 +114,9 @@ def report(found, submission, lang="en", max_ratio=None, json_path=None):
     lines = [render("benchmark_title", lang, submission=submission), ""]
     header = (render("benchmark_column_what", lang), render("benchmark_column_yours", lang),
               render("benchmark_column_reference", lang), render("benchmark_column_ratio", lang))
-    lines.append(f"{header[0]:<32}{header[1]:>12}{header[2]:>12}{header[3]:>9}")
+    # Padded by display width: a Japanese, Korean or Chinese heading takes two columns a character.
+    widths = (32, 12, 12, 9)
+    lines.append("".join(pad(text, width, right=i > 0) for i, (text, width) in enumerate(zip(header, widths))))
     for t in found:
         ratio = "-" if t.ratio is None else f"{t.ratio:.1f}x"
         lines.append(f"{t.what:<32}{_duration(t.submission):>12}{_duration(t.reference):>12}{ratio:>9}")

@@ -12,7 +12,7 @@ import base64
 import json
 from pathlib import Path
 
-from .messages import render
+from .messages import language_from_environment, render
 
 
 def payload(results, fail_under=None):
@@ -38,9 +38,12 @@ def encoded(results, fail_under=None):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m backprop_grader.classroom", description=render("classroom_description"))
-    parser.add_argument("results", help=render("classroom_help_results"))
-    parser.add_argument("--fail-under", type=float, metavar="N", help=render("classroom_help_fail_under"))
+    lang = language_from_environment()  # the payload's messages are results.json's, already in its language
+    parser = argparse.ArgumentParser(
+        prog="python -m backprop_grader.classroom", description=render("classroom_description", lang)
+    )
+    parser.add_argument("results", help=render("classroom_help_results", lang))
+    parser.add_argument("--fail-under", type=float, metavar="N", help=render("classroom_help_fail_under", lang))
     options = parser.parse_args(argv)
     print(encoded(json.loads(Path(options.results).read_text(encoding="utf-8")), options.fail_under))
 

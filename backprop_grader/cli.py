@@ -8,10 +8,13 @@ below N; 2 for a usage error (argparse's convention), a submission folder that d
 run.grade is the one call that produces the GradeResult: how a submission is run (in worker processes it cannot
 escape from, or with --no-isolate in this one, for a debugger) is decided there, and everything here works on
 the plain result.
+Every word printed is in the learner's language: --lang, else the locale (LANG, LC_ALL, LC_MESSAGES), else
+English.
 """
 import argparse
 import dataclasses
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -21,7 +24,7 @@ from .impl_option import DEFAULT_SEED, resolve_impl
 from .isolation.sandbox_plan import MODES as SANDBOX_MODES
 from .isolation.sandbox_plan import SandboxUnavailable, summary
 from .isolation.sandbox_plan import require as require_sandbox
-from .messages import DEFAULT_LANGUAGE, render
+from .messages import DEFAULT_LANGUAGE, language_from_environment, languages, render
 from .names import BOOK_NAMES, Aliases
 from .report import csv, gradescope, junit, markdown, terminal
 from .report.common import shown_path
@@ -39,9 +42,52 @@ def _layer_type(lang):
     return layer
 
 
+def _formatter(lang):
+    class Formatter(argparse.HelpFormatter):
+        def add_usage(self, usage, actions, groups, prefix=None):
+            super().add_usage(usage, actions, groups, prefix or render("cli_usage", lang))
+
+    return Formatter
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with its own words (usage:, options, error:, the help option) in the learner's language.
+
+    argparse's messages about malformed options ("invalid int value") stay English: they come from its gettext
+    domain, for which Python ships no translations.
+    """
+
+    def __init__(self, lang, **kwargs):
+        super().__init__(add_help=False, formatter_class=_formatter(lang), **kwargs)
+        self.lang = lang
+        self._positionals.title = render("cli_positionals", lang)
+        self._optionals.title = render("cli_options", lang)
+        self.add_argument("-h", "--help", action="help", help=render("cli_help_help", lang))
+
+    def error(self, message):
+        # An error about one option comes as "argument --layer: ...": name the option in the learner's language.
+        about = re.match(r"argument (\S+): (.*)", message, re.DOTALL)
+        if about:
+            message = render("cli_argument_error", self.lang, option=about.group(1), message=about.group(2))
+        self.print_usage(sys.stderr)
+        self.exit(2, render("cli_error", self.lang, prog=self.prog, message=message) + "\n")
+
+
+def chosen_language(argv=None, environ=None):
+    """--lang if argv gives a language we have, else the environment's locale, else English.
+
+    Read before the parser is built, since the parser's own help and errors are already in that language.
+    """
+    early = argparse.ArgumentParser(add_help=False)
+    early.add_argument("--lang")
+    lang = early.parse_known_args(argv)[0].lang
+    return lang if lang in languages() else language_from_environment(environ)
+
+
 def build_parser(lang=DEFAULT_LANGUAGE):
-    parser = argparse.ArgumentParser(description=render("cli_description", lang), epilog=render("cli_epilog", lang))
+    parser = _Parser(lang, description=render("cli_description", lang), epilog=render("cli_epilog", lang))
     parser.add_argument("submission", nargs="?", help=render("cli_help_submission", lang))
+    parser.add_argument("--lang", choices=languages(), help=render("cli_help_lang", lang))
     parser.add_argument(
         "--layer",
         action="append",
@@ -130,7 +176,7 @@ def _write(path, text):
 
 
 def main(argv=None):
-    lang = DEFAULT_LANGUAGE  # chosen once here; the parser and every report take it
+    lang = chosen_language(argv)  # chosen once here; the parser and every report take it
     parser = build_parser(lang)
     options = parser.parse_args(argv)
     aliases = _aliases(parser, options, lang)

@@ -16,6 +16,7 @@ from pathlib import Path
 from . import REFERENCE_DIR, batch, gradescope_bundle
 from .extra_tests import ExtraTestsError, staged
 from .messages import render
+from .progress import counted, status_label
 from .report.common import points, shown_path
 from .report.csv import OK
 from .rubric import NO_RUBRIC, RubricError, read, resolve
@@ -165,13 +166,16 @@ def _batch(parser, options, lang, names):
     print(
         render(
             "batch_summary", lang, count=len(outcomes), seconds=f"{seconds:.1f}", rate=f"{len(outcomes) / seconds:.2f}",
-            jobs=jobs, counts=", ".join(f"{status} {n}" for status, n in counts.items()),
+            jobs=jobs, counts=counted(counts, lang, ", "),
         )
     )
     for outcome in outcomes:
         if outcome.status != OK:
             log = out / outcome.id / "grader.log"
-            line = render("batch_not_ok", lang, id=outcome.id, status=outcome.status, total=points(outcome.result.score))
+            line = render(
+                "batch_not_ok", lang, id=outcome.id, status=status_label(outcome.status, lang),
+                total=points(outcome.result.score),
+            )
             print(line + (render("batch_see_log", lang, log=shown_path(log)) if outcome.detail else ""))
     print(render("batch_files", lang, csv=shown_path(csv_path), out=shown_path(out)))
     return 0

@@ -20,6 +20,7 @@ import importlib.abc
 import importlib.machinery
 import importlib.util
 import itertools
+import json
 import keyword
 import os
 import re
@@ -31,7 +32,8 @@ from pathlib import Path
 
 from . import sources
 from .loader import SubmissionError
-from .names import BOOK_NAMES, CLASSES, LAYER_OF, MEMBERS, as_aliases, closest, likeness, wrap
+from .messages import msg
+from .names import BOOK_NAMES, CLASSES, LAYER_OF, MEMBERS, as_aliases, closest, kind_of, likeness, wrap
 from .results import Note
 
 SKIP_DIRS = {"__pycache__", "site-packages", "node_modules", "venv", "env", "build", "dist", "__MACOSX"}
@@ -163,7 +165,8 @@ class BookNames:
         raise NotImplementedError
 
     def _note(self, key, layer=None, **params):
-        identity = (key, layer, tuple(sorted(params.items())))
+        # A param may be a message (a dict, as where= is), so the identity is the params' JSON.
+        identity = (key, layer, json.dumps(params, sort_keys=True, default=str))
         if identity not in self._note_keys:
             self._note_keys.add(identity)
             self.notes.append(Note(key, params, layer))
@@ -350,7 +353,7 @@ class Intake(BookNames):
             return str(path)
 
     def _where(self, cell, line):
-        return f"cell {cell}, line {line}" if cell else f"line {line}"
+        return msg("at_cell_line", cell=cell, line=line) if cell else msg("at_line", line=line)
 
     def _rank(self, source, book):
         """Sort key of the files defining book: the fullest definition, a .py before a notebook, the file with
@@ -396,7 +399,7 @@ class Intake(BookNames):
         if not self.path.exists():
             raise SubmissionError("no_such_path", path=str(self.path))
         theirs = self.aliases.name_for(book)
-        kind = "class" if book in CLASSES else "function"
+        kind = kind_of(book)
         if book in self.use:
             path = self.use[book]
             if not path.is_file():
@@ -454,7 +457,7 @@ class Intake(BookNames):
         if theirs not in namespace:
             raise SubmissionError(
                 "not_defined_in_file",
-                kind="class" if book in CLASSES else "function",
+                kind=kind_of(book),
                 name=theirs,
                 file=self._shown(source.path),
             )
@@ -594,6 +597,26 @@ class Intake(BookNames):
             self._note(
                 "note_import_failed", file=file, where=self._where(failure.cell, failure.line), error=failure.error
             )
+            beside = self._beside(failure.missing)
+            if beside is not None:
+                self._note(
+                    "note_import_beside",
+                    module=beside.name,
+                    folder=self.top.name,
+                    parent=str(beside.parent),
+                    command=f"python grader.py {beside.parent}",
+                )
+
+    def _beside(self, missing):
+        """The folder or file outside the graded folder that a failed import wanted: the learner pointed the
+        grader at ch05/ of a repository whose ch05 scripts import common/ from the folder above."""
+        if not missing:
+            return None
+        name = missing.partition(".")[0]
+        for candidate in (self.top.parent / name, self.top.parent / f"{name}.py"):
+            if candidate.exists() and candidate != self.top:
+                return candidate
+        return None
 
     def _is_own_module(self, module):
         return any(m is module for m in self._modules.values())
@@ -610,7 +633,7 @@ class NamespaceImplementation(BookNames):
         theirs = self.aliases.name_for(book)
         if theirs in self.namespace:
             return self.namespace[theirs], None
-        kind = "class" if book in CLASSES else "function"
+        kind = kind_of(book)
         names = [
             k
             for k, v in self.namespace.items()

@@ -16,8 +16,8 @@ import traceback
 import types
 from pathlib import Path
 
-from .messages import render
-from .names import CLASSES, as_aliases, closest, wrap
+from .messages import msg, render
+from .names import CLASSES, as_aliases, closest, kind_of, wrap
 from .sources import in_submission, location
 
 # Where the book keeps each name: the module a submission must define it in.
@@ -55,16 +55,16 @@ class SubmissionError(Exception):
 
 
 def where_in_submission(exc, root):
-    """The deepest frame of exc's traceback inside the submission at root, as a reader's location, or ''."""
+    """The deepest frame of exc's traceback inside the submission at root, as a reader's location, or None."""
     if root is None:
-        return ""
+        return None
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if in_submission(f.filename, root)]
-    return location(frames[-1].filename, frames[-1].lineno, root) if frames else ""
+    return location(frames[-1].filename, frames[-1].lineno, root) if frames else None
 
 
 def _describe_import_error(exc, path):
-    """The last frame of the traceback that lies in the submission, for a message without our internals."""
-    where = where_in_submission(exc, path)
+    """The error and where in the submission it was raised, for a message without our internals."""
+    where = where_in_submission(exc, path) or msg("where_unknown")
     if isinstance(exc, SyntaxError) and exc.filename:
         # str(SyntaxError) repeats the file and line that where already gives.
         where = location(exc.filename, exc.lineno, path)
@@ -161,7 +161,7 @@ class Implementation:
 
     def _missing(self, name, module, file):
         theirs = self.aliases.name_for(name)
-        kind = "class" if name in CLASSES else "function"
+        kind = kind_of(name)
         if theirs != name:
             return SubmissionError("alias_not_found", kind=kind, name=name, theirs=theirs, where=file)
         candidates = [k for k, v in vars(module).items() if callable(v) and isinstance(v, type) == (name in CLASSES)]

@@ -17,6 +17,8 @@ except ModuleNotFoundError:  # Python 3.10: the same parser, if the tomli packag
     except ModuleNotFoundError:
         tomllib = None
 
+from .messages import msg
+
 CLASSES = ("MulLayer", "AddLayer", "Relu", "Sigmoid", "Affine", "SoftmaxWithLoss", "TwoLayerNet")
 FUNCTIONS = ("softmax", "cross_entropy_error", "numerical_gradient")
 BOOK_NAMES = CLASSES + FUNCTIONS
@@ -82,6 +84,11 @@ SYNONYMS = {
 
 # Different functions that happen to be a letter away from a book name: never suggested for it.
 NOT_THE_SAME = {"elu", "gelu", "selu", "prelu", "relu6", "mlp"}
+
+
+def kind_of(book):
+    """What a book name is, as a message in the learner's words: a class (Relu) or a function (softmax)."""
+    return msg("kind_class") if book in CLASSES else msg("kind_function")
 
 
 def normalise(name, strip_layer=False):

@@ -98,7 +98,7 @@ def failure_of(exc, submission=None):
         return Failure(exc.key, exc.params, None, example)
     frames = _frames(exc)
     mine = [(code, line) for code, line in frames if _in(code, submission)]
-    where = location(mine[-1][0].co_filename, mine[-1][1], submission) if mine else ""
+    where = location(mine[-1][0].co_filename, mine[-1][1], submission) if mine else None
     error = f"{type(exc).__name__}: {_clip(str(exc))}" if str(exc) else type(exc).__name__
     if isinstance(exc, NotImplementedError) and mine:
         code = mine[-1][0]

@@ -34,7 +34,7 @@ class Progress:
             bar="#" * filled + "." * (WIDTH - filled),
             done=done,
             total=self.total,
-            counts="  ".join(f"{status} {n}" for status, n in counts.items() if n),
+            counts=counted({status: n for status, n in counts.items() if n}, self.lang, "  "),
             seconds=f"{time.perf_counter() - self.started:.0f}",
         )
         self.stream.write("\r" + line.ljust(self.shown))
@@ -44,3 +44,13 @@ class Progress:
     def close(self):
         self.stream.write("\r" + " " * self.shown + "\r")
         self.stream.flush()
+
+
+def status_label(status, lang):
+    """A batch status in the reader's words; the CSV's status column keeps the key itself (ok, timeout, ...)."""
+    return render(f"batch_status_{status}", lang)
+
+
+def counted(counts, lang, separator):
+    """{status: how many} as "graded 12, timed out 1", in the reader's words."""
+    return separator.join(f"{status_label(status, lang)} {n}" for status, n in counts.items())

@@ -2,7 +2,7 @@
 from dataclasses import asdict, dataclass, field
 
 from . import LAYERS
-from .messages import render
+from .messages import DEFAULT_LANGUAGE, catalogue, render
 
 PASSED, FAILED, ERROR, SKIPPED, NOT_RUN = "passed", "failed", "error", "skipped", "not_run"
 
@@ -21,8 +21,19 @@ class Check:
 
     @property
     def title(self):
-        """What results.json and JUnit call it: "<Layer>: <check>"."""
+        """What results.json and JUnit call it: "<Layer>: <check>". Never translated: rubrics match on it."""
         return f"{self.layer}: {self.name}"
+
+    @property
+    def description_key(self):
+        """The catalogue key of the description, whose English text is the docstring's (a test keeps them equal)."""
+        return f"check.{self.layer}.{self.name}"
+
+    def describe(self, lang="en"):
+        """The description in lang; a check not yet in the catalogues keeps its docstring's English."""
+        if self.description_key in catalogue(lang) or self.description_key in catalogue(DEFAULT_LANGUAGE):
+            return render(self.description_key, lang)
+        return self.description
 
 
 @dataclass

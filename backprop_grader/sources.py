@@ -20,6 +20,8 @@ import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .messages import msg
+
 # Calls allowed in a constant: building a value, not doing work. np.float64(1e-7), OrderedDict(), range(10);
 # not np.load("mnist.npy") or np.random.randn(60000, 784).
 CONSTANT_CALLS = set(
@@ -87,7 +89,7 @@ def cell_filename(path, cell):
 
 
 def location(filename, line, root):
-    """A reader's location for a frame: "ch05/layers.py, line 12" or "work.ipynb, cell 3, line 2"."""
+    """A reader's location for a frame, as a message: "ch05/layers.py, line 12" or "work.ipynb, cell 3, line 2"."""
     filename = str(filename)
     cell = None
     match = re.fullmatch(r"(.*)#cell(\d+)", filename)
@@ -99,7 +101,9 @@ def location(filename, line, root):
         shown = path.relative_to(base).as_posix()
     except ValueError:
         shown = path.name
-    return f"{shown}, cell {cell}, line {line}" if cell else f"{shown}, line {line}"
+    if cell:
+        return msg("where_cell_line", file=shown, cell=cell, line=line)
+    return msg("where_line", file=shown, line=line)
 
 
 def in_submission(filename, root):
@@ -393,6 +397,7 @@ class LoadFailure:
     cell: int
     error: str
     is_import: bool
+    missing: str = None  # the module a failed import did not find
 
 
 def execute(source, namespace):
@@ -409,6 +414,7 @@ def execute(source, namespace):
                 statement.cell,
                 f"{type(exc).__name__}: {exc}",
                 isinstance(statement.node, (ast.Import, ast.ImportFrom)),
+                exc.name if isinstance(exc, ModuleNotFoundError) else None,
             )
             for name in bound_names(statement.node) or ["*"]:
                 failures[name] = failure

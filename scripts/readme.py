@@ -40,7 +40,8 @@ def sample_report():
     """The grader's report, as CI (which runs as root) makes it: its sandbox line says the worker dropped root."""
     with tempfile.TemporaryDirectory() as scratch:
         template_with_reference(Path(scratch) / "student_template", "Relu", change=README_SAMPLE_CHANGE)
-        env = {**os.environ, "NO_COLOR": "1"}
+        # The README's sample is the English report, whatever the locale of whoever regenerates it.
+        env = {**os.environ, "NO_COLOR": "1", "LC_ALL": "C.UTF-8"}
         done = subprocess.run(
             [sys.executable, str(ROOT / "grader.py")], cwd=scratch, env=env, capture_output=True, text=True, check=True
         )

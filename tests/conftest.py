@@ -10,9 +10,11 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 
-from backprop_grader import REFERENCE_DIR
+from backprop_grader import REFERENCE_DIR, TEMPLATE_DIR
 from backprop_grader.impl_option import implementation
 from backprop_grader.loader import load
+from backprop_grader.run import grade_many
+from mutants import entries, materialise
 
 # grading: the same examples on every run and machine (derandomize), no example database to carry state
 # between runs, no deadline since a slow submission is graded on correctness, not speed. The explain phase is
@@ -57,3 +59,18 @@ def net_class(impl, ref):
 def _seed_numpy(request):
     """Code that draws from np.random (TwoLayerNet's weight init) sees the same numbers on every run."""
     np.random.seed(request.config.getoption("--seed"))
+
+
+@pytest.fixture(scope="session")
+def graded(tmp_path_factory):
+    """Every catalogued bug and variant, the reference and the template, graded once per session in
+    parallel processes; keyed by entry id ("bugs/relu_np_max"), "reference" and "template"."""
+    root = tmp_path_factory.mktemp("catalogue")
+    chosen = {e.id: materialise(e, root) for e in entries("bugs") + entries("variants")}
+    chosen.update(reference=REFERENCE_DIR, template=TEMPLATE_DIR)
+    return dict(zip(chosen, grade_many(list(chosen.values()))))
+
+
+@pytest.fixture(scope="session")
+def reference_result(graded):
+    return graded["reference"]

@@ -10,6 +10,7 @@ import numpy as np
 
 from backprop_grader.diagnose import FLOOR, RTOL, check_type, expect_close
 from backprop_grader.feedback import CheckFailure
+from backprop_grader.messages import msg
 
 H = 1e-6
 
@@ -137,7 +138,7 @@ def directional_derivatives(forward, backward, inputs, dout=None, seed=0, h=DIRE
         grad = np.asarray(grad, dtype=np.float64)
         if grad.shape != x.shape:
             shapes = dict(got_shape=str(grad.shape), expected_shape=str(x.shape))
-            raise CheckFailure("wrong_shape", what=label, inputs=f"{name} of shape {x.shape}", **shapes)
+            raise CheckFailure("wrong_shape", what=label, inputs=msg("input_of_shape", name=name, shape=str(x.shape)), **shapes)
         u = rng.standard_normal(x.shape)
         plus, minus = x + h * u, x - h * u
         u_taken = (plus - minus) / (2 * h)

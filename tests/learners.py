@@ -411,9 +411,12 @@ def notebook_with_magics(path, extra_cells=()):
     return notebook(path, cells)
 
 
+RENAMED = {"relu": "ReLU", "mul": "MultiplyLayer", "softmax": "soft_max"}
+
+
 def renamed_classes(path):
     """One file whose classes and functions carry a learner's names: ReLU, MultiplyLayer, soft_max."""
-    return training_script(path, relu="ReLU", mul="MultiplyLayer", softmax="soft_max")
+    return training_script(path, **RENAMED)
 
 
 def misspelt_members(path):

@@ -3,6 +3,7 @@ from hypothesis import given, settings
 
 from backprop_grader.diagnose import expect_close, expect_like, expect_pair, likely_mistake
 from book_graphs import apples_and_oranges
+from backprop_grader.feedback import part_of, passed_to
 from checks import check
 from gradcheck import numeric_grad, weighted
 from strategies import copy_of, operand, operand_shapes, seeds, shapes, uniform
@@ -13,8 +14,8 @@ def _expect_backward(dx, dy, expected, dout, inputs, hint=None):
     # What the mistakes return: the literal 1 or 0 a student wrote, or dout scaled.
     mistakes = [("hint_add_forgot_dout", 1.0), ("hint_add_zero", 0.0), ("hint_add_zero", 0 * dout), ("hint_add_doubled", 2 * dout)]
     hint = likely_mistake(dx, mistakes) or likely_mistake(dy, mistakes) or hint
-    expect_close(dx, expected[0], "dx from AddLayer.backward(dout)", inputs=inputs, hint=hint)
-    expect_close(dy, expected[1], "dy from AddLayer.backward(dout)", inputs=inputs, hint=hint)
+    expect_close(dx, expected[0], part_of("dx", "AddLayer.backward(dout)"), inputs=inputs, hint=hint)
+    expect_close(dy, expected[1], part_of("dy", "AddLayer.backward(dout)"), inputs=inputs, hint=hint)
 
 
 @check("AddLayer", points=1)
@@ -56,8 +57,8 @@ def test_leaves_inputs_unchanged(impl, shape, seed):
     given_x, given_y = x.copy(), y.copy()
     impl.AddLayer().forward(given_x, given_y)
     inputs = {"x": x, "y": y}
-    expect_close(given_x, x, "the x you passed to forward", inputs=inputs, hint="hint_add_forward_in_place")
-    expect_close(given_y, y, "the y you passed to forward", inputs=inputs, hint="hint_add_forward_in_place")
+    expect_close(given_x, x, passed_to("x", "forward"), inputs=inputs, hint="hint_add_forward_in_place")
+    expect_close(given_y, y, passed_to("y", "forward"), inputs=inputs, hint="hint_add_forward_in_place")
 
 
 @check("AddLayer", points=1)

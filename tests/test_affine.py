@@ -5,6 +5,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from backprop_grader.diagnose import expect_close
+from backprop_grader.feedback import passed_to
 from checks import check
 from gradcheck import NUMERIC_FLOOR, NUMERIC_RTOL, numeric_grad, weighted
 from strategies import batch_dims, seeds, sides, uniform
@@ -155,8 +156,7 @@ def test_inputs_unchanged(impl, dims, seed):
     layer.forward(given["x"])
     layer.backward(given["dout"])
     for name, original in (("x", x), ("W", W), ("b", b), ("dout", dout)):
-        what = f"the {name} you passed to Affine"
-        expect_close(given[name], original, what, inputs=_shown(x, W, b, dout), hint="hint_affine_unchanged")
+        expect_close(given[name], original, passed_to(name, "Affine"), inputs=_shown(x, W, b, dout), hint="hint_affine_unchanged")
 
 
 @check("Affine", points=1)

@@ -159,7 +159,7 @@ def test_the_progress_bar_counts_statuses_and_blanks_its_line_when_done():
     progress.update(2, {"ok": 1, "timeout": 1})
     progress.close()
     assert stream[0].startswith("\r[######..................] 1/4  ok 1  0 s")
-    assert "2/4  ok 1  timeout 1" in stream[1]
+    assert "2/4  ok 1  timed out 1" in stream[1]
     assert stream[-1].strip() == "" and stream[-1].endswith("\r")
 
 
@@ -177,7 +177,7 @@ def test_the_progress_bar_is_drawn_on_a_terminals_stderr(tmp_path):
         os.close(controller)
         os.close(terminal)
     assert run.returncode == 0
-    assert "\r[########################] 1/1  import_error 1" in drawn
+    assert "\r[########################] 1/1  import error 1" in drawn
     assert "\r" not in run.stdout.decode()
 
 
@@ -234,6 +234,7 @@ def graded_class(tmp_path_factory):
         "batch": ["--batch", klass, "--jobs", "2", "--out", out, "--csv", root / "grades.csv", "--rubric", rubric],
         "single": [klass / "carol", "--rubric", rubric, "--json", root / "carol.json"],
         "too_short": ["--batch", klass, "--out", root / "too_short", "--timeout", "0.3"],
+        "too_short_ja": ["--batch", klass, "--out", root / "too_short_ja", "--timeout", "0.3", "--lang", "ja"],
         "aliased": ["--batch", root / "renamed", "--alias", "Relu=ReLU", "--extra-tests", root / "extra"],
     }
     with ThreadPoolExecutor(max_workers=4) as pool:
@@ -284,8 +285,8 @@ def test_the_batch_grade_is_the_single_grade(graded_class):
 def test_the_summary_names_what_did_not_go_well_and_no_progress_bar_leaves_a_terminal(graded_class):
     root, runs = graded_class
     run = runs["batch"]
-    assert re.search(r"^Graded 5 submissions in [\d.]+ s \([\d.]+ per second\), 2 at a time: ok 3, import_error 2, timeout 0, crashed 0$", run.stdout, re.M)
-    assert "  dave: import_error, 16 points" in run.stdout and "alice:" not in run.stdout
+    assert re.search(r"^Graded 5 submissions in [\d.]+ s \([\d.]+ per second\), 2 at a time: ok 3, import error 2, timed out 0, crashed 0$", run.stdout, re.M)
+    assert "  dave: import error, 16 points" in run.stdout and "alice:" not in run.stdout
     assert "Rubric" in run.stderr and "\r" not in run.stderr
 
 
@@ -297,6 +298,18 @@ def test_a_grade_over_its_time_limit_is_a_timeout_row_that_scores_0_and_says_why
     results = json.loads((root / "too_short" / "alice" / "results.json").read_text())
     assert results["output"].startswith("Grading your submission took longer than 0.3 s")
     assert len(results["tests"]) == 65 and results["score"] == 0
+
+
+def test_a_batch_speaks_the_language_asked_for_and_its_csv_keeps_the_status_keys(graded_class):
+    root, runs = graded_class
+    run = runs["too_short_ja"]
+    assert run.returncode == 0, run.stderr
+    assert re.search(r"^5 個の提出物を [\d.]+ 秒で採点しました.*: 正常 \d, インポートエラー \d, 時間切れ \d, クラッシュ 0$", run.stdout, re.M)
+    assert "  alice: 時間切れ、0 点" in run.stdout
+    assert {r["status"] for r in _rows(root / "too_short_ja" / "grades.csv") if r["submission"] != "erin"} == {"timeout"}
+    results = json.loads((root / "too_short_ja" / "alice" / "results.json").read_text(encoding="utf-8"))
+    assert results["output"].startswith("あなたの提出物の採点が 0.3 秒を超えたので止めました。")
+    assert results["extra_data"]["status"] == "timeout" and results["tests"][0]["name"].startswith("MulLayer: ")
 
 
 def test_aliases_and_extra_checks_reach_every_grade_of_a_batch(graded_class):

@@ -11,7 +11,7 @@ import pytest
 
 from backprop_grader import REFERENCE_DIR, TEMPLATE_DIR
 from backprop_grader.results import PASSED
-from backprop_grader.run import grade_many, grade_in_subprocess
+from backprop_grader.run import grade_many
 from mutants import entries, materialise
 
 BUGS = entries("bugs")
@@ -24,20 +24,6 @@ def _failed(result):
 
 def _failed_for_points(result):
     return {r.check.title for r in result.results if r.status != PASSED and r.check.points > 0}
-
-
-@pytest.fixture(scope="session")
-def graded(tmp_path_factory):
-    """Every bug and variant graded once, in parallel processes; keyed by entry id."""
-    root = tmp_path_factory.mktemp("catalogue")
-    chosen = BUGS + VARIANTS
-    results = grade_many([materialise(e, root) for e in chosen])
-    return {e.id: r for e, r in zip(chosen, results)}
-
-
-@pytest.fixture(scope="session")
-def reference_result():
-    return grade_in_subprocess(REFERENCE_DIR)
 
 
 @pytest.fixture(scope="session")
@@ -84,7 +70,7 @@ def test_isolation_changes_no_outcome(entry, graded, graded_in_process):
     assert _outcomes(graded[entry.id]) == _outcomes(graded_in_process[entry.id])
 
 
-def test_isolation_changes_no_outcome_on_reference_and_template(reference_result, graded_in_process):
-    template = grade_in_subprocess(TEMPLATE_DIR)
+def test_isolation_changes_no_outcome_on_reference_and_template(reference_result, graded, graded_in_process):
+    template = graded["template"]
     assert _outcomes(reference_result) == _outcomes(graded_in_process["reference"])
     assert _outcomes(template) == _outcomes(graded_in_process["template"])

@@ -66,6 +66,13 @@ def test_the_common_folder_of_a_study_repository(tmp_path, expected):
     )
 
 
+def test_a_chapter_folder_that_imports_from_beside_it_says_which_folder_to_grade(tmp_path):
+    """ch05/ of a study repository imports common/ from the folder above: the report names that folder."""
+    repo = learners.book_layout_repo(tmp_path)
+    result = grade(repo / "ch05", layers=["TwoLayerNet"])
+    assert f"common is not in ch05/ but beside it, in {repo}: grade the folder that holds both, python grader.py {repo}" in notes(result)
+
+
 def test_one_file_per_layer(tmp_path, expected):
     assert statuses(grade(learners.one_file_per_layer(tmp_path))) == expected
 

@@ -4,6 +4,7 @@ from hypothesis import given, settings
 
 from backprop_grader.diagnose import expect_close, expect_like, expect_pair, likely_mistake
 from book_graphs import apples_and_oranges, two_apples
+from backprop_grader.feedback import after_calls, part_of, passed_to
 from checks import check
 from gradcheck import numeric_grad, weighted
 from strategies import copy_of, operand, operand_shapes, seeds, shapes, uniform
@@ -29,8 +30,8 @@ def _expect_backward(dx, dy, expected, x, y, dout, hint=None):
     """dx and dy against expected, with the likely mistake named if a known one was made, else hint."""
     inputs = {"x": x, "y": y, "dout": dout}
     hint = _backward_hint(dx, dy, x, y, dout) or hint
-    expect_close(dx, expected[0], "dx from MulLayer.backward(dout)", inputs=inputs, hint=hint)
-    expect_close(dy, expected[1], "dy from MulLayer.backward(dout)", inputs=inputs, hint=hint)
+    expect_close(dx, expected[0], part_of("dx", "MulLayer.backward(dout)"), inputs=inputs, hint=hint)
+    expect_close(dy, expected[1], part_of("dy", "MulLayer.backward(dout)"), inputs=inputs, hint=hint)
 
 
 @check("MulLayer", points=1)
@@ -81,13 +82,13 @@ def test_state_latest_forward(impl, shape, seed):
     layer.forward(copy_of(x0), copy_of(y0))
     layer.forward(copy_of(x), copy_of(y))
     other.forward(copy_of(y0), copy_of(x0))
-    what = "MulLayer.backward(dout) after forward(x0, y0), forward(x, y) and another MulLayer's forward(y0, x0)"
+    what = after_calls("MulLayer.backward(dout)", "forward(x0, y0)", "forward(x, y)", "MulLayer", "forward(y0, x0)")
     got = expect_pair(layer.backward(copy_of(dout)), what, inputs)
     # Compared with your own layer used once, so that only state is judged here: values are other checks' job.
     fresh.forward(copy_of(x), copy_of(y))
     expected = expect_pair(fresh.backward(copy_of(dout)), "MulLayer.backward(dout)", inputs)
     for name, actual, right in zip(("dx", "dy"), got, expected):
-        expect_close(actual, right, f"{name} from {what}", inputs=inputs, hint="hint_latest_forward")
+        expect_close(actual, right, part_of(name, what), inputs=inputs, hint="hint_latest_forward")
 
 
 @check("MulLayer", points=1)
@@ -100,10 +101,10 @@ def test_leaves_inputs_unchanged(impl, shape, seed):
     layer = impl.MulLayer()
     layer.forward(given_x, given_y)
     inputs = {"x": x, "y": y}
-    expect_close(given_x, x, "the x you passed to forward", inputs=inputs, hint="hint_mul_forward_in_place")
-    expect_close(given_y, y, "the y you passed to forward", inputs=inputs, hint="hint_mul_forward_in_place")
+    expect_close(given_x, x, passed_to("x", "forward"), inputs=inputs, hint="hint_mul_forward_in_place")
+    expect_close(given_y, y, passed_to("y", "forward"), inputs=inputs, hint="hint_mul_forward_in_place")
     layer.backward(given_dout)
-    expect_close(given_dout, dout, "the dout you passed to backward", inputs=inputs, hint="hint_mul_backward_in_place")
+    expect_close(given_dout, dout, passed_to("dout", "backward"), inputs=inputs, hint="hint_mul_backward_in_place")
 
 
 @check("MulLayer", points=1)

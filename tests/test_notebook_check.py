@@ -107,7 +107,7 @@ def test_check_a_misspelt_method():
 
 
 def test_check_something_that_is_not_a_book_name():
-    report = check(np.dot)
+    report = check(np.dot, lang="en")
     assert report.result is None and report.notes[0].key == "note_not_a_book_name"
     assert "dot is not one of the book's names" in str(report)
 

@@ -1,7 +1,7 @@
 """Hostile submissions (tests/catalogue/attacks/) graded through the real entry point, each in its own process:
 the grader finishes within the attack's time budget, the attacked layers score 0, every other layer is graded
 as usual (full marks: the rest of each submission is the reference), the results file is the grader's, and no
-process the submission started is left behind."""
+process the submission started is left behind; and what each attack costs is told in every language."""
 import json
 import sys
 import time
@@ -12,8 +12,11 @@ from pathlib import Path
 import pytest
 
 from backprop_grader import LAYERS, PROJECT_ROOT, REFERENCE_DIR
+from backprop_grader.isolation.replies import GRADER_MODULES
+from backprop_grader.messages import languages
 from backprop_grader.results import GradeResult
 from backprop_grader.run import run_own_group
+from english_words import english_words, report_text
 from mutants import entries, materialise
 
 ATTACKS = entries("attacks")
@@ -101,6 +104,15 @@ def test_attack_is_contained(entry, attacked):
         assert keys == {entry.feedback}, "each check the attack costs says why"
     assert run.seconds <= (entry.budget or DEFAULT_BUDGET), f"grading took {run.seconds:.1f} s"
     assert run.leftovers == [], "processes outlived the grader"
+
+
+@pytest.mark.parametrize("lang", [lang for lang in languages() if lang != "en"])
+def test_what_an_attack_costs_is_said_in_every_language(attacked, lang):
+    """A time limit, a crash, an exit, an import of the grader's code: told in the learner's language, though the
+    worker only sends message keys and their values back."""
+    for entry in ATTACKS:
+        report = report_text(_result(attacked[entry.id]), lang)
+        assert english_words(report, names=GRADER_MODULES) == [], f"{entry.id} in {lang}:\n{report}"
 
 
 def _failures(result, layer):

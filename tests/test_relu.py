@@ -3,6 +3,7 @@ import numpy as np
 from hypothesis import example, given, settings
 
 from backprop_grader.diagnose import expect_close, expect_like, likely_mistake
+from backprop_grader.feedback import after_calls, passed_to, where_true
 from checks import check
 from gradcheck import numeric_grad, weighted
 from strategies import away_from_zero, seeds, shapes, uniform
@@ -69,7 +70,7 @@ def test_gradient_passes_unchanged(impl, shape, seed):
     layer.forward(x.copy())
     dx = layer.backward(dout.copy())
     hint = _backward_hint(dx, x, dout, default="hint_relu_pass_unchanged")
-    expect_close(dx, dout, "Relu.backward(dout) for x > 0", inputs={"x": x, "dout": dout}, hint=hint)
+    expect_close(dx, dout, where_true("Relu.backward(dout)", "x > 0"), inputs={"x": x, "dout": dout}, hint=hint)
 
 
 @check("Relu", points=2)
@@ -95,7 +96,7 @@ def test_forward_leaves_x_unchanged(impl, shape, seed):
     x = uniform(seed, shape)
     given_x = x.copy()
     impl.Relu().forward(given_x)
-    expect_close(given_x, x, "the x you passed to forward", inputs={"x": x}, hint="hint_relu_forward_in_place")
+    expect_close(given_x, x, passed_to("x", "forward"), inputs={"x": x}, hint="hint_relu_forward_in_place")
 
 
 @check("Relu", points=1)
@@ -114,7 +115,7 @@ def test_state_latest_forward(impl, shape, seed):
     expect_close(
         dx,
         fresh.backward(dout.copy()),
-        "Relu.backward(dout) after forward(x0), forward(x) and another Relu's forward(-x)",
+        after_calls("Relu.backward(dout)", "forward(x0)", "forward(x)", "Relu", "forward(-x)"),
         inputs={"x0": x0, "x": x, "dout": dout},
         hint="hint_latest_forward",
     )
@@ -131,4 +132,4 @@ def test_backward_leaves_dout_unchanged(impl, shape, seed):
     layer.forward(x.copy())
     given_dout = dout.copy()
     layer.backward(given_dout)
-    expect_close(given_dout, dout, "the dout you passed to backward", inputs={"x": x}, hint="hint_relu_inplace_dout")
+    expect_close(given_dout, dout, passed_to("dout", "backward"), inputs={"x": x}, hint="hint_relu_inplace_dout")

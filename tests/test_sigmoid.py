@@ -4,7 +4,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from backprop_grader.diagnose import expect_close, expect_like, likely_mistake
-from backprop_grader.feedback import show
+from backprop_grader.feedback import after_calls, passed_to, show
 from checks import check
 from gradcheck import numeric_grad, weighted
 from strategies import seeds, shapes, uniform
@@ -150,7 +150,7 @@ def test_state_latest_forward(impl, ref, shape, seed):
     expect_close(
         dx,
         fresh.backward(dout.copy()),
-        "Sigmoid.backward(dout) after forward(x0), forward(x) and another Sigmoid's forward(-x)",
+        after_calls("Sigmoid.backward(dout)", "forward(x0)", "forward(x)", "Sigmoid", "forward(-x)"),
         inputs={"x0": x0, "x": x, "dout": dout},
         hint="hint_latest_forward",
     )
@@ -165,6 +165,6 @@ def test_leaves_inputs_unchanged(impl, shape, seed):
     given_x, given_dout = x.copy(), dout.copy()
     layer = impl.Sigmoid()
     layer.forward(given_x)
-    expect_close(given_x, x, "the x you passed to forward", inputs={"x": x}, hint="hint_sigmoid_forward_in_place")
+    expect_close(given_x, x, passed_to("x", "forward"), inputs={"x": x}, hint="hint_sigmoid_forward_in_place")
     layer.backward(given_dout)
-    expect_close(given_dout, dout, "the dout you passed to backward", inputs={"x": x}, hint="hint_sigmoid_backward_in_place")
+    expect_close(given_dout, dout, passed_to("dout", "backward"), inputs={"x": x}, hint="hint_sigmoid_backward_in_place")

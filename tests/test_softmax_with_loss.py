@@ -13,6 +13,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from backprop_grader.diagnose import expect_close, expect_close_to_any, expect_number
+from backprop_grader.feedback import passed_to
 from checks import check
 from gradcheck import NUMERIC_FLOOR, NUMERIC_RTOL, numeric_grad
 from strategies import batch_classes, classes, labels, one_hot, seeds, sides, uniform
@@ -241,8 +242,7 @@ def test_inputs_unchanged(impl, nc, seed, form):
     layer.forward(given_x, given_t)
     layer.backward(1)
     for name, given_value, original in (("x", given_x, x), ("t", given_t, t)):
-        what = f"the {name} you passed to forward"
-        expect_close(given_value, original, what, inputs={"x": x, "t": t}, hint="hint_swl_unchanged")
+        expect_close(given_value, original, passed_to(name, "forward"), inputs={"x": x, "t": t}, hint="hint_swl_unchanged")
 
 
 @check("SoftmaxWithLoss", points=1)

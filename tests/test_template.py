@@ -2,15 +2,13 @@
 "not implemented yet" (not a crash, a collection error or a traceback), and the reference scores full marks."""
 import pytest
 
-from backprop_grader import REFERENCE_DIR, TEMPLATE_DIR
 from backprop_grader.results import PASSED
-from backprop_grader.run import grade_many
 
 
 @pytest.fixture(scope="module")
-def template_and_reference():
-    """Both graded as a student's submission would be: in a fresh process each, side by side."""
-    return grade_many([TEMPLATE_DIR, REFERENCE_DIR])
+def template_and_reference(graded):
+    """Both graded as a student's submission would be, in a fresh process each (conftest's graded)."""
+    return graded["template"], graded["reference"]
 
 
 def test_template_scores_zero_everywhere(template_and_reference):

@@ -9,7 +9,7 @@ import numpy as np
 from hypothesis import example, given, settings
 
 from backprop_grader.diagnose import expect_close
-from backprop_grader.feedback import CheckFailure, show
+from backprop_grader.feedback import CheckFailure, after_statement, on_own_layers, show
 from checks import check
 from gradcheck import NUMERIC_FLOOR, NUMERIC_RTOL, numeric_grad_by_steps
 from strategies import net_dims, one_hot, rng, seeds
@@ -241,7 +241,7 @@ def test_params_shared_with_layers(net_class, ref, dims, seed):
     for key, step in _draw_params(r, d, h, c).items():
         net.params[key] -= step
         twin.params[key] -= step
-        expect_close(net.predict(x.copy()), twin.predict(x), f"predict(x) after net.params['{key}'] -= step", inputs={"x": x, "step": step}, hint="hint_net_shared")
+        expect_close(net.predict(x.copy()), twin.predict(x), after_statement("predict(x)", f"net.params['{key}'] -= step"), inputs={"x": x, "step": step}, hint="hint_net_shared")
 
 
 @check("TwoLayerNet", points=1)
@@ -291,7 +291,7 @@ def test_own_layers_train(impl):
     grads = _gradient(net, x, t)
     slopes = _central_differences(net, x, t)
     for key in KEYS:
-        expect_close(grads[key], slopes[key], f"gradient(x, t)['{key}'] on your own layers", inputs={"x": x, "t": t}, batch_size=n, hint="hint_net_own_stack", rtol=NUMERIC_RTOL, floor=NUMERIC_FLOOR)
+        expect_close(grads[key], slopes[key], on_own_layers(f"gradient(x, t)['{key}']"), inputs={"x": x, "t": t}, batch_size=n, hint="hint_net_own_stack", rtol=NUMERIC_RTOL, floor=NUMERIC_FLOOR)
     steps = 5
     before = float(net.loss(x.copy(), t.copy()))
     for _ in range(steps):

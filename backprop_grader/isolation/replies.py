@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .. import LAYERS
 from ..loader import SubmissionError
-from ..messages import catalogue
+from ..messages import catalogue, msg
 from ..results import Note
 from . import errors, wire
 from .errors import WorkerFailure
@@ -118,7 +118,7 @@ def _raised(channel, description, label):
     frames = [_stack_frame(channel.session.root, f) for f in fields["frames"]]
     if _is_grader_module(fields["module"]) and fields["base"] in ("ImportError", "ModuleNotFoundError"):
         mine = [f for f in frames if not f[0].startswith("<")]
-        where = f"{Path(mine[-1][0]).name}, line {mine[-1][1]}" if mine else ""
+        where = msg("where_line", file=Path(mine[-1][0]).name, line=mine[-1][1]) if mine else msg("where_unknown")
         return SubmissionError("call_import_forbidden", module=fields["module"], where=where, call=label)
     exc = errors.remote_exception(fields["type"], fields["base"], fields["message"])
     if frames:
@@ -189,12 +189,24 @@ def _checked(description):
     return {"type": name, "base": base, "message": message[:2000], "module": module, "frames": frames[:2]}
 
 
-def _fills(key, params, kinds=(str,)):
-    """Whether key is a message of the catalogue and params values of kinds filling exactly its placeholders."""
+def _fills(key, params, kinds=(str,), depth=2):
+    """Whether key is a message of the catalogue and params values of kinds filling exactly its placeholders.
+
+    A value may itself be a message (messages.msg: where= "layers.py, line 3", kind= "class"), a few levels deep.
+    """
     if type(key) is not str or key not in catalogue("en") or type(params) is not dict:
         return False
     wanted = {field for _, field, _, _ in string.Formatter().parse(catalogue("en")[key]) if field}
-    return set(params) == wanted and all(type(v) in kinds for v in params.values())
+    return set(params) == wanted and all(type(v) in kinds or _is_message(v, depth) for v in params.values())
+
+
+def _is_message(value, depth):
+    return (
+        depth > 0
+        and type(value) is dict
+        and set(value) == {"key", "params"}
+        and _fills(value["key"], value["params"], (str, int, float), depth - 1)
+    )
 
 
 def _is_grader_module(module):
@@ -223,7 +235,10 @@ def death(died, submission):
     code, output = died.returncode, _crash_report(died.output, submission)
     if code is not None and code >= 0:
         return "exited", {}
-    reason = signal.Signals(-code).name if code is not None and -code in signal.valid_signals() else "closed its pipes"
+    if code is not None and -code in signal.valid_signals():
+        reason = signal.Signals(-code).name
+    else:
+        reason = msg("reason_closed_pipes")
     if output:
         return "crashed_with_output", {"reason": reason, "output": output}
     return "crashed", {"reason": reason}

@@ -190,7 +190,7 @@ class Server:
         if isinstance(exc, self.loader.SubmissionError):
             cause = exc.__cause__ or exc.__context__
             module = cause.name if isinstance(cause, ImportError) and isinstance(cause.name, str) else None
-            params = {k: str(v) for k, v in exc.params.items()}
+            params = {k: _plain(v) for k, v in exc.params.items()}
             # Some are builtin errors too (a misspelt member is an AttributeError, which a check may catch).
             return {"submission_error": [exc.key, params], "module": module, "base": _builtin_base(type(exc))}
         if isinstance(exc, SystemExit):
@@ -394,6 +394,13 @@ def _frames(exc):
         found.append((Path(code.co_filename).resolve(), tb.tb_lineno, getattr(code, "co_qualname", code.co_name)))
         tb = tb.tb_next
     return found
+
+
+def _plain(value):
+    """A param as plain text for the grader, or a message (messages.msg, as where= is) with plain params."""
+    if type(value) is dict and set(value) == {"key", "params"} and type(value["params"]) is dict:
+        return {"key": str(value["key"]), "params": {str(k): _plain(v) for k, v in value["params"].items()}}
+    return str(value)
 
 
 def _builtin_base(kind):

@@ -104,7 +104,8 @@ def feedback(check_result, lang):
 
 def check_text(check_result, lang):
     """One check's whole story in plain text (results.json, JUnit): what it checks, then what went wrong."""
-    lines = [check_result.check.description] if check_result.check.description else []
+    description = check_result.check.describe(lang)
+    lines = [description] if description else []
     if check_result.status != PASSED:
         lines += feedback(check_result, lang).lines(lang)
     return "\n".join(lines)

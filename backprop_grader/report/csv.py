@@ -11,7 +11,8 @@ from .common import DOES_NOT_LOAD, points
 COLUMNS = ("submission", *LAYERS, "total", "status", "wall_time_s", "sandbox")
 # The grade finished: ok, or import_error when some of the submission could not be loaded (a file missing or
 # failing to import, a name the checks need not found): those checks score 0, the rest is graded. The batch
-# mode adds its own statuses for a grade that did not finish (timeout, crashed).
+# mode adds its own statuses for a grade that did not finish (timeout, crashed). A status is a key, the same in every
+# language, for spreadsheets and scripts; the batch's summary says it in the reader's words (progress.status_label).
 OK, IMPORT_ERROR = "ok", "import_error"
 
 

@@ -46,8 +46,8 @@ def render(result, lang="en"):
     for group in groups:
         lost = fraction(group.score, group.max_score, lang)
         lines += ["", f"#### {_escape(group.label(result, lang))} ({lost})", ""]
-        if len(group.results) == 1 and group.results[0].check.description:
-            lines += [_escape(group.results[0].check.description), ""]
+        if len(group.results) == 1 and group.results[0].check.describe(lang):
+            lines += [_escape(group.results[0].check.describe(lang)), ""]
         found = group.feedback
         lines.append(_fenced(found.problem))
         for label, text in (("label_input", found.example), ("label_hint", found.hint)):

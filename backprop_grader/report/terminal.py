@@ -14,13 +14,13 @@ _STYLES = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33"}
 INDENT = "  "
 
 
-def _width(text):
+def width_of(text):
     """Columns text takes in a terminal: CJK characters take two (for the catalogues a later language adds)."""
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def _pad(text, width, right=False):
-    gap = " " * max(0, width - _width(text))
+def pad(text, width, right=False):
+    gap = " " * max(0, width - width_of(text))
     return gap + text if right else text + gap
 
 
@@ -59,22 +59,22 @@ def _table(result, lang, paint):
     rows = [(s.layer, s.score, s.max_score, s.passed, s.total, layer_note(result, s, lang)) for s in scores]
     total = (render("total", lang), result.score, result.max_score, sum(s.passed for s in scores), len(result.results), "")
     text = [[label, *(points(n) for n in numbers), note] for label, *numbers, note in rows + [total]]
-    width = [max(_width(row[i]) for row in text) for i in range(5)]
+    width = [max(width_of(row[i]) for row in text) for i in range(5)]
 
     def fraction_at(row, i):
-        return render("fraction", lang, part=_pad(row[i], width[i], right=True), whole=_pad(row[i + 1], width[i + 1]))
+        return render("fraction", lang, part=pad(row[i], width[i], right=True), whole=pad(row[i + 1], width[i + 1]))
 
     headings = [render(key, lang) for key in ("col_layer", "col_score", "col_checks")]
-    score_width = max(_width(fraction_at(text[0], 1)), _width(headings[1]))
-    checks_width = max(_width(fraction_at(text[0], 3)), _width(headings[2]))
+    score_width = max(width_of(fraction_at(text[0], 1)), width_of(headings[1]))
+    checks_width = max(width_of(fraction_at(text[0], 3)), width_of(headings[2]))
 
     def line(row, score, max_score, bold=False):
-        label = _pad(row[0], width[0])
+        label = pad(row[0], width[0])
         label = paint(label, "bold") if bold else label
-        points_cell = paint(_pad(fraction_at(row, 1), score_width), paint.score_style(score, max_score), "bold")
-        return f"{label}  {points_cell}  {_pad(fraction_at(row, 3), checks_width)}  {row[5]}".rstrip()
+        points_cell = paint(pad(fraction_at(row, 1), score_width), paint.score_style(score, max_score), "bold")
+        return f"{label}  {points_cell}  {pad(fraction_at(row, 3), checks_width)}  {row[5]}".rstrip()
 
-    head = f"{_pad(headings[0], width[0])}  {_pad(headings[1], score_width)}  {headings[2]}"
+    head = f"{pad(headings[0], width[0])}  {pad(headings[1], score_width)}  {headings[2]}"
     rule = "-" * (width[0] + score_width + checks_width + 4)
     body = [line(row, r[1], r[2]) for row, r in zip(text, rows)]
     return [paint(head, "bold"), *body, rule, line(text[-1], total[1], total[2], bold=True)]
@@ -102,8 +102,8 @@ def _failures(result, lang, paint):
     for group in groups:
         lost = fraction(group.score, group.max_score, lang)
         lines += ["", f"{paint(group.label(result, lang), 'bold')}  {paint(lost, 'red')}"]
-        if len(group.results) == 1 and group.results[0].check.description:
-            lines.append(_indented(group.results[0].check.description))
+        if len(group.results) == 1 and group.results[0].check.describe(lang):
+            lines.append(_indented(group.results[0].check.describe(lang)))
         lines += [_indented(line) for line in group.feedback.lines(lang)]
     return lines
 
@@ -117,10 +117,10 @@ def _every_check(result, lang, paint, rerun_options=()):
             status = render(f"status_{r.status}", lang)
             style = "green" if r.status == PASSED else "red"
             lines.append(
-                f"{INDENT}{paint(_pad(status, 8), style)}{r.check.name}  ({fraction(r.score, r.check.points, lang)})"
+                f"{INDENT}{paint(pad(status, 8), style)}{r.check.name}  ({fraction(r.score, r.check.points, lang)})"
             )
-            if r.check.description:
-                lines.append(_indented(r.check.description, INDENT * 3))
+            if r.check.describe(lang):
+                lines.append(_indented(r.check.describe(lang), INDENT * 3))
             if r.status != PASSED:
                 lines += [_indented(line, INDENT * 3) for line in feedback(r, lang).lines(lang)]
                 command = rerun_command(r, result.submission, rerun_options)
