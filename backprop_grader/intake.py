@@ -329,6 +329,7 @@ class Intake(BookNames):
         self._finder = _Finder(self)
         self._package = self._root_package()
         self._names_here = self._importable_names()
+        self._beside_found = self._beside_imports()
 
     # ---- where the book's names are
 
@@ -610,13 +611,27 @@ class Intake(BookNames):
     def _beside(self, missing):
         """The folder or file outside the graded folder that a failed import wanted: the learner pointed the
         grader at ch05/ of a repository whose ch05 scripts import common/ from the folder above."""
-        if not missing:
-            return None
-        name = missing.partition(".")[0]
-        for candidate in (self.top.parent / name, self.top.parent / f"{name}.py"):
-            if candidate.exists() and candidate != self.top:
-                return candidate
-        return None
+        return self._beside_found.get(missing.partition(".")[0]) if missing else None
+
+    def _beside_imports(self):
+        """{name: path} of the folders and files beside the graded folder that its files import by name, looked
+        for now, before any of its code runs: a sandboxed worker then sees only the submission
+        (isolation/namespaces.py), and nothing but these names of what lies beside it."""
+        names = set()
+        for source in self.sources.values():
+            for statement in source.kept:
+                for node in ast.walk(statement.node):
+                    if isinstance(node, ast.Import):
+                        names |= {alias.name.partition(".")[0] for alias in node.names}
+                    elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                        names.add(node.module.partition(".")[0])
+        found = {}
+        for name in sorted(names):
+            for candidate in (self.top.parent / name, self.top.parent / f"{name}.py"):
+                if candidate.exists() and candidate != self.top:
+                    found[name] = candidate
+                    break
+        return found
 
     def _is_own_module(self, module):
         return any(m is module for m in self._modules.values())

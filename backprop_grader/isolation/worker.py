@@ -501,6 +501,9 @@ def main(argv=None):
     if options.fork_net:
         _fork_net_worker(options)
     layers = _reference_layers(grader, options.net_layers) if options.net_layers else None
+    # The loader reads the submission's files and looks around them now (runs none of its code): see
+    # intake.Intake._beside_imports.
+    server = Server(np, wire, shared, grader, options.submission, options.alias, options.use, layers)
     if options.sandbox:
         walls = namespaces.enter(json.loads(options.sandbox))
     else:
@@ -510,7 +513,6 @@ def main(argv=None):
     filtered = sandbox.lock_down(options.grader_pid, options.memory_mb, options.cpu_seconds, writable_scratch)
     walls["read_only"] = writable_scratch or filtered
     generator = shared.Generator()
-    server = Server(np, wire, shared, grader, options.submission, options.alias, options.use, layers)
     hello = {"pid": os.getpid(), "filtered": filtered, "sandbox": walls}
     _write_all(options.replies, wire.Packer().frame({"hello": hello}))
     buffer = bytearray()
