@@ -98,6 +98,10 @@ def _child(submission, result_file, log_file, seed, layers, extra_args, grade_op
         log = os.open(log_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         os.dup2(log, 1)  # what the submission writes to the process's own stdout and stderr must not reach
         os.dup2(log, 2)  # the terminal: the progress bar is there
+        # The grade's temporary folders go under the batch's own, which outlives a child killed at its time
+        # limit, and is removed at the end of the batch whatever became of the child.
+        tempfile.tempdir = str(Path(result_file).with_suffix(".tmp"))
+        os.mkdir(tempfile.tempdir, 0o700)
         result = grade(submission, layers=layers, seed=seed, extra_args=extra_args, **grade_options)
         _write_atomically(Path(result_file), json.dumps(result.to_dict()))
         code = 0

@@ -13,6 +13,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -34,6 +35,8 @@ CHECK = Check("t::a", "Relu", "forward_values", 3.0, False, "")
 def _stand_in(submission, layers=None, seed=0, extra_args=()):
     """run.grade's stand-in: what it does is the submission folder's name."""
     behaviour = Path(submission).name.split("_")[0]
+    if behaviour in ("hang", "segfault"):
+        tempfile.mkdtemp(prefix="backprop-grader-")  # as a real grade's workers' runtime folder
     if behaviour == "hang":
         sleeper = subprocess.Popen(["sleep", "600"])
         (Path(submission) / "sleeper.pid").write_text(str(sleeper.pid))
@@ -96,6 +99,16 @@ def test_every_outcome_gets_its_status_in_the_order_given(class_of):
     for unfinished in ("segfault_1", "exits_1", "hang_1"):
         [check] = by_id[unfinished].result.results
         assert check.check == CHECK and check.score == 0
+
+
+def test_a_batch_leaves_no_temporary_folder_behind_even_of_a_killed_grade(class_of, tmp_path, monkeypatch):
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    paths = class_of("ok_1", "segfault_1", "hang_1")
+    outcomes = batch.grade_all(paths, [CHECK], NO_RUBRIC, jobs=3, timeout=3, on_done=None)
+    assert [o.status for o in outcomes] == ["ok", "crashed", "timeout"]
+    assert list(temporary.iterdir()) == []
 
 
 def test_a_hang_costs_its_own_time_limit_and_nothing_more(class_of):
