@@ -99,7 +99,7 @@ def build_parser(lang=DEFAULT_LANGUAGE):
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=render("cli_help_seed", lang, seed=DEFAULT_SEED))
     parser.add_argument("--fail-under", type=float, metavar="N", help=render("cli_help_fail_under", lang))
     parser.add_argument("--no-isolate", action="store_true", help=render("cli_help_no_isolate", lang))
-    parser.add_argument("--sandbox", choices=SANDBOX_MODES, default="auto", help=render("cli_help_sandbox", lang))
+    parser.add_argument("--sandbox", choices=SANDBOX_MODES, help=render("cli_help_sandbox", lang))
     for option in ("json", "junit", "markdown", "csv"):
         parser.add_argument(f"--{option}", metavar="FILE", help=render(f"cli_help_{option}", lang))
     parser.add_argument(
@@ -182,7 +182,8 @@ def main(argv=None):
     aliases = _aliases(parser, options, lang)
     names = {"aliases": aliases, "use": options.use}  # where the submission's names are, for every grade
     # How every grade's workers wall themselves in; with require, a machine that cannot is told before any grade.
-    names["sandbox"] = options.sandbox
+    # Unset, it is auto for a grade, and require in a Gradescope bundle (see instructor.py).
+    names["sandbox"] = options.sandbox or "auto"
     if options.sandbox == "require" and not options.no_isolate and not options.gradescope_bundle:
         try:
             require_sandbox()

@@ -42,7 +42,7 @@ python3 -m venv --system-site-packages "$SOURCE/.venv"
 # run, or a machine that does not allow the sandbox, fails the build here, rather than every student's
 # submission later.
 cd "$SOURCE"
-"$SOURCE/.venv/bin/python" grader.py reference --sandbox require{options}
+"$SOURCE/.venv/bin/python" grader.py reference --sandbox {sandbox}{options}
 """
 
 RUN_AUTOGRADER = """\
@@ -53,7 +53,7 @@ set -uo pipefail
 ROOT="${{AUTOGRADER_ROOT:-/autograder}}"
 mkdir -p "$ROOT/results"
 cd "$ROOT/source"
-exec "$ROOT/source/.venv/bin/python" grader.py "$ROOT/submission" --json "$ROOT/results/results.json" --sandbox require{options}
+exec "$ROOT/source/.venv/bin/python" grader.py "$ROOT/submission" --json "$ROOT/results/results.json" --sandbox {sandbox}{options}
 """
 
 
@@ -99,7 +99,7 @@ def _add(archive, name, data, executable=False):
     archive.writestr(info, data)
 
 
-def build(target, rubric=None, extra_tests=None, grader_args=()):
+def build(target, rubric=None, extra_tests=None, grader_args=(), sandbox="require"):
     """Write the bundle to target (a .zip path) and return its path. rubric and extra_tests, if given, are
     copied in and used by run_autograder, and grader_args (--alias, --use) are added to its command."""
     for name in (*PROJECT_FILES, "tests/conftest.py"):
@@ -115,7 +115,10 @@ def build(target, rubric=None, extra_tests=None, grader_args=()):
         options += f" --extra-tests {EXTRA_TESTS_NAME}"
     options += "".join(f" {shlex.quote(arg)}" for arg in grader_args)
     files["requirements.txt"] = requirements().encode()
-    scripts = {"setup.sh": SETUP_SH.format(options=options), "run_autograder": RUN_AUTOGRADER.format(options=options)}
+    scripts = {
+        "setup.sh": SETUP_SH.format(options=options, sandbox=sandbox),
+        "run_autograder": RUN_AUTOGRADER.format(options=options, sandbox=sandbox),
+    }
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(target, "w") as archive:

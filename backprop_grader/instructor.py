@@ -132,7 +132,11 @@ def _bundle(parser, options, lang):
     flags = [f"--alias={a}" for a in options.alias] + [f"--use={u}" for u in options.use]
     try:
         path = gradescope_bundle.build(
-            options.gradescope_bundle, rubric=options.rubric, extra_tests=options.extra_tests, grader_args=flags
+            options.gradescope_bundle,
+            rubric=options.rubric,
+            extra_tests=options.extra_tests,
+            grader_args=flags,
+            sandbox=options.sandbox or "require",  # --sandbox auto: for a platform whose containers refuse a part
         )
     except gradescope_bundle.BundleError as exc:
         parser.error(render(exc.key, lang, **exc.params))

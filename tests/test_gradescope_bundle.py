@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from backprop_grader import gradescope_bundle
+from backprop_grader import PROJECT_ROOT, gradescope_bundle
+from backprop_grader.cli import main
 from mutants import entries, materialise
 from submissions import grader
 
@@ -90,6 +91,17 @@ def test_the_same_files_make_the_same_bundle(bundle):
     root, _ = bundle
     again = gradescope_bundle.build(root / "again.zip", rubric=root / "rubric.toml", extra_tests=root / "extra")
     assert again.read_bytes() == (root / "autograder.zip").read_bytes()
+
+
+def test_the_bundle_takes_a_sandbox_mode_other_than_require(tmp_path, monkeypatch):
+    """An instructor whose platform refuses a part of the sandbox bundles --sandbox auto; require otherwise."""
+    monkeypatch.chdir(PROJECT_ROOT)
+    for args, mode in (([], "require"), (["--sandbox", "auto"], "auto")):
+        target = tmp_path / f"{mode}.zip"
+        assert main(["--gradescope-bundle", str(target), *args]) == 0
+        with zipfile.ZipFile(target) as archive:
+            for script in ("setup.sh", "run_autograder"):
+                assert f"--sandbox {mode}" in archive.read(script).decode()
 
 
 def test_alias_and_use_flags_go_on_run_autograders_command_line(tmp_path):
