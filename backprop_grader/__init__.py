@@ -13,6 +13,11 @@ TEMPLATE_DIR = PROJECT_ROOT / "student_template"
 TESTS_DIR = PROJECT_ROOT / "tests"
 
 
+def checks_module(layer):
+    """The one module of tests/ that holds a layer's graded checks: test_softmax_with_loss.py for SoftmaxWithLoss."""
+    return TESTS_DIR / ("test_" + "".join("_" + c.lower() if c.isupper() else c for c in layer).lstrip("_") + ".py")
+
+
 def __getattr__(name):
     if name == "check":
         from .notebook import check

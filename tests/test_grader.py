@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from backprop_grader import LAYERS
+from backprop_grader import LAYERS, PROJECT_ROOT, TESTS_DIR, checks_module
 from backprop_grader.report.csv import COLUMNS
 from submissions import INTERNALS, grader, line_of, one_bug_per_layer, reference_with, template_with_reference
 
@@ -212,3 +212,20 @@ def test_no_colour_when_the_output_is_not_a_terminal(runs):
     for name, run in runs.items():
         if isinstance(run, Run):
             assert "\x1b[" not in run.stdout, name
+
+
+def test_every_graded_check_lives_in_its_layers_module():
+    """The grader collects only test_<layer>.py: a check declared in any other module would never be graded."""
+
+    class Collected:
+        items = []
+
+        def pytest_collection_finish(self, session):
+            self.items.extend(session.items)
+
+    collected = Collected()
+    args = [str(TESTS_DIR), "--collect-only", "-p", "no:terminal", "-m", " or ".join(LAYERS)]
+    pytest.main([*args, f"--rootdir={PROJECT_ROOT}", "-c", str(PROJECT_ROOT / "pyproject.toml")], plugins=[collected])
+    placed = {(item.path, checks_module(m.name)) for item in collected.items for m in item.iter_markers() if m.name in LAYERS}
+    assert {layer_module for _, layer_module in placed} == {checks_module(layer) for layer in LAYERS}
+    assert [path for path, layer_module in placed if path != layer_module] == []
