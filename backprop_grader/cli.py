@@ -184,6 +184,7 @@ def main(argv=None):
     # How every grade's workers wall themselves in; with require, a machine that cannot is told before any grade.
     # Unset, it is auto for a grade, and require in a Gradescope bundle (see instructor.py).
     names["sandbox"] = options.sandbox or "auto"
+    names["isolate"] = not options.no_isolate  # a batch's grades too
     if options.sandbox == "require" and not options.no_isolate and not options.gradescope_bundle:
         try:
             require_sandbox()
@@ -207,7 +208,6 @@ def main(argv=None):
             layers=options.layer,
             seed=options.seed,
             extra_args=ready.extra_args,
-            isolate=not options.no_isolate,
             **names,
         )
         wall_time = time.perf_counter() - started

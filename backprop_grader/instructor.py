@@ -107,7 +107,8 @@ def _option(name):
 
 def run_mode(parser, options, lang, names):
     """Run --batch or --gradescope-bundle and return the exit status; None when one submission is to be graded.
-    names: where a submission's names are (aliases, use), as run.grade takes them."""
+    names: where a submission's names are (aliases, use) and how it runs (isolate, sandbox), as run.grade takes
+    them."""
     if options.batch is None:
         stray = _given(options, BATCH_OPTIONS)
         if stray:

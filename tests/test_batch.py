@@ -25,6 +25,7 @@ from backprop_grader.cli import main
 from backprop_grader.progress import Progress
 from backprop_grader.report.csv import COLUMNS
 from backprop_grader.results import FAILED, PASSED, Check, CheckResult, Failure, GradeResult
+from backprop_grader.isolation.sandbox_plan import IN_PROCESS
 from backprop_grader.rubric import NO_RUBRIC, Rubric, resolve
 from mutants import entries, materialise
 from submissions import GRADER, copy_of, grader, reference_with
@@ -249,6 +250,7 @@ def graded_class(tmp_path_factory):
         "too_short": ["--batch", klass, "--out", root / "too_short", "--timeout", "0.3"],
         "too_short_ja": ["--batch", klass, "--out", root / "too_short_ja", "--timeout", "0.3", "--lang", "ja"],
         "aliased": ["--batch", root / "renamed", "--alias", "Relu=ReLU", "--extra-tests", root / "extra"],
+        "in_process": ["--batch", klass, "--out", root / "in_process", "--no-isolate", "--layer", "Relu"],
     }
     with ThreadPoolExecutor(max_workers=4) as pool:
         runs = dict(zip(commands, pool.map(lambda args: grader(*args), commands.values())))
@@ -282,6 +284,17 @@ def test_a_class_gets_one_csv_row_and_one_results_json_per_submission(graded_cla
         assert results["extra_data"]["status"] == row["status"]
         assert {t["visibility"] for t in results["tests"] if t["name"].startswith("Relu:")} == {"hidden"}
         assert float(row["wall_time_s"]) > 0
+
+
+def test_no_isolate_grades_a_batch_in_process_too(graded_class):
+    root, runs = graded_class
+    assert runs["in_process"].returncode == 0, runs["in_process"].stderr
+    rows = _rows(root / "in_process" / "grades.csv")
+    relu = {r["submission"]: float(r["Relu"]) for r in rows}
+    assert relu == {"alice": 14, "bob": 0, "carol": relu["carol"], "dave": 0, "erin": 0} and 0 < relu["carol"] < 14
+    for row in rows:
+        results = json.loads((root / "in_process" / row["submission"] / "results.json").read_text())
+        assert results["extra_data"]["sandbox"] == {"mode": IN_PROCESS}
 
 
 def test_the_batch_grade_is_the_single_grade(graded_class):
