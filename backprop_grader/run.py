@@ -97,11 +97,15 @@ def grade(
     args += ["-m", " or ".join(layers or LAYERS)]
     previous = os.environ.get("HYPOTHESIS_PROFILE")
     os.environ["HYPOTHESIS_PROFILE"] = profile
+    # pytest puts tests/ first on sys.path for good; in a learner's kernel (check()) that folder's helper modules
+    # (checks, strategies, ...) would then shadow the learner's own modules of those names.
+    path = list(sys.path)
     try:
         # The submission may print; its output belongs in no report.
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
             status = pytest.main(args, plugins=plugins)
     finally:
+        sys.path[:] = path
         if previous is None:
             os.environ.pop("HYPOTHESIS_PROFILE")
         else:

@@ -7,12 +7,13 @@ ipykernel are installed), and must show exactly what is committed.
 
 import ast
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from backprop_grader import PROJECT_ROOT, check
+from backprop_grader import PROJECT_ROOT, TESTS_DIR, check
 from backprop_grader.sources import notebook_cells
 
 EXAMPLE = PROJECT_ROOT / "examples" / "check_in_notebook.ipynb"
@@ -53,8 +54,6 @@ def test_notebook_shows_what_is_committed_and_in_the_readme():
 def test_notebook_in_a_real_kernel():
     pytest.importorskip("ipykernel")
     pytest.importorskip("nbclient")
-    import sys
-
     sys.path.insert(0, str(PROJECT_ROOT / "examples"))
     try:
         import run_notebook
@@ -119,3 +118,11 @@ def test_html_is_escaped():
 
     html = check(Relu)._repr_html_()
     assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_check_leaves_the_kernels_import_path_as_it_was(monkeypatch):
+    """The suite's helper modules (checks, strategies, ...) must not shadow a learner's modules after a check."""
+    kernels = [p for p in sys.path if Path(p).resolve() != TESTS_DIR]  # a learner's kernel: no tests/ on its path
+    monkeypatch.setattr(sys, "path", list(kernels))
+    check(ReLU)
+    assert sys.path == kernels
