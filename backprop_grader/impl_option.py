@@ -64,7 +64,7 @@ def pytest_addoption(parser):
         "--seed",
         type=int,
         default=DEFAULT_SEED,
-        help="seed of numpy's global RNG, set before every check (Hypothesis itself is derandomized)",
+        help="seed of numpy's global RNG, set before every check (the grader passes it on as --hypothesis-seed)",
     )
 
 

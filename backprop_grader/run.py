@@ -74,6 +74,7 @@ def grade(
         str(PROJECT_ROOT / "pyproject.toml"),
         *where,
         f"--seed={seed}",
+        f"--hypothesis-seed={seed}",
         "-p",
         "no:terminal",
         "-p",

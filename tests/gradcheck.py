@@ -13,6 +13,11 @@ from backprop_grader.feedback import CheckFailure
 from backprop_grader.messages import msg
 
 H = 1e-6
+# A central difference of a sum of terms of order 1 is accurate to about 1e-16 |f| / h, some 1e-9 absolute, and
+# more where a correct forward rounds differently from the reference (sigmoid by logaddexp is off by an ulp of 7
+# near x = 8). Compared with it, a gradient entry counts relative to at least ELEMENTWISE_FLOOR (1e-8 absolute
+# at RTOL), so that an exact entry of 1e-4 (a saturated sigmoid, a small dout) is not failed on that rounding.
+ELEMENTWISE_FLOOR = 1e-2
 
 
 def numeric_grad(f, x, h=H):

@@ -1,21 +1,21 @@
 """AddLayer: out = x + y on Python floats and arrays alike; backward(dout) = (dout, dout)."""
 from hypothesis import given, settings
 
-from backprop_grader.diagnose import expect_close, expect_like, expect_pair, likely_mistake
+from backprop_grader.diagnose import FLOOR, expect_close, expect_like, expect_pair, likely_mistake
 from book_graphs import apples_and_oranges
 from backprop_grader.feedback import part_of, passed_to
 from checks import check
-from gradcheck import numeric_grad, weighted
+from gradcheck import ELEMENTWISE_FLOOR, numeric_grad, weighted
 from strategies import copy_of, operand, operand_shapes, seeds, shapes, uniform
 
 
-def _expect_backward(dx, dy, expected, dout, inputs, hint=None):
+def _expect_backward(dx, dy, expected, dout, inputs, hint=None, floor=FLOOR):
     """dx and dy against expected, with the likely mistake named if a known one was made, else hint."""
     # What the mistakes return: the literal 1 or 0 a student wrote, or dout scaled.
     mistakes = [("hint_add_forgot_dout", 1.0), ("hint_add_zero", 0.0), ("hint_add_zero", 0 * dout), ("hint_add_doubled", 2 * dout)]
     hint = likely_mistake(dx, mistakes) or likely_mistake(dy, mistakes) or hint
-    expect_close(dx, expected[0], part_of("dx", "AddLayer.backward(dout)"), inputs=inputs, hint=hint)
-    expect_close(dy, expected[1], part_of("dy", "AddLayer.backward(dout)"), inputs=inputs, hint=hint)
+    expect_close(dx, expected[0], part_of("dx", "AddLayer.backward(dout)"), inputs=inputs, hint=hint, floor=floor)
+    expect_close(dy, expected[1], part_of("dy", "AddLayer.backward(dout)"), inputs=inputs, hint=hint, floor=floor)
 
 
 @check("AddLayer", points=1)
@@ -73,4 +73,4 @@ def test_numerical_gradient(impl, ref, shape, seed):
     dx, dy = expect_pair(layer.backward(copy_of(dout)), "AddLayer.backward(dout)", inputs)
     numeric_dx = numeric_grad(weighted(lambda v: impl.AddLayer().forward(v, copy_of(y)), dout), x)
     numeric_dy = numeric_grad(weighted(lambda v: impl.AddLayer().forward(copy_of(x), v), dout), y)
-    _expect_backward(dx, dy, (numeric_dx, numeric_dy), dout, inputs, hint="hint_grad_vs_numeric")
+    _expect_backward(dx, dy, (numeric_dx, numeric_dy), dout, inputs, hint="hint_grad_vs_numeric", floor=ELEMENTWISE_FLOOR)

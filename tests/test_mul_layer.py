@@ -2,11 +2,11 @@
 import numpy as np
 from hypothesis import given, settings
 
-from backprop_grader.diagnose import expect_close, expect_like, expect_pair, likely_mistake
+from backprop_grader.diagnose import FLOOR, expect_close, expect_like, expect_pair, likely_mistake
 from book_graphs import apples_and_oranges, two_apples
 from backprop_grader.feedback import after_calls, part_of, passed_to
 from checks import check
-from gradcheck import numeric_grad, weighted
+from gradcheck import ELEMENTWISE_FLOOR, numeric_grad, weighted
 from strategies import copy_of, operand, operand_shapes, seeds, shapes, uniform
 
 
@@ -26,12 +26,12 @@ def _backward_hint(dx, dy, x, y, dout):
     )
 
 
-def _expect_backward(dx, dy, expected, x, y, dout, hint=None):
+def _expect_backward(dx, dy, expected, x, y, dout, hint=None, floor=FLOOR):
     """dx and dy against expected, with the likely mistake named if a known one was made, else hint."""
     inputs = {"x": x, "y": y, "dout": dout}
     hint = _backward_hint(dx, dy, x, y, dout) or hint
-    expect_close(dx, expected[0], part_of("dx", "MulLayer.backward(dout)"), inputs=inputs, hint=hint)
-    expect_close(dy, expected[1], part_of("dy", "MulLayer.backward(dout)"), inputs=inputs, hint=hint)
+    expect_close(dx, expected[0], part_of("dx", "MulLayer.backward(dout)"), inputs=inputs, hint=hint, floor=floor)
+    expect_close(dy, expected[1], part_of("dy", "MulLayer.backward(dout)"), inputs=inputs, hint=hint, floor=floor)
 
 
 @check("MulLayer", points=1)
@@ -119,4 +119,4 @@ def test_numerical_gradient(impl, ref, shape, seed):
     dx, dy = expect_pair(layer.backward(copy_of(dout)), "MulLayer.backward(dout)", inputs)
     numeric_dx = numeric_grad(weighted(lambda v: impl.MulLayer().forward(v, copy_of(y)), dout), x)
     numeric_dy = numeric_grad(weighted(lambda v: impl.MulLayer().forward(copy_of(x), v), dout), y)
-    _expect_backward(dx, dy, (numeric_dx, numeric_dy), x, y, dout, hint="hint_grad_vs_numeric")
+    _expect_backward(dx, dy, (numeric_dx, numeric_dy), x, y, dout, hint="hint_grad_vs_numeric", floor=ELEMENTWISE_FLOOR)

@@ -3,10 +3,10 @@ import numpy as np
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from backprop_grader.diagnose import expect_close, expect_like, likely_mistake
+from backprop_grader.diagnose import FLOOR, expect_close, expect_like, likely_mistake
 from backprop_grader.feedback import after_calls, passed_to, show
 from checks import check
-from gradcheck import numeric_grad, weighted
+from gradcheck import ELEMENTWISE_FLOOR, numeric_grad, weighted
 from strategies import seeds, shapes, uniform
 
 # Beyond |x| = 709.78, np.exp(|x|) overflows to inf: a formula that divides inf by inf gives nan there.
@@ -61,9 +61,9 @@ def _backward_hint(dx, x, out, dout, default=None):
     return likely_mistake(dx, mistakes, default)
 
 
-def _expect_backward(dx, expected, x, out, dout, default_hint=None):
+def _expect_backward(dx, expected, x, out, dout, default_hint=None, floor=FLOOR):
     hint = _backward_hint(dx, x, out, dout, default_hint)
-    expect_close(dx, expected, "Sigmoid.backward(dout)", inputs={"x": x, "dout": dout}, hint=hint)
+    expect_close(dx, expected, "Sigmoid.backward(dout)", inputs={"x": x, "dout": dout}, hint=hint, floor=floor)
 
 
 @check("Sigmoid", points=3)
@@ -130,7 +130,7 @@ def test_numerical_gradient(impl, ref, shape, seed):
     out = _expect_usable(layer.forward(x.copy()), ref.Sigmoid().forward(x), x)
     analytic = layer.backward(dout.copy())
     numeric = numeric_grad(weighted(lambda v: impl.Sigmoid().forward(v), dout), x)
-    _expect_backward(analytic, numeric, x, out, dout, "hint_grad_vs_numeric")
+    _expect_backward(analytic, numeric, x, out, dout, "hint_grad_vs_numeric", ELEMENTWISE_FLOOR)
 
 
 @check("Sigmoid", points=1)
