@@ -85,6 +85,8 @@ def expect_close(
     if bad.any():
         index = tuple(int(i) for i in np.argwhere(bad)[0])
         ctx = _context(what, inputs, hint_params)
+        if not index:  # one number: no index to point at
+            raise CheckFailure("number_not_finite", hint=hint, got=show(actual_arr[index]), **ctx)
         raise CheckFailure("not_finite", hint=hint, got=show(actual_arr[index]), index=str(index), **ctx)
     if is_close(actual_arr, expected_arr, rtol, floor):
         return

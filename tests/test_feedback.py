@@ -11,7 +11,8 @@ import numpy as np
 
 import pytest
 
-from backprop_grader.feedback import show
+from backprop_grader.diagnose import expect_close
+from backprop_grader.feedback import CheckFailure, show
 from backprop_grader.messages import render
 from backprop_grader.report import gradescope, junit, markdown
 from backprop_grader.report.common import WHOLE_SUBMISSION, failure_groups, feedback
@@ -178,3 +179,10 @@ def test_catalogued_bugs_are_explained_with_their_likely_mistake_and_smallest_in
 )
 def test_numbers_read_as_numbers_in_a_sentence(value, shown):
     assert show(value) == shown
+
+
+@pytest.mark.parametrize("shape, key", [((), "number_not_finite"), ((2,), "not_finite")])
+def test_nan_in_one_number_is_not_given_an_index(shape, key):
+    with pytest.raises(CheckFailure) as failed:
+        expect_close(np.full(shape, np.nan), np.full(shape, 0.5), "Sigmoid.forward(x)")
+    assert failed.value.key == key
