@@ -617,14 +617,9 @@ class Intake(BookNames):
         """{name: path} of the folders and files beside the graded folder that its files import by name, looked
         for now, before any of its code runs: a sandboxed worker then sees only the submission
         (isolation/namespaces.py), and nothing but these names of what lies beside it."""
-        names = set()
-        for source in self.sources.values():
-            for statement in source.kept:
-                for node in ast.walk(statement.node):
-                    if isinstance(node, ast.Import):
-                        names |= {alias.name.partition(".")[0] for alias in node.names}
-                    elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                        names.add(node.module.partition(".")[0])
+        names = set().union(
+            *(sources.imported_packages(s.node) for source in self.sources.values() for s in source.kept)
+        )
         found = {}
         for name in sorted(names):
             for candidate in (self.top.parent / name, self.top.parent / f"{name}.py"):

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .messages import msg, render
 from .names import CLASSES, as_aliases, closest, kind_of, wrap
-from .sources import in_submission, location
+from .sources import imported_packages, in_submission, location
 
 # Where the book keeps each name: the module a submission must define it in.
 MODULE_OF = {
@@ -232,15 +232,8 @@ def _imports_itself(folder):
             tree = ast.parse(file.read_bytes())
         except (SyntaxError, ValueError, OSError):
             continue
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                modules = [node.module]
-            elif isinstance(node, ast.Import):
-                modules = [alias.name for alias in node.names]
-            else:
-                continue
-            if any(m.partition(".")[0] == folder.name for m in modules):
-                return True
+        if folder.name in imported_packages(tree):
+            return True
     return False
 
 

@@ -181,6 +181,18 @@ def bound_names(node):
     return names
 
 
+def imported_packages(node):
+    """The top-level packages code imports by absolute name: {"common", "numpy"} for `from common.layers import *`
+    and `import numpy as np` anywhere under node."""
+    names = set()
+    for child in ast.walk(node):
+        if isinstance(child, ast.Import):
+            names |= {alias.name.partition(".")[0] for alias in child.names}
+        elif isinstance(child, ast.ImportFrom) and child.level == 0 and child.module:
+            names.add(child.module.partition(".")[0])
+    return names
+
+
 def _is_sys_path_edit(node):
     """sys.path.append(os.pardir) and the like: the grader already makes those folders importable."""
     target = None
