@@ -13,19 +13,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from backprop_grader.results import PASSED  # noqa: E402
 from backprop_grader.run import grade  # noqa: E402
-from mutants import entries, materialise  # noqa: E402
+from mutants import costly_checks, entries, failed_checks, materialise  # noqa: E402
 
 
 def mismatch(entry, result):
-    """What is wrong with an entry's grade, or None."""
-    failed = {r.check.title for r in result.results if r.status != PASSED and r.check.points > 0}
+    """What is wrong with an entry's grade by tests/test_catalogue.py's rules, or None."""
+    failed = failed_checks(result)
     if entry.kind == "variants":
-        wrong = failed ^ set(entry.expected_failures)
+        wrong = failed ^ entry.expected_failures
         return f"unexpected: {sorted(wrong)}" if wrong else None
-    layers = {title.partition(":")[0] for title in failed}
-    missing = set(entry.must_fail) - failed
+    layers = {title.partition(":")[0] for title in costly_checks(result)}
+    missing = entry.must_fail - failed
     if layers != entry.layers or missing:
         return f"lost points on {sorted(layers)}; not failed: {sorted(missing)}"
     return None

@@ -39,8 +39,8 @@ settings.load_profile(PROFILE)
 
 def pytest_configure(config):
     """Given --hypothesis-seed (the grader passes its --seed on), every test draws its examples from that seed
-    instead of from a hash of its source: as fixed, and derandomizing costs a fifth of a grade (Hypothesis reads
-    and tokenizes the source of every test, twice, in every run)."""
+    instead of from a hash of its source: as fixed, and derandomizing cost 0.11 s of an in-process grade's 0.79 s
+    of CPU (Hypothesis reads and tokenizes the source of every test, twice, in every run)."""
     if config.getoption("hypothesis_seed", None) is not None:
         settings.register_profile(f"{PROFILE}+seed", parent=settings.get_profile(PROFILE), derandomize=False)
         settings.load_profile(f"{PROFILE}+seed")

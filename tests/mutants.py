@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from backprop_grader import REFERENCE_DIR
+from backprop_grader.results import PASSED
 
 CATALOGUE_DIR = Path(__file__).resolve().parent / "catalogue"
 
@@ -131,3 +132,13 @@ def materialise(entry, root):
     for name, contents in entry.also:
         (target / name).write_text(contents, encoding="utf-8")
     return target
+
+
+def failed_checks(result):
+    """The titles ("Relu: zero_is_blocked") of the checks a graded entry failed, worth points or not."""
+    return {r.check.title for r in result.results if r.status != PASSED}
+
+
+def costly_checks(result):
+    """The failed checks that cost points (a 0-point check is for information: see tests/test_catalogue.py)."""
+    return {r.check.title for r in result.results if r.status != PASSED and r.check.points > 0}

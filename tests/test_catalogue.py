@@ -10,20 +10,11 @@ still be failed by some bug, and a variant must pass them like any other check."
 import pytest
 
 from backprop_grader import REFERENCE_DIR, TEMPLATE_DIR
-from backprop_grader.results import PASSED
 from backprop_grader.run import grade_many
-from mutants import entries, materialise
+from mutants import costly_checks, entries, failed_checks, materialise
 
 BUGS = entries("bugs")
 VARIANTS = entries("variants")
-
-
-def _failed(result):
-    return {r.check.title for r in result.results if r.status != PASSED}
-
-
-def _failed_for_points(result):
-    return {r.check.title for r in result.results if r.status != PASSED and r.check.points > 0}
 
 
 @pytest.fixture(scope="session")
@@ -46,7 +37,7 @@ def variants_at_another_seed(tmp_path_factory):
 def test_variant_marks_do_not_depend_on_the_seed(entry, variants_at_another_seed):
     """Inputs and Hypothesis's examples come from the seed: another one must not fail a correct implementation
     on rounding (scripts/seed_sweep.py sweeps more seeds, over the bugs too)."""
-    assert _failed(variants_at_another_seed[entry.id]) == entry.expected_failures
+    assert failed_checks(variants_at_another_seed[entry.id]) == entry.expected_failures
 
 
 def _outcomes(result):
@@ -55,14 +46,14 @@ def _outcomes(result):
 
 
 def test_reference_passes_everything(reference_result):
-    assert _failed(reference_result) == set()
+    assert failed_checks(reference_result) == set()
     assert reference_result.score == reference_result.max_score
 
 
 @pytest.mark.parametrize("entry", BUGS, ids=[e.name for e in BUGS])
 def test_bug_fails_on_its_layer_only(entry, graded):
-    failed = _failed(graded[entry.id])
-    costly = _failed_for_points(graded[entry.id])
+    failed = failed_checks(graded[entry.id])
+    costly = costly_checks(graded[entry.id])
     assert costly, f"no check worth points caught {entry.id}: {entry.doc}"
     assert {title.split(":")[0] for title in costly} == {entry.layer}, costly
     assert entry.must_fail <= failed, entry.must_fail - failed
@@ -70,11 +61,11 @@ def test_bug_fails_on_its_layer_only(entry, graded):
 
 @pytest.mark.parametrize("entry", VARIANTS, ids=[e.name for e in VARIANTS])
 def test_variant_gets_expected_marks(entry, graded):
-    assert _failed(graded[entry.id]) == entry.expected_failures
+    assert failed_checks(graded[entry.id]) == entry.expected_failures
 
 
 def test_every_check_catches_some_bug(graded, reference_result):
-    caught = set().union(*(_failed(graded[e.id]) for e in BUGS))
+    caught = set().union(*(failed_checks(graded[e.id]) for e in BUGS))
     every_check = {r.check.title for r in reference_result.results}
     assert every_check - caught == set(), "checks that no catalogued bug fails"
 
