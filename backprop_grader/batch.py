@@ -27,7 +27,9 @@ from pathlib import Path
 import numpy.random  # noqa: F401
 
 from .messages import render
+from .options import GradeOptions
 from .progress import Progress
+from .files import write_atomically
 from .report import csv, gradescope
 from .report.common import shown_path
 from .results import NOT_RUN, CheckResult, Failure, GradeResult
@@ -82,13 +84,7 @@ def _unfinished(submission, declared, seed, key, **params):
     return GradeResult(shown_path(submission), PROFILE, seed, results)
 
 
-def _write_atomically(path, text):
-    with tempfile.NamedTemporaryFile("w", dir=path.parent, prefix=f".{path.name}.", delete=False, encoding="utf-8") as part:
-        part.write(text)
-    os.replace(part.name, path)
-
-
-def _child(submission, result_file, log_file, seed, layers, extra_args, grade_options):
+def _child(submission, result_file, log_file, options, extra_args):
     """In the forked child: grade, write the result, and leave without running the parent's clean-up code."""
     code = 1
     try:
@@ -102,8 +98,8 @@ def _child(submission, result_file, log_file, seed, layers, extra_args, grade_op
         # limit, and is removed at the end of the batch whatever became of the child.
         tempfile.tempdir = str(Path(result_file).with_suffix(".tmp"))
         os.mkdir(tempfile.tempdir, 0o700)
-        result = grade(submission, layers=layers, seed=seed, extra_args=extra_args, **grade_options)
-        _write_atomically(Path(result_file), json.dumps(result.to_dict()))
+        result = grade(submission, options, extra_args=extra_args)
+        write_atomically(Path(result_file), json.dumps(result.to_dict()))
         code = 0
     except BaseException:
         traceback.print_exc()
@@ -193,16 +189,16 @@ class _Running:
 
 
 def grade_all(
-    paths, declared, marking, jobs, timeout, seed=0, layers=None, extra_args=(), grade_options=None, on_done=None,
-    on_wait=None, lang="en",
+    paths, declared, marking, jobs, timeout, options=GradeOptions(), extra_args=(), on_done=None, on_wait=None,
+    lang="en",
 ):
     """Grade each submission folder in paths in a forked child, jobs at a time; Outcomes in the order of paths.
 
     declared: the checks the suite declares (what an unfinished grade lists); marking: the rubric, applied to
-    every result; grade_options: more of run.grade's arguments (aliases, use); on_done(outcome) is called as
+    every result; options: how each is graded (run.grade's GradeOptions); on_done(outcome) is called as
     each one finishes, on_wait() while the children work; lang: the language of a crash's reason in its log.
     """
-    declared = [c for c in declared if not layers or c.layer in layers]
+    declared = [c for c in declared if not options.layers or c.layer in options.layers]
     outcomes = {}
     pending = list(enumerate(paths))[::-1]
     running = {}
@@ -215,7 +211,7 @@ def grade_all(
                     log_file = Path(scratch) / f"{index}.log"
                     pid = _fork()
                     if pid == 0:
-                        _child(submission, result_file, log_file, seed, layers, extra_args, grade_options or {})
+                        _child(submission, result_file, log_file, options, extra_args)
                     running[index] = _Running(pid, submission, time.perf_counter(), result_file, log_file)
                 for index, child in list(running.items()):
                     if not child.timed_out and time.perf_counter() - child.started > timeout:
@@ -226,7 +222,7 @@ def grade_all(
                         continue
                     del running[index]
                     _kill_group(child.pid, reaped=True)  # whatever it started and left behind
-                    outcome = _outcome(child, wait_status, declared, marking, seed, timeout, lang)
+                    outcome = _outcome(child, wait_status, declared, marking, options.seed, timeout, lang)
                     outcomes[index] = outcome
                     if on_done is not None:
                         on_done(outcome)
@@ -273,8 +269,8 @@ def write_results(outcome, out, lang):
         (folder / "grader.log").write_text(outcome.detail, encoding="utf-8")
 
 
-def run(directory, out, csv_path, jobs, timeout, declared, marking, seed=0, layers=None, extra_args=(),
-        grade_options=None, lang="en", progress_stream=None):
+def run(directory, out, csv_path, jobs, timeout, declared, marking, options=GradeOptions(), extra_args=(), lang="en",
+        progress_stream=None):
     """Grade the class in directory; write every results.json and the CSV; return the Outcomes."""
     paths = submissions(directory, out)
     counts = dict.fromkeys(STATUSES, 0)
@@ -288,7 +284,7 @@ def run(directory, out, csv_path, jobs, timeout, declared, marking, seed=0, laye
 
     try:
         outcomes = grade_all(
-            paths, declared, marking, jobs, timeout, seed, layers, extra_args, grade_options, on_done=done,
+            paths, declared, marking, jobs, timeout, options, extra_args, on_done=done,
             on_wait=progress.tick if progress is not None else None, lang=lang,
         )
     finally:

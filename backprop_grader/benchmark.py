@@ -18,12 +18,15 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import LAYERS, PROJECT_ROOT, TEMPLATE_DIR
-from .impl_option import resolve_impl
+from .book import LAYERS
 from .messages import language_from_environment, render
+from .options import PLUGIN_PREFIX, GradeOptions
 from .report.common import shown_path
 from .report.terminal import pad
+from .shipped import resolve
 
+# The timings live beside the package in a clone (an installed package has no benchmarks/ to run).
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BENCHMARKS_DIR = PROJECT_ROOT / "benchmarks"
 LAYER_SPEED = BENCHMARKS_DIR / "test_layer_speed.py"
 SINGLE_THREADED = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
@@ -84,13 +87,13 @@ def timings(data):
     return [Timing(*key, sides["reference"], sides.get("submission")) for key, sides in found.items() if "reference" in sides]
 
 
-def measure(submission, json_path=None, min_rounds=5, max_time=0.2, timeout=1800, impl_options=()):
+def measure(submission, json_path=None, min_rounds=5, max_time=0.2, timeout=1800, grading=GradeOptions()):
     """Time submission against the reference; (timings, the process, for its output if nothing was timed).
 
     At least min_rounds calls each, more while under max_time seconds: ~10 s in all for a vectorised submission.
-    impl_options: the suite's options that say where the submission's names are (--alias, --use).
+    grading: the options that say where the submission's names are (aliases, use).
     """
-    extra = [f"--impl={submission}", *impl_options]
+    extra = [f"--{PLUGIN_PREFIX}impl={submission}", *grading.where_names_are(PLUGIN_PREFIX)]
     data, done = run_benchmarks([LAYER_SPEED], extra, json_path, min_rounds, max_time, timeout)
     return timings(data), done
 
@@ -135,11 +138,14 @@ def report(found, submission, lang="en", max_ratio=None, json_path=None):
     return lines
 
 
-def run(submission, json_path="benchmark.json", max_ratio=None, timeout=None, lang="en", impl_options=()):
+def run(submission, json_path="benchmark.json", max_ratio=None, timeout=None, lang="en", grading=GradeOptions()):
     """Time submission, print the report, save the JSON; the exit status (1 over max_ratio, 2 if nothing timed)."""
+    if not LAYER_SPEED.is_file():
+        print(render("benchmark_needs_clone", lang))
+        return 2
     timeout = timeout or TIMEOUT
     try:
-        found, done = measure(submission, json_path, timeout=timeout, impl_options=impl_options)
+        found, done = measure(submission, json_path, timeout=timeout, grading=grading)
     except subprocess.TimeoutExpired:
         print(render("benchmark_timed_out", lang, seconds=f"{timeout:g}"))
         return 2
@@ -161,10 +167,10 @@ def add_options(parser, lang="en"):
 def main(argv=None):
     lang = language_from_environment()
     parser = argparse.ArgumentParser(prog="python -m backprop_grader.benchmark", description=render("cli_help_benchmark", lang))
-    parser.add_argument("submission", nargs="?", default=str(TEMPLATE_DIR), help=render("cli_help_submission", lang))
+    parser.add_argument("submission", nargs="?", default="student_template", help=render("cli_help_submission", lang))
     add_options(parser, lang)
     options = parser.parse_args(argv)
-    return run(resolve_impl(options.submission), options.benchmark_json, options.max_ratio, options.timeout, lang)
+    return run(resolve(options.submission), options.benchmark_json, options.max_ratio, options.timeout, lang)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""python grader.py [SUBMISSION]: grade a submission, print the report, write the requested files, exit.
+"""python grader.py [SUBMISSION] (or backprop-grader, or python -m backprop_grader): grade a submission, print
+the report, write the requested files, exit. `backprop-grader init [DIR]` copies a fresh template to DIR.
 
 SUBMISSION: a folder shaped like student_template/, a study repository or any folder of .py files, one .py
 file, or a notebook (intake.py). --alias, --use and --rubric say where its names are.
@@ -19,27 +20,17 @@ import sys
 import time
 from pathlib import Path
 
-from . import LAYERS, TEMPLATE_DIR, benchmark, instructor, rubric
-from .impl_option import DEFAULT_SEED, resolve_impl
-from .isolation.sandbox_plan import MODES as SANDBOX_MODES
-from .isolation.sandbox_plan import SandboxUnavailable, summary
+from . import benchmark, init, instructor, rubric
+from .isolation.sandbox_plan import SandboxUnavailable
 from .isolation.sandbox_plan import require as require_sandbox
 from .messages import DEFAULT_LANGUAGE, language_from_environment, languages, render
-from .names import BOOK_NAMES, Aliases
+from .names import Aliases
+from .options import PLUGIN_PREFIX, GradeOptions, declare
 from .report import csv, gradescope, junit, markdown, terminal
 from .report.common import shown_path
+from .results import sandbox_summary
 from .run import grade
-
-
-def _layer_type(lang):
-    by_lower = {layer.lower(): layer for layer in LAYERS}
-
-    def layer(name):
-        if name.lower() not in by_lower:
-            raise argparse.ArgumentTypeError(render("cli_unknown_layer", lang, name=name, layers=", ".join(LAYERS)))
-        return by_lower[name.lower()]
-
-    return layer
+from .shipped import resolve
 
 
 def _formatter(lang):
@@ -88,56 +79,22 @@ def build_parser(lang=DEFAULT_LANGUAGE):
     parser = _Parser(lang, description=render("cli_description", lang), epilog=render("cli_epilog", lang))
     parser.add_argument("submission", nargs="?", help=render("cli_help_submission", lang))
     parser.add_argument("--lang", choices=languages(), help=render("cli_help_lang", lang))
-    parser.add_argument(
-        "--layer",
-        action="append",
-        type=_layer_type(lang),
-        metavar="NAME",
-        help=render("cli_help_layer", lang, layers=", ".join(LAYERS)),
-    )
     parser.add_argument("-v", "--verbose", action="store_true", help=render("cli_help_verbose", lang))
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=render("cli_help_seed", lang, seed=DEFAULT_SEED))
     parser.add_argument("--fail-under", type=float, metavar="N", help=render("cli_help_fail_under", lang))
-    parser.add_argument("--no-isolate", action="store_true", help=render("cli_help_no_isolate", lang))
-    parser.add_argument("--sandbox", choices=SANDBOX_MODES, help=render("cli_help_sandbox", lang))
+    # --isolate is the default: the grader's parser offers only the way out of it.
+    declare(parser.add_argument, lang=lang)
+    parser.set_defaults(isolate=None)
     for option in ("json", "junit", "markdown", "csv"):
         parser.add_argument(f"--{option}", metavar="FILE", help=render(f"cli_help_{option}", lang))
-    parser.add_argument(
-        "--alias", action="append", default=[], type=_alias_type(lang), metavar="BOOK=THEIRS", help=render("cli_help_alias", lang)
-    )
-    parser.add_argument(
-        "--use", action="append", default=[], type=_use_type(lang), metavar="BOOK=FILE", help=render("cli_help_use", lang)
-    )
     parser.add_argument("--benchmark", action="store_true", help=render("cli_help_benchmark", lang))
     benchmark.add_options(parser, lang)
     instructor.add_options(parser, lang)
     return parser
 
 
-def _alias_type(lang):
-    def alias(spec):
-        try:
-            Aliases.parse([spec])
-        except ValueError:
-            raise argparse.ArgumentTypeError(render("cli_bad_alias", lang, spec=spec, names=", ".join(BOOK_NAMES))) from None
-        return spec
-
-    return alias
-
-
-def _use_type(lang):
-    def use(spec):
-        book, sep, file = spec.partition("=")
-        if not sep or book.strip() not in BOOK_NAMES or not file.strip():
-            raise argparse.ArgumentTypeError(render("cli_bad_use", lang, spec=spec, names=", ".join(BOOK_NAMES)))
-        return spec
-
-    return use
-
-
 def _aliases(parser, options, lang):
     """--alias flags over the rubric file's [aliases] table, or a usage error naming what is wrong with it."""
-    flags = Aliases.parse(options.alias)
+    flags = Aliases.parse(options.alias or ())
     if not options.rubric:
         return flags
     try:
@@ -152,11 +109,11 @@ def _aliases(parser, options, lang):
 def _submission(parser, option, lang):
     """The submission (a folder, a .py file or a notebook), or a usage error naming the path as given.
 
-    A folder is looked up from the current directory first, then among the project's own (reference,
-    student_template), so `python grader.py` grades ./student_template if there is one, else the project's.
+    A folder is looked up from the current directory first, then among the package's own (reference,
+    student_template), so `python grader.py` grades ./student_template if there is one, else the package's.
     """
-    option = option or TEMPLATE_DIR.name
-    path = resolve_impl(option)
+    option = option or "student_template"
+    path = resolve(option)
     if not path.exists():
         parser.error(render("cli_no_such_folder", lang, path=option))
     if not path.is_dir() and path.suffix not in (".py", ".ipynb"):
@@ -177,39 +134,33 @@ def _write(path, text):
 
 def main(argv=None):
     lang = chosen_language(argv)  # chosen once here; the parser and every report take it
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["init"]:  # backprop-grader init [DIR]; a folder named init is graded as ./init
+        parser = _Parser(lang, prog="backprop-grader init", description=render("init_description", lang))
+        init.add_arguments(parser, lang)
+        parser.add_argument("--lang", choices=languages(), help=render("cli_help_lang", lang))
+        return init.run(parser, parser.parse_args(argv[1:]).folder, lang)
     parser = build_parser(lang)
     options = parser.parse_args(argv)
-    aliases = _aliases(parser, options, lang)
-    names = {"aliases": aliases, "use": options.use}  # where the submission's names are, for every grade
-    # How every grade's workers wall themselves in; with require, a machine that cannot is told before any grade.
-    # Unset, it is auto for a grade, and require in a Gradescope bundle (see instructor.py).
-    names["sandbox"] = options.sandbox or "auto"
-    names["isolate"] = not options.no_isolate  # a batch's grades too
-    if options.sandbox == "require" and not options.no_isolate and not options.gradescope_bundle:
+    # How every grade runs (a batch's too), with the rubric's aliases under the --alias flags. Unset, --sandbox
+    # is auto for a grade, and require in a Gradescope bundle (see instructor.py).
+    grading = GradeOptions.from_namespace(options, aliases=_aliases(parser, options, lang))
+    if options.sandbox == "require" and grading.isolate and not options.gradescope_bundle:
         try:
-            require_sandbox()
+            require_sandbox()  # a machine that cannot is told before any grade
         except SandboxUnavailable as exc:
-            parser.exit(2, render("sandbox_required", lang, summary=summary(exc.status, lang)) + "\n")
-    status = instructor.run_mode(parser, options, lang, names)  # --batch, --gradescope-bundle
+            parser.exit(2, render("sandbox_required", lang, summary=sandbox_summary(exc.status, lang)) + "\n")
+    status = instructor.run_mode(parser, options, lang, grading)  # --batch, --gradescope-bundle
     if status is not None:
         return status
     submission = _submission(parser, options.submission, lang)
-    # The options that say where the submission's names are, for any other pytest run on it.
-    impl_options = [f"--alias={a}" for a in aliases.specs()] + [f"--use={u}" for u in options.use]
     if options.benchmark:
-        return benchmark.run(
-            submission, options.benchmark_json, options.max_ratio, options.timeout, lang, impl_options=impl_options
-        )
+        return benchmark.run(submission, options.benchmark_json, options.max_ratio, options.timeout, lang,
+                             grading=grading)
 
     with instructor.setup(parser, options, lang) as ready:  # --extra-tests, --rubric
         started = time.perf_counter()
-        result = grade(
-            submission,
-            layers=options.layer,
-            seed=options.seed,
-            extra_args=ready.extra_args,
-            **names,
-        )
+        result = grade(submission, grading, extra_args=ready.extra_args)
         wall_time = time.perf_counter() - started
     result = ready.marking.apply(result)
     # Reports name the folder as the student sees it, not by an absolute path that differs between machines.
@@ -218,9 +169,10 @@ def main(argv=None):
     # Learner text in any language must print even on a console whose encoding lacks its characters.
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(errors="replace")
-    report = terminal.render_report(
-        result, lang, verbose=options.verbose, color=use_color(sys.stdout), rerun_options=impl_options
-    )
+    # The options a pytest run of one check needs to find the submission's names as this grade did.
+    rerun = grading.where_names_are(PLUGIN_PREFIX)
+    report = terminal.render_report(result, lang, verbose=options.verbose, color=use_color(sys.stdout),
+                                    rerun_options=rerun)
     sys.stdout.write(report)
     if options.json:
         _write(options.json, gradescope.render(result, lang, execution_time=wall_time))

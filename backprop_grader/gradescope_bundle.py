@@ -5,9 +5,9 @@ then, for every submission, it runs /autograder/run_autograder (a copy of ours) 
 student's files in /autograder/submission, and reads /autograder/results/results.json
 (https://gradescope-autograders.readthedocs.io/en/latest/specs/).
 
-setup.sh makes a virtual environment in source/.venv and installs the grader's requirements there (from
-requirements.txt, written from pyproject.toml's dependencies, so the two never disagree); the grader runs from
-source/, as from a clone. run_autograder grades the submission with the bundled rubric and extra tests. Both
+setup.sh makes a virtual environment in source/.venv and installs the grader there, from the bundled project
+files, then removes them (the installed package is all it needs, and a submission has no reason to find the
+suite's files beside it). run_autograder grades the submission with the bundled rubric and extra tests. Both
 take the root from AUTOGRADER_ROOT when it is set, so the bundle can be tried in any folder laid out like
 /autograder. The zip is the same bytes for the same files: sorted names, fixed dates.
 """
@@ -15,11 +15,13 @@ import shlex
 import zipfile
 from pathlib import Path
 
-from . import PROJECT_ROOT
 from .rubric import tomllib
 
-PROJECT_FILES = ("grader.py", "pyproject.toml", "README.md")
-PROJECT_FOLDERS = ("backprop_grader", "reference", "tests")
+# A clone's root: the bundle is built from its files.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+PROJECT_FILES = ("pyproject.toml", "README.md", "LICENSE")
+PROJECT_FOLDERS = ("backprop_grader", "reference", "student_template", "tests/checks")
 RUBRIC_NAME = "rubric.toml"
 EXTRA_TESTS_NAME = "extra_tests"
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -38,11 +40,13 @@ if ! python3 -c "import venv, ensurepip" 2>/dev/null; then
 fi
 python3 -m venv --system-site-packages "$SOURCE/.venv"
 "$SOURCE/.venv/bin/python" -m pip install --quiet -r "$SOURCE/requirements.txt"
+"$SOURCE/.venv/bin/python" -m pip install --quiet --no-deps "$SOURCE"
+rm -rf "$SOURCE/backprop_grader" "$SOURCE/reference" "$SOURCE/student_template" "$SOURCE/tests" "$SOURCE/build" "$SOURCE"/*.egg-info
 # Grade the reference once, with the bundled rubric and extra tests and the whole sandbox: a grader that cannot
 # run, or a machine that does not allow the sandbox, fails the build here, rather than every student's
 # submission later.
 cd "$SOURCE"
-"$SOURCE/.venv/bin/python" grader.py reference --sandbox {sandbox}{options}
+"$SOURCE/.venv/bin/backprop-grader" reference --sandbox {sandbox}{options}
 """
 
 RUN_AUTOGRADER = """\
@@ -53,7 +57,7 @@ set -uo pipefail
 ROOT="${{AUTOGRADER_ROOT:-/autograder}}"
 mkdir -p "$ROOT/results"
 cd "$ROOT/source"
-exec "$ROOT/source/.venv/bin/python" grader.py "$ROOT/submission" --json "$ROOT/results/results.json" --sandbox {sandbox}{options}
+exec "$ROOT/source/.venv/bin/backprop-grader" "$ROOT/submission" --json "$ROOT/results/results.json" --sandbox {sandbox}{options}
 """
 
 
@@ -65,12 +69,12 @@ class BundleError(Exception):
 
 
 def requirements():
-    """requirements.txt: pyproject's dependencies, and tomli where Python has no tomllib (to read a rubric)."""
+    """requirements.txt: pyproject's dependencies (tomli among them where Python has no tomllib)."""
     if tomllib is None:
         raise BundleError("bundle_needs_toml")
     with open(PROJECT_ROOT / "pyproject.toml", "rb") as stream:
         dependencies = tomllib.load(stream)["project"]["dependencies"]
-    return "\n".join([*dependencies, 'tomli>=1.1; python_version < "3.11"']) + "\n"
+    return "\n".join(dependencies) + "\n"
 
 
 def _project_files():
@@ -102,7 +106,7 @@ def _add(archive, name, data, executable=False):
 def build(target, rubric=None, extra_tests=None, grader_args=(), sandbox="require"):
     """Write the bundle to target (a .zip path) and return its path. rubric and extra_tests, if given, are
     copied in and used by run_autograder, and grader_args (--alias, --use) are added to its command."""
-    for name in (*PROJECT_FILES, "tests/conftest.py"):
+    for name in (*PROJECT_FILES, "tests/checks/conftest.py"):
         if not (PROJECT_ROOT / name).is_file():  # an installed package has no suite to bundle
             raise BundleError("bundle_needs_clone", root=str(PROJECT_ROOT))
     files = {name: path.read_bytes() for name, path in _project_files()}

@@ -13,14 +13,15 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import REFERENCE_DIR, batch, gradescope_bundle
+from . import batch, gradescope_bundle
 from .extra_tests import ExtraTestsError, staged
 from .messages import render
+from .options import GradeOptions
 from .progress import counted, status_label
 from .report.common import points, shown_path
 from .report.csv import OK
 from .rubric import NO_RUBRIC, RubricError, read, resolve
-from .run import grade
+from .run import declared_checks
 
 ONE_SUBMISSION_OPTIONS = ("json", "junit", "markdown", "fail_under", "verbose", "benchmark")
 BATCH_OPTIONS = ("jobs", "out")  # and --timeout, which --benchmark shares
@@ -55,9 +56,8 @@ def add_options(parser, lang):
 
 def _declared_checks(extra_args=()):
     """Every graded check, the extra tests' included, without running one; ExtraTestsError when two share a title."""
-    collected = grade(REFERENCE_DIR, extra_args=("--collect-only", *extra_args))
     checks, seen = [], {}
-    for check in (r.check for r in collected.results):
+    for check in declared_checks(extra_args=extra_args):
         if check.title in seen:
             raise ExtraTestsError("extra_tests_duplicate", title=check.title, first=seen[check.title], second=check.id)
         seen[check.title] = check.id
@@ -105,10 +105,9 @@ def _option(name):
     return "--" + name.replace("_", "-")
 
 
-def run_mode(parser, options, lang, names):
+def run_mode(parser, options, lang, grade_options):
     """Run --batch or --gradescope-bundle and return the exit status; None when one submission is to be graded.
-    names: where a submission's names are (aliases, use) and how it runs (isolate, sandbox), as run.grade takes
-    them."""
+    grade_options: how each submission is graded (a GradeOptions)."""
     if options.batch is None:
         stray = _given(options, BATCH_OPTIONS)
         if stray:
@@ -122,7 +121,7 @@ def run_mode(parser, options, lang, names):
         stray = _given(options, ONE_SUBMISSION_OPTIONS) + (["submission"] if options.submission else [])
         if stray:
             parser.error(render("instructor_batch_one_submission", lang, option=_option(stray[0])))
-        return _batch(parser, options, lang, names)
+        return _batch(parser, options, lang, grade_options)
     return None
 
 
@@ -130,7 +129,7 @@ def _bundle(parser, options, lang):
     with setup(parser, options, lang):  # a rubric or extra tests the grader would refuse never get into a bundle
         pass
     # The rubric's aliases travel in the rubric; the flags, on run_autograder's command line.
-    flags = [f"--alias={a}" for a in options.alias] + [f"--use={u}" for u in options.use]
+    flags = GradeOptions(aliases=options.alias or (), use=options.use or ()).where_names_are()
     try:
         path = gradescope_bundle.build(
             options.gradescope_bundle,
@@ -145,7 +144,7 @@ def _bundle(parser, options, lang):
     return 0
 
 
-def _batch(parser, options, lang, names):
+def _batch(parser, options, lang, grade_options):
     if not hasattr(os, "fork"):
         parser.error(render("batch_needs_fork", lang))
     directory = Path(options.batch)
@@ -162,8 +161,8 @@ def _batch(parser, options, lang, names):
     started = time.perf_counter()
     with setup(parser, options, lang, need_declared=True) as ready:
         outcomes = batch.run(
-            directory, out, csv_path, jobs, timeout, ready.declared, ready.marking, seed=options.seed,
-            layers=options.layer, extra_args=ready.extra_args, grade_options=names, lang=lang,
+            directory, out, csv_path, jobs, timeout, ready.declared, ready.marking, grade_options,
+            extra_args=ready.extra_args, lang=lang,
             progress_stream=sys.stderr if sys.stderr.isatty() else None,
         )
     seconds = time.perf_counter() - started

@@ -31,26 +31,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from . import sources
-from .loader import SubmissionError
 from .messages import msg
-from .names import BOOK_NAMES, CLASSES, LAYER_OF, MEMBERS, as_aliases, closest, kind_of, likeness, wrap
-from .results import Note
+from .book import BOOK_NAMES, BY_NAME, CLASSES, GRADED_ELSEWHERE, LAYER_OF
+from .names import as_aliases, closest, kind_of, likeness, wrap
+from .results import Note, SubmissionError
 
 SKIP_DIRS = {"__pycache__", "site-packages", "node_modules", "venv", "env", "build", "dist", "__MACOSX"}
 MAX_FILES = 1000
 MAX_BYTES = {".py": 2_000_000, ".ipynb": 50_000_000}
-# Names a TwoLayerNet may use that are graded elsewhere: it is checked on the reference's instead.
-REPLACED = tuple("MulLayer AddLayer Relu Sigmoid Affine SoftmaxWithLoss softmax cross_entropy_error numerical_gradient".split())
-# The book's files for each name: where to look first when a study repository defines it more than once.
-BOOK_FILES = {
-    "MulLayer": {"layer_naive", "layers"},
-    "AddLayer": {"layer_naive", "layers"},
-    **{name: {"layers"} for name in ("Relu", "Sigmoid", "Affine", "SoftmaxWithLoss")},
-    "softmax": {"functions", "layers"},
-    "cross_entropy_error": {"functions", "layers"},
-    "TwoLayerNet": {"two_layer_net"},
-    "numerical_gradient": {"gradient"},
-}
 CHAPTER_5 = re.compile(r"(?i)(^|[^0-9])0*5([^0-9]|$)|backprop")
 
 _counter = itertools.count()
@@ -200,7 +188,7 @@ class BookNames:
         """namespace with the learner's own layer classes served as graded (Affine.dW=dw applies in their net
         too), so that their net on their own layers runs as their layers are graded."""
         graded = {}
-        for book in {c for c, _ in self.aliases.members} & set(REPLACED):
+        for book in {c for c, _ in self.aliases.members} & set(GRADED_ELSEWHERE):
             try:
                 raw, shown, _ = self._lookup(book)
             except SubmissionError:
@@ -216,10 +204,10 @@ class BookNames:
         for name in (key, getattr(value, "__name__", None)):
             if not isinstance(name, str):
                 continue
-            book = name if name in REPLACED else self._their_book.get(name)
-            if book in REPLACED and (book in CLASSES) == is_class:
+            book = name if name in GRADED_ELSEWHERE else self._their_book.get(name)
+            if book in GRADED_ELSEWHERE and (book in CLASSES) == is_class:
                 return book
-            kin = [(likeness(b, name), b) for b in REPLACED if (b in CLASSES) == is_class]
+            kin = [(likeness(b, name), b) for b in GRADED_ELSEWHERE if (b in CLASSES) == is_class]
             kin = [k for k in kin if k[0] is not None]
             if kin:
                 return min(kin)[1]
@@ -243,7 +231,7 @@ class BookNames:
                 copy.__dict__.update(self._on(vars(value), ref, depth - 1))
                 new[key] = copy
         # A net whose layers never reached its namespace (a failed import, %run in a notebook) is still graded.
-        for book in REPLACED:
+        for book in GRADED_ELSEWHERE:
             new.setdefault(book, getattr(ref, book))
         return new
 
@@ -361,13 +349,13 @@ class Intake(BookNames):
         most of the book's names (common/layers.py), the file the book keeps it in (gradient.py), one in a
         chapter-5 folder, the shallowest, then by name."""
         features = source.class_features(self.aliases.name_for(book))
-        members = sum(m in features for m in MEMBERS.get(book, ()))
+        members = sum(m in features for m in BY_NAME[book].members or ())
         if book == "TwoLayerNet":
             members += sum(n in features for n in ("Affine", "Relu", "SoftmaxWithLoss", "OrderedDict"))
         rel = Path(self._shown(source.path))
         chapter5 = any(CHAPTER_5.search(part) for part in rel.parts)
         defined = sum(source.defines(self.aliases.name_for(n)) for n in BOOK_NAMES)
-        book_file = source.path.stem in BOOK_FILES.get(book, ())
+        book_file = source.path.stem in BY_NAME[book].book_files
         return (-members, source.notebook, -defined, not book_file, not chapter5, len(rel.parts), rel.as_posix())
 
     def _note_choice(self, book, files):

@@ -16,42 +16,14 @@ import traceback
 import types
 from pathlib import Path
 
-from .messages import msg, render
-from .names import CLASSES, as_aliases, closest, kind_of, wrap
+from . import intake
+from .book import CLASSES, MODULE_OF
+from .messages import msg
+from .names import as_aliases, closest, kind_of, wrap
+from .results import SubmissionError
 from .sources import imported_packages, in_submission, location
 
-# Where the book keeps each name: the module a submission must define it in.
-MODULE_OF = {
-    "MulLayer": "layers",
-    "AddLayer": "layers",
-    "Relu": "layers",
-    "Sigmoid": "layers",
-    "Affine": "layers",
-    "SoftmaxWithLoss": "layers",
-    "softmax": "layers",
-    "cross_entropy_error": "layers",
-    "TwoLayerNet": "two_layer_net",
-    "numerical_gradient": "gradient",
-}
-
 _counter = itertools.count()
-
-
-class SubmissionError(Exception):
-    """The submission cannot provide what a check needs. key names the message; params fill it in."""
-
-    def __init__(self, key, **params):
-        self.key = key
-        self.params = params
-        super().__init__(self.render())
-
-    def render(self, lang="en"):
-        return render(self.key, lang, **self.params)
-
-    def fresh(self):
-        """A new error with the same key and params. A cached error is re-raised as a fresh one: raising one
-        object again and again would grow its traceback (and Hypothesis's notes on it) without end."""
-        return type(self)(self.key, **self.params)
 
 
 def where_in_submission(exc, root):
@@ -140,8 +112,6 @@ class Implementation:
     def _on_graded_layers(self, net):
         """The learner's own net with their layer classes served as graded, so that member aliases
         (Affine.dW=dw) apply to the layers it builds too."""
-        from .intake import rebind  # intake imports this module
-
         graded = {}
         for book in {c for c, _ in self.aliases.members} - {"TwoLayerNet"}:
             try:
@@ -149,7 +119,7 @@ class Implementation:
             except (SubmissionError, AttributeError):
                 continue
             graded[id(raw)] = getattr(self, book)
-        return rebind(net, lambda g: {k: graded.get(id(v), v) for k, v in g.items()})
+        return intake.rebind(net, lambda g: {k: graded.get(id(v), v) for k, v in g.items()})
 
     def _wrap(self, value, name, file):
         """A class with hints for its misspelt members (names.wrap), the same class object on every access."""
@@ -245,6 +215,5 @@ def load(path, label=None, aliases=None, use=None):
     """
     if is_template_shaped(path) and not use:
         return Implementation(path, label, aliases)
-    from . import intake  # imports this module
 
     return intake.load(path, aliases=aliases, use=use, label=label)

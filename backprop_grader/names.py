@@ -9,33 +9,9 @@ attributes the checks read) and serves the member aliases of `--alias Affine.dW=
 import re
 from dataclasses import dataclass, field
 
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10: the same parser, if the tomli package is installed
-    try:
-        import tomli as tomllib
-    except ModuleNotFoundError:
-        tomllib = None
-
+from .book import BOOK_NAMES, CLASSES, MEMBERS
 from .messages import msg
-
-CLASSES = ("MulLayer", "AddLayer", "Relu", "Sigmoid", "Affine", "SoftmaxWithLoss", "TwoLayerNet")
-FUNCTIONS = ("softmax", "cross_entropy_error", "numerical_gradient")
-BOOK_NAMES = CLASSES + FUNCTIONS
-
-# The graded layer whose checks use a name: check(softmax) in a notebook runs SoftmaxWithLoss's checks.
-LAYER_OF = {name: name for name in CLASSES} | {"softmax": "SoftmaxWithLoss", "cross_entropy_error": "SoftmaxWithLoss"}
-
-# What the checks (and the book) call on each class: a missing one of these is worth a hint.
-MEMBERS = {
-    "MulLayer": ("forward", "backward", "x", "y"),
-    "AddLayer": ("forward", "backward"),
-    "Relu": ("forward", "backward", "mask"),
-    "Sigmoid": ("forward", "backward", "out"),
-    "Affine": ("forward", "backward", "W", "b", "x", "dW", "db", "original_x_shape"),
-    "SoftmaxWithLoss": ("forward", "backward", "loss", "y", "t"),
-    "TwoLayerNet": ("params", "layers", "lastLayer", "predict", "loss", "accuracy", "gradient", "numerical_gradient"),
-}
+from .results import SubmissionError
 
 # Other names for the same thing, normalised (see normalise): what courses, translations and learners use.
 SYNONYMS = {
@@ -168,15 +144,6 @@ class Aliases:
                 aliases.names[owner] = theirs
         return aliases
 
-    @classmethod
-    def from_rubric(cls, path):
-        """The [aliases] table of a TOML rubric file: Relu = "ReLU", "Affine.dW" = "dw"."""
-        if tomllib is None:
-            raise ModuleNotFoundError("reading a TOML rubric needs Python 3.11 or later, or the tomli package")
-        with open(path, "rb") as f:
-            table = tomllib.load(f).get("aliases", {})
-        return cls.parse(f"{book}={theirs}" for book, theirs in table.items())
-
     def merged(self, other):
         return Aliases({**self.names, **other.names}, {**self.members, **other.members})
 
@@ -207,8 +174,6 @@ def wrap(cls, book, origin, aliases):
     Nothing changes for a class that has its members: __getattr__ runs only when normal lookup fails. Member
     aliases (Affine.dW=dw) are served from the same place; an __init__ alias or an __int__ typo needs __init__.
     """
-    from .loader import SubmissionError  # the loader imports this module
-
     class Missing(SubmissionError, MisspeltMember):
         pass
 

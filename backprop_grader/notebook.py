@@ -13,11 +13,12 @@ session. The result shows itself as a small HTML table in Jupyter and as plain t
 import html
 import sys
 
-from . import LAYERS
-from .impl_option import DEFAULT_SEED
+from .book import LAYERS
+from .options import DEFAULT_SEED
 from .intake import NamespaceImplementation
 from .messages import language_from_environment
-from .names import BOOK_NAMES, CLASSES, LAYER_OF, as_aliases, likeness
+from .book import BOOK_NAMES, CLASSES, LAYER_OF
+from .names import as_aliases, likeness
 from .results import PASSED, Note
 
 

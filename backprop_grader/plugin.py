@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from . import LAYERS, names
+from . import names
+from .book import LAYERS
 from .feedback import CheckFailure
-from .impl_option import loaded_implementation, sandbox_status
+from .pytest_plugin import loaded_implementation, sandbox_status
 from .isolation.errors import WorkerFailure
-from .loader import SubmissionError
+from .results import SubmissionError
 from .results import ERROR, FAILED, NOT_RUN, PASSED, SKIPPED, Check, CheckResult, Failure
 from .sources import in_submission, location
 

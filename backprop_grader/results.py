@@ -1,10 +1,45 @@
-"""Plain data that flows from the checks to the reports: what each check is worth and what it found."""
+"""Plain data that flows from the checks to the reports: what each check is worth and what it found, what a
+submission could not provide (SubmissionError), and what held of the sandbox its code ran in."""
 from dataclasses import asdict, dataclass, field
 
-from . import LAYERS
+from .book import LAYERS
 from .messages import DEFAULT_LANGUAGE, catalogue, render
 
 PASSED, FAILED, ERROR, SKIPPED, NOT_RUN = "passed", "failed", "error", "skipped", "not_run"
+# The sandbox mode a result records when the submission ran in the grader's own process.
+IN_PROCESS = "none"
+# The sandbox's protections, each held or missing (isolation/sandbox_plan.py puts them up).
+PROTECTIONS = ("network", "hidden", "read_only")
+
+
+class SubmissionError(Exception):
+    """The submission cannot provide what a check needs. key names the message; params fill it in."""
+
+    def __init__(self, key, **params):
+        self.key = key
+        self.params = params
+        super().__init__(self.render())
+
+    def render(self, lang="en"):
+        return render(self.key, lang, **self.params)
+
+    def fresh(self):
+        """A new error with the same key and params. A cached error is re-raised as a fresh one: raising one
+        object again and again would grow its traceback (and Hypothesis's notes on it) without end."""
+        return type(self)(self.key, **self.params)
+
+
+def sandbox_summary(status, lang="en"):
+    """One line saying which protections held: "sandbox: network off, grader files hidden, read-only; user:
+    dropped to nobody"; empty for None (not recorded: a result read from an older file)."""
+    if status is None:
+        return ""
+    if status.get("mode") == IN_PROCESS:
+        return render("sandbox_not_isolated", lang)
+    if status.get("mode") == "off":
+        return render("sandbox_off", lang)
+    parts = [render(f"sandbox_{p}_{'held' if status.get(p) else 'missing'}", lang) for p in PROTECTIONS]
+    return render("sandbox_summary", lang, parts=", ".join(parts), user=render(f"sandbox_user_{status['user']}", lang))
 
 
 @dataclass(frozen=True)
@@ -96,7 +131,7 @@ class GradeResult:
     results: list
     lang: str = "en"
     notes: list = field(default_factory=list)  # Note
-    # What held of the workers' sandbox (isolation/sandbox_plan.py); None: the code ran in the grader's process.
+    # What held of the workers' sandbox (isolation/sandbox_plan.py; sandbox_summary says it in words).
     sandbox: dict = None
 
     @property

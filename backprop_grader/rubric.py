@@ -17,7 +17,7 @@ import difflib
 import math
 from dataclasses import dataclass, field
 
-from . import LAYERS
+from .book import LAYERS
 
 try:
     import tomllib

@@ -13,68 +13,69 @@ from pathlib import Path
 
 import pytest
 
-from . import LAYERS, PROJECT_ROOT, REFERENCE_DIR, TESTS_DIR, checks_module, isolation
-from .impl_option import DEFAULT_SEED, ProvidedImplementation, resolve_impl
-from .isolation.sandbox_plan import IN_PROCESS
-from .isolation.sandbox_plan import MODES as SANDBOX_MODES
+from . import isolation
+from .book import LAYERS
+from .files import write_atomically
 from .isolation.sandbox_plan import SandboxUnavailable
 from .isolation.sandbox_plan import require as require_sandbox
 from .messages import render
-from .names import as_aliases
+from .options import GradeOptions, declare
 from .plugin import GradingPlugin
-from .results import GradeResult
+from .pytest_plugin import IMPL_OPTION, PLUGIN_PREFIX, ProvidedImplementation
+from .results import IN_PROCESS, GradeResult
+from .shipped import CHECKS_DIR, PYTEST_SETTINGS, REFERENCE_DIR, checks_module, resolve
 
 PROFILE = "grading"
+# The plugins a grade runs with, and no others: pytest loads none of an environment's own plugins into a grade
+# (pytest-randomly would reseed it, pytest-benchmark runs git for its machine info).
+PLUGINS = ("backprop_grader.pytest_plugin", "_hypothesis_pytestplugin")
 
 
-def grade(
-    submission,
-    layers=None,
-    seed=DEFAULT_SEED,
-    profile=PROFILE,
-    extra_args=(),
-    aliases=(),
-    use=(),
-    implementation=None,
-    isolate=True,
-    sandbox="auto",
-):
+def grade(submission, options=None, *, profile=PROFILE, extra_args=(), implementation=None, **fields):
     """Grade the submission at path submission (a template-shaped folder, a file, a study repository, a
-    notebook); layers limits the run to those layers' checks. aliases (BOOK=THEIRS) and use (BOOK=FILE) say
-    where its names are. implementation: an already loaded one to grade instead (a notebook's namespace, for
-    check()), handed to the suite as it is.
+    notebook) as options (a GradeOptions, or its fields as keywords) say: which layers, the seed, where its
+    names are, whether its code runs isolated. implementation: an already loaded one to grade instead (a
+    notebook's namespace, for check()), handed to the suite as it is.
 
-    The suite loads the submission itself (impl_option.implementation), from --impl, --alias and --use; the
-    notes it made while loading (intake.py: a skipped training loop, which file was graded) come back with the
-    checks' results.
+    The suite loads the submission itself (pytest_plugin.implementation); the notes it made while loading
+    (intake.py: a skipped training loop, which file was graded) come back with the checks' results.
 
-    isolate: run the submission's code in worker processes (backprop_grader/isolation), so that it can neither
-    crash nor cheat the grader; off (and for an implementation already in memory, or on a system without POSIX
-    processes, Windows), it runs inside this process, where a debugger can reach it. sandbox: how the workers
-    wall themselves in, "auto", "require" (SandboxUnavailable, before any check runs, if the machine does not
-    allow it all) or "off" (isolation/sandbox_plan.py).
+    Isolated, the submission's code runs in worker processes (backprop_grader/isolation), so that it can neither
+    crash nor cheat the grader; not (and for an implementation already in memory, or on a system without POSIX
+    processes, Windows), it runs inside this process, where a debugger can reach it. The workers' sandbox is
+    "auto", "require" (SandboxUnavailable, before any check runs, if the machine does not allow it all) or "off"
+    (isolation/sandbox_plan.py).
     """
-    isolate = isolate and implementation is None and isolation.available()
-    if isolate and sandbox == "require":
+    options = GradeOptions.of(options, **fields)
+    isolate = options.isolate and implementation is None and isolation.available()
+    options = GradeOptions.of(options, isolate=isolate)
+    if isolate and options.sandbox == "require":
         require_sandbox()
     if implementation is None:
-        path = resolve_impl(str(submission))
+        path = resolve(str(submission))
         plugin = GradingPlugin(path if path.is_dir() else path.parent)
-        where = [f"--impl={path}", *(f"--alias={a}" for a in as_aliases(aliases).specs()), *(f"--use={u}" for u in use)]
+        where = [f"{IMPL_OPTION}={path}"]
         plugins = [plugin]
     else:
         plugin = GradingPlugin(getattr(implementation, "root", None))
         where = []
         plugins = [plugin, ProvidedImplementation(implementation)]
+    layers = options.layers or LAYERS
     args = [
-        # Only the layers' own modules: collecting the project's other tests would cost a quarter of a second.
-        *(str(checks_module(layer)) for layer in layers or LAYERS),
-        f"--rootdir={PROJECT_ROOT}",
+        # Only the layers' own modules: collecting anything else would cost time and grade nothing.
+        *(str(checks_module(layer)) for layer in layers),
+        # The grader's own settings, never a configuration file found around the submission or the package.
         "-c",
-        str(PROJECT_ROOT / "pyproject.toml"),
+        str(PYTEST_SETTINGS),
+        f"--rootdir={CHECKS_DIR.parent}",
+        *(arg for name in PLUGINS for arg in ("-p", name)),
         *where,
-        f"--seed={seed}",
-        f"--hypothesis-seed={seed}",
+        *options.argv(prefix=PLUGIN_PREFIX, fields=("seed", "aliases", "use", "isolate", "sandbox")),
+        f"--hypothesis-seed={options.seed}",
+        "--strict-markers",
+        # Test modules are imported without putting their folder on sys.path, where its helper modules would
+        # shadow a learner's own in a notebook's kernel (check()).
+        "--import-mode=importlib",
         "-p",
         "no:terminal",
         "-p",
@@ -89,17 +90,16 @@ def grade(
         # The checks report through exception objects, never through pytest's assertion text, so rewriting
         # is pure cost: with bytecode caching off it recompiles every module of Hypothesis on each grade.
         "--assert=plain",
-        # conftest.py files are read from tests/ and never from above it (a submission's folder is no test path).
-        f"--confcutdir={TESTS_DIR}",
-        *(["--isolate", f"--sandbox={sandbox}"] if isolate else []),
+        # conftest.py files are read from the checks' folder and never from above it.
+        f"--confcutdir={CHECKS_DIR}",
         *extra_args,
+        # Only graded checks run: an instructor's extra tests may hold helpers that carry no layer marker.
+        "-m",
+        " or ".join(layers),
     ]
-    # Only graded checks run: the project's own tests in tests/ (the catalogue, the grader's) carry no layer marker.
-    args += ["-m", " or ".join(layers or LAYERS)]
-    previous = os.environ.get("HYPOTHESIS_PROFILE")
-    os.environ["HYPOTHESIS_PROFILE"] = profile
-    # pytest puts tests/ first on sys.path for good; in a learner's kernel (check()) that folder's helper modules
-    # (checks, strategies, ...) would then shadow the learner's own modules of those names.
+    environment = {"HYPOTHESIS_PROFILE": profile, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    previous = {name: os.environ.get(name) for name in environment}
+    os.environ.update(environment)
     path = list(sys.path)
     try:
         # The submission may print; its output belongs in no report.
@@ -107,36 +107,33 @@ def grade(
             status = pytest.main(args, plugins=plugins)
     finally:
         sys.path[:] = path
-        if previous is None:
-            os.environ.pop("HYPOTHESIS_PROFILE")
-        else:
-            os.environ["HYPOTHESIS_PROFILE"] = previous
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name)
+            else:
+                os.environ[name] = value
     # A failing check is an ordinary outcome; pytest failing to run at all is the grader's own fault.
     if status in (pytest.ExitCode.INTERRUPTED, pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
         raise RuntimeError(f"pytest could not run the checks (exit status {int(status)}): {' '.join(args)}")
     walls = plugin.sandbox if isolate else {"mode": IN_PROCESS}
-    return GradeResult(str(submission), profile, seed, plugin.ordered_results(), notes=plugin.notes, sandbox=walls)
+    return GradeResult(str(submission), profile, options.seed, plugin.ordered_results(), notes=plugin.notes,
+                       sandbox=walls)
 
 
-def declared_checks(layers=None):
-    """Every graded check the suite declares (layer, points, ...), in collection order, without running one."""
-    collected = grade(REFERENCE_DIR, layers, extra_args=("--collect-only",), isolate=False)
+def declared_checks(layers=None, extra_args=()):
+    """Every graded check the suite declares (layer, points, ...), in collection order, without running one
+    (and without starting a worker)."""
+    collected = grade(REFERENCE_DIR, layers=layers or (), extra_args=("--collect-only", *extra_args), isolate=False)
     return [r.check for r in collected.results]
 
 
-def grade_in_subprocess(submission, layers=None, seed=DEFAULT_SEED, timeout=120, aliases=(), use=(), isolate=True,
-                        sandbox="auto"):
+def grade_in_subprocess(submission, options=None, timeout=120, **fields):
     """Grade in a fresh Python process (no state shared with this one) and read its GradeResult back."""
+    options = GradeOptions.of(options, **fields)
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / "result.json"
-        command = [sys.executable, "-m", "backprop_grader.run", str(submission), f"--seed={seed}", f"--out={out}"]
-        for layer in layers or ():
-            command.append(f"--layer={layer}")
-        command += [f"--alias={a}" for a in as_aliases(aliases).specs()] + [f"--use={u}" for u in use]
-        if not isolate:
-            command.append("--no-isolate")
-        command.append(f"--sandbox={sandbox}")
-        done = run_own_group(command, timeout=timeout, cwd=PROJECT_ROOT)
+        command = [sys.executable, "-m", "backprop_grader.run", str(submission), f"--out={out}", *options.argv()]
+        done = run_own_group(command, timeout=timeout, cwd=scratch)
         if done.returncode != 0 or not out.exists():
             raise RuntimeError(f"grading {submission} failed:\n{done.stderr[-2000:]}")
         return GradeResult.from_dict(json.loads(out.read_text()))
@@ -166,8 +163,7 @@ def grade_many(submissions, jobs=None, **options):
 
 
 def main(argv=None):
-    """python -m backprop_grader.run SUBMISSION --out FILE [--layer L] [--seed N] [--no-isolate]: the GradeResult
-    as JSON.
+    """python -m backprop_grader.run SUBMISSION --out FILE [GradeOptions' options]: the GradeResult as JSON.
 
     The result goes to a file, not stdout, so nothing the submission prints can corrupt it. It is written once
     grading is over and every worker is gone, through a new file renamed over FILE: what a submission may have
@@ -176,27 +172,13 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m backprop_grader.run")
     parser.add_argument("submission")
     parser.add_argument("--out", required=True)
-    parser.add_argument("--layer", action="append")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    parser.add_argument("--alias", action="append", default=[])
-    parser.add_argument("--use", action="append", default=[])
-    parser.add_argument("--no-isolate", action="store_true", help="run the submission in this process (for a debugger)")
-    parser.add_argument("--sandbox", choices=SANDBOX_MODES, default="auto", help="the workers' sandbox")
-    options = parser.parse_args(argv)
+    declare(parser.add_argument)
+    namespace = parser.parse_args(argv)
     try:
-        result = grade(
-            options.submission, options.layer, options.seed, aliases=options.alias, use=options.use,
-            isolate=not options.no_isolate, sandbox=options.sandbox,
-        )
+        result = grade(namespace.submission, GradeOptions.from_namespace(namespace))
     except SandboxUnavailable as exc:
         parser.exit(2, render("sandbox_required", summary=str(exc)) + "\n")
-    write_atomically(Path(options.out), json.dumps(result.to_dict()))
-
-
-def write_atomically(path, text):
-    with tempfile.NamedTemporaryFile("w", dir=path.parent, prefix=f".{path.name}.", delete=False) as part:
-        part.write(text)
-    os.replace(part.name, path)
+    write_atomically(Path(namespace.out), json.dumps(result.to_dict()))
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ MODES = ("auto", "off")
 def start(submission, mode, both):
     """Seconds from a new session to its workers' hellos; what held of the sandbox."""
     began = time.perf_counter()
-    session = Session(submission, sandbox=mode)
+    session = Session(submission, options=GradeOptions(sandbox=mode))
     try:
         if both:
             session.start_both(REFERENCE_DIR)

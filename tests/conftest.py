@@ -1,74 +1,10 @@
-"""Which implementation is under test, and how Hypothesis runs.
-
-`pytest` checks reference/; `pytest --impl student_template`, `pytest --impl path/to/dir` (or a file, a study
-repository, a notebook: see backprop_grader/intake.py) or BACKPROP_IMPL=... checks another one. Tests reach it only through the `impl` fixture (and `net_class` for TwoLayerNet), never by
-importing it, so a submission that fails to import fails just the checks that need what it lacks.
-"""
-import os
-
-import numpy as np
+"""The project's own tests: the catalogue of bugs and variants graded once per session, for every test that
+judges the suite by it."""
 import pytest
-from hypothesis import HealthCheck, Phase, settings
 
-from backprop_grader import REFERENCE_DIR, TEMPLATE_DIR
-from backprop_grader.impl_option import implementation
-from backprop_grader.loader import load
 from backprop_grader.run import grade_many
+from backprop_grader.shipped import REFERENCE_DIR, TEMPLATE_DIR
 from mutants import entries, materialise
-
-# grading: the same examples on every run and machine (derandomize), no example database to carry state
-# between runs, no deadline since a slow submission is graded on correctness, not speed. The explain phase is
-# left out: it imports libcst (~2 s) to annotate a failure, and the shrunk input is all a student needs.
-# One failure per check, the simplest: several distinct ones would come as an ExceptionGroup, which carries no
-# single diagnosis to report.
-settings.register_profile(
-    "grading",
-    derandomize=True,
-    database=None,
-    deadline=None,
-    max_examples=20,
-    phases=(Phase.explicit, Phase.generate, Phase.shrink),
-    print_blob=False,
-    report_multiple_bugs=False,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-settings.register_profile("dev", parent=settings.get_profile("grading"), max_examples=5)
-PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "grading")
-settings.load_profile(PROFILE)
-
-
-def pytest_configure(config):
-    """Given --hypothesis-seed (the grader passes its --seed on), every test draws its examples from that seed
-    instead of from a hash of its source: as fixed, and derandomizing cost 0.11 s of an in-process grade's 0.79 s
-    of CPU (Hypothesis reads and tokenizes the source of every test, twice, in every run)."""
-    if config.getoption("hypothesis_seed", None) is not None:
-        settings.register_profile(f"{PROFILE}+seed", parent=settings.get_profile(PROFILE), derandomize=False)
-        settings.load_profile(f"{PROFILE}+seed")
-
-
-@pytest.fixture(scope="session")
-def impl(request):
-    """The implementation under test: impl.Relu, impl.Affine, impl.softmax, ... (with --isolate, proxies of the
-    implementation's objects in a worker process: backprop_grader/isolation)."""
-    return implementation(request.config)
-
-
-@pytest.fixture(scope="session")
-def ref():
-    """The reference implementation, the source of expected values."""
-    return load(REFERENCE_DIR)
-
-
-@pytest.fixture(scope="session")
-def net_class(impl, ref):
-    """The submission's TwoLayerNet on the reference layers, so only the network's own code is graded."""
-    return impl.two_layer_net_on(ref)
-
-
-@pytest.fixture(autouse=True)
-def _seed_numpy(request):
-    """Code that draws from np.random (TwoLayerNet's weight init) sees the same numbers on every run."""
-    np.random.seed(request.config.getoption("--seed"))
 
 
 @pytest.fixture(scope="session")

@@ -19,7 +19,8 @@ from backprop_grader.isolation import sandbox, wire
 from backprop_grader.isolation.errors import WorkerFailure
 from backprop_grader.isolation.proxies import IsolatedImplementation
 from backprop_grader.isolation.session import Limits, Session
-from backprop_grader.loader import SubmissionError, load
+from backprop_grader.loader import load
+from backprop_grader.results import SubmissionError
 
 
 def _submission(tmp_path, layers_code="", files=None):

@@ -116,7 +116,7 @@ def test_inside_the_sandbox_the_grader_is_gone_and_only_the_scratch_folder_takes
 
 def test_with_the_sandbox_off_the_same_code_reaches_the_grader_and_the_network(tmp_path, listening):
     """What the sandbox stops is there to be had without it: the reference on disk, a socket on loopback."""
-    seen, held, works = _look_around(_submission(tmp_path), listening, sandbox="off")
+    seen, held, works = _look_around(_submission(tmp_path), listening, options=GradeOptions(sandbox="off"))
     assert works
     assert held["mode"] == "off" and not held["network"] and not held["hidden"]
     assert seen["read reference"] is True and seen["loopback"] == "connected"

@@ -15,7 +15,7 @@ import builtins
 import sys
 from functools import lru_cache
 
-from ..loader import SubmissionError
+from ..results import SubmissionError
 
 MAX_LINE = 100_000
 

@@ -15,7 +15,7 @@ made it: the worker forgets its objects when the next check begins.
 from collections.abc import MutableMapping
 from functools import lru_cache
 
-from ..loader import MODULE_OF
+from ..book import MODULE_OF
 from .wire import WireError
 
 _KINDS = ("object", "callable", "mapping")

@@ -9,8 +9,8 @@ import signal
 import string
 from pathlib import Path
 
-from .. import LAYERS
-from ..loader import SubmissionError
+from ..book import LAYERS
+from ..results import SubmissionError
 from ..messages import catalogue, msg
 from ..results import Note
 from . import errors, wire

@@ -20,13 +20,10 @@ import sys
 import sysconfig
 from pathlib import Path
 
-from .. import PROJECT_ROOT, REFERENCE_DIR, TESTS_DIR
-from ..messages import render
+from ..results import PROTECTIONS, sandbox_summary
+from ..shipped import CHECKS_DIR, REFERENCE_DIR
 
-MODES = ("require", "auto", "off")
-IN_PROCESS = "none"  # the mode a result records when the submission ran in the grader's process
 DEFAULT_MODE = "auto"
-PROTECTIONS = ("network", "hidden", "read_only")
 # Simulates a kernel that refuses what it lists (comma-separated: network, hidden, read_only, user; privileged:
 # namespaces made as root, as in a container without CAP_SYS_ADMIN; user_namespace): for tests of the partial
 # path on a machine that allows everything.
@@ -34,7 +31,10 @@ REFUSE_ENV = "BACKPROP_SANDBOX_REFUSE"
 NAMESPACES_SCRIPT = Path(__file__).resolve().parent / "namespaces.py"
 SYSTEM_DIRS = ("/usr", "/lib", "/lib64", "/lib32", "/libx32", "/bin", "/sbin", "/etc")
 DEVICES = ("/dev/null", "/dev/zero", "/dev/random", "/dev/urandom")
-HIDDEN = (Path(__file__).resolve().parent.parent, REFERENCE_DIR, TESTS_DIR, PROJECT_ROOT / ".git")
+# The grader's package, and what it ships wherever it lies (in a clone: reference/ and tests/checks/, and the
+# repository's history beside them).
+GRADER_DIR = Path(__file__).resolve().parent.parent
+HIDDEN = (GRADER_DIR, REFERENCE_DIR, CHECKS_DIR, GRADER_DIR.parent / ".git")
 SCRATCH_MB = 64
 
 
@@ -42,7 +42,7 @@ class SandboxUnavailable(Exception):
     """--sandbox require, and the kernel refuses some of the sandbox: status says what held."""
 
     def __init__(self, status):
-        super().__init__(summary(status))
+        super().__init__(sandbox_summary(status))
         self.status = status
 
 
@@ -180,16 +180,3 @@ def merged(statuses):
     users = [s["user"] for s in statuses]
     user = next(u for u in ("kept", "refused", "not_root", "dropped") if u in users)
     return {**{p: all(s.get(p) for s in statuses) for p in PROTECTIONS}, "user": user}
-
-
-def summary(status, lang="en"):
-    """One line saying which protections held: "sandbox: network off, grader files hidden, read-only; user:
-    dropped to nobody"; empty for None (not recorded: a result read from an older file)."""
-    if status is None:
-        return ""
-    if status.get("mode") == IN_PROCESS:
-        return render("sandbox_not_isolated", lang)
-    if status.get("mode") == "off":
-        return render("sandbox_off", lang)
-    parts = [render(f"sandbox_{p}_{'held' if status.get(p) else 'missing'}", lang) for p in PROTECTIONS]
-    return render("sandbox_summary", lang, parts=", ".join(parts), user=render(f"sandbox_user_{status['user']}", lang))

@@ -23,7 +23,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ..loader import MODULE_OF, SubmissionError
+from ..book import MODULE_OF
+from ..options import GradeOptions
+from ..results import SubmissionError
 from . import process, replies, sandbox_plan, shared, wire
 from .errors import WorkerFailure
 from .proxies import RemoteObject, proxy_for
@@ -42,25 +44,22 @@ class Limits:
 
 
 class Session:
-    """Isolation for one grading of the submission at path submission (a folder, a file or a notebook).
+    """Isolation for one grading of the submission at path submission (a folder, a file or a notebook), as
+    options say: where its names are (aliases, use) and how its workers are sandboxed (GradeOptions.sandbox:
+    "auto", "require" or "off", sandbox_plan.py)."""
 
-    load_options: {"aliases": ["BOOK=THEIRS", ...], "use": ["BOOK=FILE", ...]}, as the loader takes them."""
-
-    def __init__(self, submission, limits=Limits(), load_options=None, sandbox=sandbox_plan.DEFAULT_MODE,
-                 refuse=None):
+    def __init__(self, submission, limits=Limits(), options=GradeOptions(), refuse=None):
         self.submission = Path(submission).resolve()
         # Where the submission's own code is, for its frames: the folder, or the folder of a file or notebook.
         self.root = self.submission if self.submission.is_dir() else self.submission.parent
-        load_options = load_options or {}
-        self.worker_options = [f"--alias={a}" for a in load_options.get("aliases", ())]
-        self.worker_options += [f"--use={u}" for u in load_options.get("use", ())]
+        self.worker_options = options.where_names_are()
         self.limits = limits
         self.runtime = process.Runtime()
-        # sandbox: "auto", "require" or "off" (sandbox_plan.py); refuse: protections to act as if refused (tests).
-        self.sandbox_mode = sandbox
+        # refuse: protections to act as if the kernel refused them (tests).
+        self.sandbox_mode = options.sandbox
         self.sandbox_statuses = []  # what held in each worker, as its hello said
-        if sandbox != "off":
-            the_plan = sandbox_plan.plan(self.runtime, self.submission, load_options.get("use", ()), refuse)
+        if options.sandbox != "off":
+            the_plan = sandbox_plan.plan(self.runtime, self.submission, options.use, refuse)
             self.worker_options.append(f"--sandbox={json.dumps(the_plan)}")
         self.generator = shared.Generator()
         self.channels = {}

@@ -28,7 +28,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 GRADER = HERE.parent
 # The grader's modules a submission is loaded with, in an order in which each finds what it imports.
-LOADING = ("messages", "sources", "names", "loader", "results", "intake")
+LOADING = ("messages", "book", "results", "sources", "names", "intake", "loader", "options")
 
 
 def _load(name, path):
@@ -472,6 +472,7 @@ def _reference_layers(grader, net_layers):
 
 
 def main(argv=None):
+    grader = _load_loading_modules()
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, required=True)
     parser.add_argument("--replies", type=int, required=True)
@@ -481,8 +482,7 @@ def main(argv=None):
     parser.add_argument("--memory-mb", type=int, required=True)
     parser.add_argument("--cpu-seconds", type=int, required=True)
     parser.add_argument("--net-layers")
-    parser.add_argument("--alias", action="append", default=[])
-    parser.add_argument("--use", action="append", default=[])
+    grader.options.declare(parser.add_argument, fields=grader.options.WHERE_NAMES_ARE)  # where the names are
     parser.add_argument("--fork-net", help="requests,replies,output,layers of a net worker to fork at once")
     parser.add_argument("--sandbox", help="the plan of the sandbox to enter, as JSON (sandbox_plan.py); none: off")
     options = parser.parse_args(argv)
@@ -496,14 +496,14 @@ def main(argv=None):
     shared = _load("_bpg_shared", HERE / "shared.py")
     sandbox = _load("_bpg_sandbox", HERE / "sandbox.py")
     namespaces = _load("_bpg_namespaces", HERE / "namespaces.py")
-    grader = _load_loading_modules()
     grader.messages.catalogue("en")  # read now: the grader's files are not in the sandbox
     if options.fork_net:
         _fork_net_worker(options)
     layers = _reference_layers(grader, options.net_layers) if options.net_layers else None
     # The loader reads the submission's files and looks around them now (runs none of its code): see
     # intake.Intake._beside_imports.
-    server = Server(np, wire, shared, grader, options.submission, options.alias, options.use, layers)
+    names = grader.options.GradeOptions.from_namespace(options, fields=grader.options.WHERE_NAMES_ARE)
+    server = Server(np, wire, shared, grader, options.submission, names.aliases, names.use, layers)
     if options.sandbox:
         walls = namespaces.enter(json.loads(options.sandbox))
     else:

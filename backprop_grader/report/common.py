@@ -3,9 +3,11 @@ failures grouped so that one cause (a file that does not import, a method not wr
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import LAYERS, PROJECT_ROOT
+from ..book import LAYERS
 from ..messages import render
+from ..options import PLUGIN_PREFIX
 from ..results import PASSED
+from ..shipped import CHECKS_DIR
 
 # Failures about the submission as a whole rather than about an input: no "smallest failing input" for them.
 # Why a name the checks need is not there, for a submission of any shape (intake.py and names.py for most).
@@ -34,10 +36,10 @@ def shown_path(path):
 
 def rerun_command(check_result, submission, options=()):
     """The pytest command that runs one check alone on submission, from the current folder; options are the
-    grading's own that say where the submission's names are (--alias, --use)."""
-    test_file, _, test = check_result.check.id.partition("::")
+    grading's own that say where the submission's names are (GradeOptions.argv, with the plugin's prefix)."""
+    test_file, _, test = check_result.check.id.partition("::")  # a check's id is relative to CHECKS_DIR's parent
     extra = "".join(f" '{option}'" for option in options)
-    return f"python -m pytest '{shown_path(PROJECT_ROOT / test_file)}::{test}' --impl '{submission}'{extra}"
+    return f"python -m pytest '{shown_path(CHECKS_DIR.parent / test_file)}::{test}' --{PLUGIN_PREFIX}impl '{submission}'{extra}"
 
 
 def notes(result, lang):

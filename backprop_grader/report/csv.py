@@ -4,8 +4,8 @@ write() starts a new one."""
 import csv
 from pathlib import Path
 
-from .. import LAYERS
-from ..isolation.sandbox_plan import summary as sandbox_summary
+from ..book import LAYERS
+from ..results import sandbox_summary
 from .common import DOES_NOT_LOAD, points
 
 COLUMNS = ("submission", *LAYERS, "total", "status", "wall_time_s", "sandbox")

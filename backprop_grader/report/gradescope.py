@@ -5,9 +5,8 @@ status ("passed" or "failed") and the student's feedback as plain text; the top-
 """
 import json
 
-from .. import LAYERS
-from ..isolation.sandbox_plan import summary as sandbox_summary
-from ..results import PASSED
+from ..book import LAYERS
+from ..results import PASSED, sandbox_summary
 from .common import check_text, in_layer_order
 from .terminal import summary
 

@@ -5,9 +5,8 @@ prints the same report. Colour is a parameter: the caller decides whether the ou
 """
 import unicodedata
 
-from ..isolation.sandbox_plan import summary as sandbox_summary
 from ..messages import render
-from ..results import PASSED
+from ..results import PASSED, sandbox_summary
 from .common import failure_groups, feedback, fraction, layer_note, notes, points, rerun_command
 
 _STYLES = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33"}

@@ -1,7 +1,7 @@
 """The one way a test declares what it grades: its layer (a marker), its points, and whether it is strict."""
 import pytest
 
-from backprop_grader import LAYERS
+from backprop_grader.book import LAYERS
 
 
 def check(layer, points, strict=False):

@@ -6,9 +6,9 @@ from hypothesis import strategies as st
 
 from backprop_grader.diagnose import expect_close
 from backprop_grader.feedback import passed_to
-from checks import check
-from gradcheck import NUMERIC_FLOOR, NUMERIC_RTOL, numeric_grad, weighted
-from strategies import batch_dims, seeds, sides, uniform
+from .marks import check
+from .gradcheck import NUMERIC_FLOOR, NUMERIC_RTOL, numeric_grad, weighted
+from .strategies import batch_dims, seeds, sides, uniform
 
 
 def _problem(seed, n, d, m):

@@ -2,11 +2,11 @@
 from hypothesis import given, settings
 
 from backprop_grader.diagnose import FLOOR, expect_close, expect_like, expect_pair, likely_mistake
-from book_graphs import apples_and_oranges
+from .book_graphs import apples_and_oranges
 from backprop_grader.feedback import part_of, passed_to
-from checks import check
-from gradcheck import ELEMENTWISE_FLOOR, numeric_grad, weighted
-from strategies import copy_of, operand, operand_shapes, seeds, shapes, uniform
+from .marks import check
+from .gradcheck import ELEMENTWISE_FLOOR, numeric_grad, weighted
+from .strategies import copy_of, operand, operand_shapes, seeds, shapes, uniform
 
 
 def _expect_backward(dx, dy, expected, dout, inputs, hint=None, floor=FLOOR):

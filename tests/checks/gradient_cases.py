@@ -13,8 +13,8 @@ from typing import Callable
 
 import numpy as np
 
-from gradcheck import NUMERIC_FLOOR, NUMERIC_RTOL, directional_check, elementwise_check
-from strategies import away_from_zero, rng, uniform
+from .gradcheck import NUMERIC_FLOOR, NUMERIC_RTOL, directional_check, elementwise_check
+from .strategies import away_from_zero, rng, uniform
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ from hypothesis import example, given, settings
 
 from backprop_grader.diagnose import expect_close
 from backprop_grader.feedback import CheckFailure, after_statement, on_own_layers, show
-from checks import check
-from gradcheck import NUMERIC_FLOOR, NUMERIC_RTOL, numeric_grad_by_steps
-from strategies import net_dims, one_hot, rng, seeds
+from .marks import check
+from .gradcheck import NUMERIC_FLOOR, NUMERIC_RTOL, numeric_grad_by_steps
+from .strategies import net_dims, one_hot, rng, seeds
 
 KEYS = ("W1", "b1", "W2", "b2")
 LEARNING_RATE = 0.1

@@ -1,0 +1,145 @@
+"""The pytest plugin (entry point pytest11 `backprop_grader`): the implementation under test and how its code
+runs, for the graded checks in backprop_grader/checks.
+
+--backprop-impl names the implementation (a folder, a file, a study repository, a notebook); the other options
+are GradeOptions' (options.py) under the same prefix: --backprop-alias and --backprop-use say where its names
+are, --backprop-seed seeds numpy's global RNG, --backprop-isolate runs its code in worker processes
+(backprop_grader/isolation). The prefix keeps these out of the way of every other pytest run of an environment
+the grader is installed in; without --backprop-impl nothing here does anything there.
+
+An implementation already in memory (a notebook's namespace, for check()) is handed to pytest.main as a
+ProvidedImplementation plugin instead of a path: the `impl` fixture takes it from there.
+"""
+import os
+
+import pytest
+
+from .book import LAYERS, MARKERS
+from .options import FIELDS, PLUGIN_PREFIX, GradeOptions, declare
+from .shipped import REFERENCE_DIR, resolve
+
+IMPL_ENV = "BACKPROP_IMPL"
+IMPL_OPTION = f"--{PLUGIN_PREFIX}impl"
+_LOADED = pytest.StashKey()
+_SESSION = pytest.StashKey()
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("backprop-grader", "backprop-grader: the implementation under the graded checks")
+    group.addoption(
+        IMPL_OPTION,
+        dest="backprop_impl",
+        default=None,
+        help=f"implementation to check (default: ${IMPL_ENV}, else the reference); 'reference' and "
+        "'student_template' name the package's own",
+    )
+    declare(group.addoption, prefix=PLUGIN_PREFIX, fields=[f for f in FIELDS if f != "layers"])
+
+
+def grade_options(config):
+    """The GradeOptions this run was given; by default the code runs in pytest's own process, for a debugger."""
+    return GradeOptions.from_namespace(config.option, PLUGIN_PREFIX, [f for f in FIELDS if f != "layers"],
+                                       isolate=False)
+
+
+def seed(config):
+    return grade_options(config).seed
+
+
+def impl_path(config):
+    return resolve(config.getoption("backprop_impl") or os.environ.get(IMPL_ENV) or str(REFERENCE_DIR))
+
+
+class ProvidedImplementation:
+    """A pytest plugin that hands the suite an implementation object instead of a path to load."""
+
+    def __init__(self, impl):
+        self.impl = impl
+
+
+def _provided(config):
+    return next((p for p in config.pluginmanager.get_plugins() if isinstance(p, ProvidedImplementation)), None)
+
+
+def implementation(config):
+    """The implementation under test: the one provided in memory, else the one --backprop-impl names, loaded
+    once per session (and kept, so that the grading plugin can read the notes it made: loaded_implementation)."""
+    from .loader import load  # the loader (and numpy) only once a check needs it
+
+    provided = _provided(config)
+    if provided is not None:
+        return provided.impl
+    if _LOADED not in config.stash:
+        session = config.stash.get(_SESSION, None)
+        if session is not None:  # isolated: proxies of what a worker loads
+            from .isolation.proxies import IsolatedImplementation
+
+            config.stash[_LOADED] = IsolatedImplementation(session)
+        else:
+            options = grade_options(config)
+            config.stash[_LOADED] = load(impl_path(config), aliases=options.aliases, use=options.use)
+    return config.stash[_LOADED]
+
+
+def loaded_implementation(config):
+    """The implementation this session's checks used, or None if none asked for it."""
+    provided = _provided(config)
+    return provided.impl if provided is not None else config.stash.get(_LOADED, None)
+
+
+def sandbox_status(config):
+    """What held of the workers' sandbox (isolation.sandbox_plan), or None when the code ran in this process."""
+    session = config.stash.get(_SESSION, None)
+    return session.sandbox() if session is not None else None
+
+
+def pytest_report_header(config):
+    if config.getoption("backprop_impl") or os.environ.get(IMPL_ENV):
+        return f"implementation under test: {impl_path(config)}; seed {seed(config)}"
+    return None
+
+
+def pytest_configure(config):
+    """Declare the checks' markers (from the book's table), and, isolated, start both workers at once: they
+    boot (~0.2 s) while pytest collects the checks."""
+    for layer in LAYERS:
+        config.addinivalue_line("markers", f"{layer}: a check of {layer}")
+    for marker, meaning in MARKERS.items():
+        config.addinivalue_line("markers", f"{marker}: {meaning}")
+    options = grade_options(config)
+    if options.isolate and _provided(config) is None:
+        from .isolation.session import Session
+
+        config.stash[_SESSION] = Session(impl_path(config), options=options)
+        config.stash[_SESSION].start_both(REFERENCE_DIR)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Stop a worker no selected check will use."""
+    session = config.stash.get(_SESSION, None)
+    if session is None:
+        return
+    for kind, fixture, layers_dir in (("submission", "impl", None), ("net", "net_class", REFERENCE_DIR)):
+        if not any(fixture in getattr(item, "fixturenames", ()) for item in items):
+            session.channel(kind, layers_dir).stop()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    session = item.config.stash.get(_SESSION, None)
+    if session is not None:
+        session.begin_check()
+
+
+def pytest_runtest_teardown(item):
+    session = item.config.stash.get(_SESSION, None)
+    if session is not None:
+        session.end_check()
+
+
+def pytest_unconfigure(config):
+    session = config.stash.get(_SESSION, None)
+    if session is not None:
+        session.close()
+        del config.stash[_SESSION]

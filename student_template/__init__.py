@@ -1,0 +1,1 @@
+"""The chapter-5 template: the book's API with empty bodies, copied by `backprop-grader init`."""
