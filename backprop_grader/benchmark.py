@@ -141,7 +141,7 @@ def report(found, submission, lang="en", max_ratio=None, json_path=None):
 def run(submission, json_path="benchmark.json", max_ratio=None, timeout=None, lang="en", grading=GradeOptions()):
     """Time submission, print the report, save the JSON; the exit status (1 over max_ratio, 2 if nothing timed)."""
     if not LAYER_SPEED.is_file():
-        print(render("benchmark_needs_clone", lang))
+        print(render("benchmark_needs_clone", lang, command="python grader.py --benchmark"))
         return 2
     timeout = timeout or TIMEOUT
     try:

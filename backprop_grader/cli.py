@@ -24,7 +24,7 @@ from . import benchmark, init, instructor, rubric
 from .isolation.sandbox_plan import SandboxUnavailable
 from .isolation.sandbox_plan import require as require_sandbox
 from .messages import DEFAULT_LANGUAGE, language_from_environment, languages, render
-from .names import Aliases
+from .names import Aliases, as_aliases
 from .options import PLUGIN_PREFIX, GradeOptions, declare
 from .report import csv, gradescope, junit, markdown, terminal
 from .report.common import shown_path
@@ -98,8 +98,7 @@ def _aliases(parser, options, lang):
     if not options.rubric:
         return flags
     try:
-        table = rubric.read(options.rubric).aliases
-        return Aliases.parse(f"{book}={theirs}" for book, theirs in table.items()).merged(flags)
+        return as_aliases(rubric.read(options.rubric).aliases).merged(flags)
     except rubric.RubricError as exc:
         parser.error(render(exc.key, lang, **exc.params))
     except ValueError as exc:

@@ -5,17 +5,11 @@ pytest-benchmark refuses --benchmark-only together with --benchmark-disable, so 
 pyproject's addopts. It is decided here instead, before pytest-benchmark reads its options (its
 pytest_configure is trylast): benchmarking stays off unless an option asks for timings.
 """
-import sys
-
 import pytest
 
-from backprop_grader import REFERENCE_DIR, TESTS_DIR
-from backprop_grader.impl_option import implementation
+from backprop_grader.shipped import REFERENCE_DIR
+from backprop_grader.pytest_plugin import implementation
 from backprop_grader.loader import load
-
-# The gradient checks and their cases live with the suite (tests/gradcheck.py, tests/gradient_cases.py).
-if str(TESTS_DIR) not in sys.path:
-    sys.path.append(str(TESTS_DIR))
 
 # Options that make no sense without timings: any of them turns benchmarking on.
 TIMING_OPTIONS = ("benchmark_only", "benchmark_enable", "benchmark_json", "benchmark_save", "benchmark_autosave", "benchmark_compare", "benchmark_histogram")
@@ -28,7 +22,7 @@ def pytest_configure(config):
 
 @pytest.fixture(scope="session")
 def impl(request):
-    """The implementation whose speed is measured (--impl, --alias and --use, as for the suite)."""
+    """The implementation whose speed is measured (--backprop-impl, -alias and -use, as for the suite)."""
     return implementation(request.config)
 
 

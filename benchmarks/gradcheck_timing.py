@@ -14,10 +14,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from backprop_grader import REFERENCE_DIR  # noqa: E402
+from backprop_grader.shipped import REFERENCE_DIR  # noqa: E402
 from backprop_grader.benchmark import SINGLE_THREADED, run_benchmarks  # noqa: E402
 from backprop_grader.loader import load  # noqa: E402
-from gradient_cases import full_case  # noqa: E402
+from backprop_grader.checks.gradient_cases import full_case  # noqa: E402
 
 LAYERS = ("Affine", "TwoLayerNet")
 
@@ -26,11 +26,11 @@ LAYERS = ("Affine", "TwoLayerNet")
 ELEMENTWISE = """
 import sys, time
 sys.path[:0] = [sys.argv[1], sys.argv[1] + "/tests"]
-from backprop_grader import REFERENCE_DIR
+from backprop_grader.shipped import REFERENCE_DIR
 from backprop_grader.feedback import CheckFailure
 from backprop_grader.loader import load
-from gradcheck import elementwise_check
-from gradient_cases import dout_for, full_case
+from backprop_grader.checks.gradcheck import elementwise_check
+from backprop_grader.checks.gradient_cases import dout_for, full_case
 ref = load(REFERENCE_DIR)
 case = full_case(sys.argv[2], ref, ref.two_layer_net_on(ref))
 dout = dout_for(case)

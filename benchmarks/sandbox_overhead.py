@@ -18,8 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from backprop_grader import REFERENCE_DIR  # noqa: E402
-from backprop_grader.impl_option import resolve_impl  # noqa: E402
+from backprop_grader.shipped import REFERENCE_DIR  # noqa: E402
+from backprop_grader.shipped import resolve  # noqa: E402
 from backprop_grader.isolation.session import Session  # noqa: E402
 
 MODES = ("auto", "off")
@@ -45,7 +45,7 @@ def main(argv=None):
     parser.add_argument("submission", nargs="?", default="reference")
     parser.add_argument("--runs", type=int, default=21)
     options = parser.parse_args(argv)
-    submission = resolve_impl(options.submission)
+    submission = resolve(options.submission)
     load = f", load average {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else ""
     print(f"Python {platform.python_version()}, {os.cpu_count()} CPUs{load}, uid {os.geteuid()}; "
           f"median of {options.runs} starts, ms")

@@ -3,8 +3,8 @@ TwoLayerNet(784, 50, 10) on 100 inputs, in milliseconds (benchmarks/gradcheck_ti
 element-wise check there, in seconds to minutes)."""
 import pytest
 
-from gradcheck import directional_check
-from gradient_cases import full_case
+from backprop_grader.checks.gradcheck import directional_check
+from backprop_grader.checks.gradient_cases import full_case
 
 
 @pytest.mark.parametrize("layer", ["Affine", "TwoLayerNet"])

@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from backprop_grader import LAYERS  # noqa: E402
+from backprop_grader.book import LAYERS  # noqa: E402
 from backprop_grader.report.common import points  # noqa: E402
 from backprop_grader.run import declared_checks  # noqa: E402
 from submissions import README_SAMPLE_CHANGE, template_with_reference  # noqa: E402

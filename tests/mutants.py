@@ -25,7 +25,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from backprop_grader import REFERENCE_DIR
+from backprop_grader.shipped import REFERENCE_DIR
 from backprop_grader.results import PASSED
 
 CATALOGUE_DIR = Path(__file__).resolve().parent / "catalogue"

@@ -7,8 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from backprop_grader import PROJECT_ROOT, REFERENCE_DIR, TEMPLATE_DIR
+from backprop_grader.shipped import REFERENCE_DIR, TEMPLATE_DIR
 from mutants import Entry, entries, materialise
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 GRADER = [sys.executable, str(PROJECT_ROOT / "grader.py")]
 # Text that must never reach a student: a traceback, or a path into the grader's own code.

@@ -20,12 +20,14 @@ from pathlib import Path
 
 import pytest
 
-from backprop_grader import LAYERS, PROJECT_ROOT, batch
+from backprop_grader import batch
+from backprop_grader.book import LAYERS
+from submissions import PROJECT_ROOT
 from backprop_grader.cli import main
 from backprop_grader.progress import Progress
 from backprop_grader.report.csv import COLUMNS
 from backprop_grader.results import FAILED, PASSED, Check, CheckResult, Failure, GradeResult
-from backprop_grader.isolation.sandbox_plan import IN_PROCESS
+from backprop_grader.results import IN_PROCESS
 from backprop_grader.rubric import NO_RUBRIC, Rubric, resolve
 from mutants import entries, materialise
 from submissions import GRADER, copy_of, grader, reference_with

@@ -9,7 +9,7 @@ trains, so a bug in any layer may fail it): a bug may fail them besides its own 
 still be failed by some bug, and a variant must pass them like any other check."""
 import pytest
 
-from backprop_grader import REFERENCE_DIR, TEMPLATE_DIR
+from backprop_grader.shipped import REFERENCE_DIR, TEMPLATE_DIR
 from backprop_grader.run import grade_many
 from mutants import costly_checks, entries, failed_checks, materialise
 

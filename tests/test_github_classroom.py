@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from backprop_grader import PROJECT_ROOT
+from submissions import PROJECT_ROOT
 from backprop_grader.classroom import payload
 from submissions import copy_of
 

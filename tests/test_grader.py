@@ -11,7 +11,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from backprop_grader import LAYERS, PROJECT_ROOT, TESTS_DIR, checks_module
+from backprop_grader.book import LAYERS
+from backprop_grader.shipped import CHECKS_DIR, checks_module
+from submissions import PROJECT_ROOT
 from backprop_grader.report.csv import COLUMNS
 from submissions import INTERNALS, grader, line_of, one_bug_per_layer, reference_with, template_with_reference
 
@@ -224,7 +226,7 @@ def test_every_graded_check_lives_in_its_layers_module():
             self.items.extend(session.items)
 
     collected = Collected()
-    args = [str(TESTS_DIR), "--collect-only", "-p", "no:terminal", "-m", " or ".join(LAYERS)]
+    args = [str(CHECKS_DIR), "--collect-only", "-p", "no:terminal", "-m", " or ".join(LAYERS)]
     pytest.main([*args, f"--rootdir={PROJECT_ROOT}", "-c", str(PROJECT_ROOT / "pyproject.toml")], plugins=[collected])
     placed = {(item.path, checks_module(m.name)) for item in collected.items for m in item.iter_markers() if m.name in LAYERS}
     assert {layer_module for _, layer_module in placed} == {checks_module(layer) for layer in LAYERS}

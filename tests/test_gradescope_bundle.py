@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from backprop_grader import PROJECT_ROOT, gradescope_bundle
+from backprop_grader import gradescope_bundle
+from submissions import PROJECT_ROOT
 from backprop_grader.cli import main
 from mutants import entries, materialise
 from submissions import grader

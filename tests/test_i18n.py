@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from backprop_grader import PROJECT_ROOT, TESTS_DIR
+from backprop_grader.shipped import CHECKS_DIR
+from submissions import PROJECT_ROOT
 from backprop_grader.messages import CATALOGUE_DIR, catalogue, language_from_environment, languages, placeholders
 from backprop_grader.translations import stale
 from english_words import english_words, report_text, string_literals
@@ -59,7 +60,7 @@ def test_every_template_formats(lang):
 
 
 def test_every_hint_a_check_names_is_catalogued():
-    named = set().union(*(string_literals(p) for p in TESTS_DIR.glob("*.py")))
+    named = set().union(*(string_literals(p) for p in CHECKS_DIR.glob("*.py")))
     hints = {s for s in named if re.fullmatch(r"hint_[a-z0-9_]+", s)}
     assert hints - catalogue("en").keys() == set()
 

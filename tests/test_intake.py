@@ -14,7 +14,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from backprop_grader import PROJECT_ROOT, REFERENCE_DIR
+from backprop_grader.shipped import REFERENCE_DIR
+from submissions import PROJECT_ROOT
 from backprop_grader.loader import load
 from backprop_grader.results import PASSED
 from backprop_grader.run import grade, grade_in_subprocess

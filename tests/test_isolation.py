@@ -14,7 +14,7 @@ import time
 import numpy as np
 import pytest
 
-from backprop_grader import REFERENCE_DIR
+from backprop_grader.shipped import REFERENCE_DIR
 from backprop_grader.isolation import sandbox, wire
 from backprop_grader.isolation.errors import WorkerFailure
 from backprop_grader.isolation.proxies import IsolatedImplementation

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 import learners
-from backprop_grader import REFERENCE_DIR
+from backprop_grader.shipped import REFERENCE_DIR
 from backprop_grader.loader import load
 from english_words import english_words
 from mutants import entries, materialise

@@ -13,7 +13,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from backprop_grader import PROJECT_ROOT, TESTS_DIR, check
+from backprop_grader import check
+from backprop_grader.shipped import CHECKS_DIR
+from submissions import PROJECT_ROOT
 from backprop_grader.sources import notebook_cells
 
 EXAMPLE = PROJECT_ROOT / "examples" / "check_in_notebook.ipynb"
@@ -122,7 +124,7 @@ def test_html_is_escaped():
 
 def test_check_leaves_the_kernels_import_path_as_it_was(monkeypatch):
     """The suite's helper modules (checks, strategies, ...) must not shadow a learner's modules after a check."""
-    kernels = [p for p in sys.path if Path(p).resolve() != TESTS_DIR]  # a learner's kernel: no tests/ on its path
+    kernels = [p for p in sys.path if Path(p).resolve() != CHECKS_DIR]  # a learner's kernel: no tests/ on its path
     monkeypatch.setattr(sys, "path", list(kernels))
     check(ReLU)
     assert sys.path == kernels

@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from backprop_grader import LAYERS, PROJECT_ROOT, REFERENCE_DIR
+from backprop_grader.book import LAYERS
+from backprop_grader.shipped import REFERENCE_DIR
+from submissions import PROJECT_ROOT
 from backprop_grader.isolation.replies import GRADER_MODULES
 from backprop_grader.messages import languages
 from backprop_grader.results import GradeResult

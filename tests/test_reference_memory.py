@@ -4,7 +4,7 @@ except Affine's dW and db, which are its results."""
 import numpy as np
 import pytest
 
-from strategies import uniform
+from backprop_grader.checks.strategies import uniform
 
 N, D, M = 100, 50, 10
 

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from backprop_grader import PROJECT_ROOT
+from submissions import PROJECT_ROOT
 from backprop_grader.cli import use_color
 from backprop_grader.report import csv, gradescope, junit, markdown, terminal
 from backprop_grader.report.common import points

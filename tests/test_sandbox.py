@@ -13,10 +13,12 @@ import textwrap
 import numpy as np
 import pytest
 
-from backprop_grader import PROJECT_ROOT, REFERENCE_DIR, TESTS_DIR
+from backprop_grader.shipped import CHECKS_DIR, REFERENCE_DIR
+from submissions import PROJECT_ROOT
 from backprop_grader.isolation import sandbox_plan
 from backprop_grader.isolation.proxies import IsolatedImplementation
-from backprop_grader.isolation.sandbox_plan import SandboxUnavailable, summary
+from backprop_grader.isolation.sandbox_plan import SandboxUnavailable
+from backprop_grader.results import sandbox_summary as summary
 from backprop_grader.isolation.session import Session
 from backprop_grader.run import grade
 from mutants import entries, materialise
@@ -82,7 +84,7 @@ def _look_around(submission, port, **session_options):
         session.begin_check()
         paths = {
             "reference": str(REFERENCE_DIR / "layers.py"),
-            "tests": str(TESTS_DIR / "conftest.py"),
+            "tests": str(CHECKS_DIR / "conftest.py"),
             "grader": str(PROJECT_ROOT / "backprop_grader" / "run.py"),
             "submission": str(submission / "layers.py"),
         }

@@ -7,8 +7,9 @@ import textwrap
 
 import pytest
 
-from backprop_grader import PROJECT_ROOT
-from backprop_grader.names import Aliases, closest
+from submissions import PROJECT_ROOT
+from backprop_grader import rubric
+from backprop_grader.names import Aliases, as_aliases, closest
 from backprop_grader.results import GradeResult
 from backprop_grader.run import grade
 from backprop_grader.sources import execute, read_notebook, read_python
@@ -149,9 +150,9 @@ def test_other_things_are_not_taken_for_the_book_name(book, theirs):
 def test_aliases_from_flags_and_from_a_rubric(tmp_path):
     aliases = Aliases.parse(["Relu=ReLU", "Affine.dW=dw"])
     assert aliases.names == {"Relu": "ReLU"} and aliases.members == {("Affine", "dW"): "dw"}
-    rubric = tmp_path / "rubric.toml"
-    rubric.write_text('[aliases]\nRelu = "ReLU"\n"Affine.dW" = "dw"\n')
-    assert Aliases.from_rubric(rubric) == aliases
+    path = tmp_path / "rubric.toml"
+    path.write_text('[aliases]\nRelu = "ReLU"\n"Affine.dW" = "dw"\n')
+    assert as_aliases(rubric.read(path).aliases) == aliases
     assert Aliases.parse(aliases.specs()) == aliases
     with pytest.raises(ValueError, match="not one of the book's names"):
         Aliases.parse(["Rectifier=ReLU"])
