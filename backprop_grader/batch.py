@@ -28,7 +28,7 @@ import numpy.random  # noqa: F401
 
 from .messages import render
 from .progress import Progress
-from .report import csv, gradescope
+from .report import csv, escape, gradescope
 from .report.common import shown_path
 from .results import NOT_RUN, CheckResult, Failure, GradeResult
 from .run import PROFILE, grade
@@ -253,7 +253,8 @@ def _outcome(child, wait_status, declared, marking, seed, timeout, lang):
         return Outcome(submission.name, TIMEOUT, result, wall_time)
     key, params = _ended(wait_status)
     result = marking.apply(_unfinished(submission, declared, seed, key, **params))
-    detail = render(key, lang, **params) + "\n" + _tail(child.log_file)
+    # The submission's own last words: an instructor reads the log in a terminal, where they must not act.
+    detail = render(key, lang, **params) + "\n" + escape.terminal(_tail(child.log_file))
     return Outcome(submission.name, CRASHED, result, wall_time, detail)
 
 

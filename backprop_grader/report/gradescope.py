@@ -8,6 +8,7 @@ import json
 from .. import LAYERS
 from ..isolation.sandbox_plan import summary as sandbox_summary
 from ..results import PASSED
+from . import escape
 from .common import check_text, in_layer_order
 from .terminal import summary
 
@@ -32,6 +33,7 @@ def _test(check_result, number, lang):
 
 def results_json(result, lang="en", execution_time=0.0):
     """The results.json document as a dict. execution_time is the wall time of the grade, in seconds."""
+    result = escape.sanitized(result, escape.terminal)  # shown as text: no control characters from the submission
     tests, seen = [], {}
     for check_result in in_layer_order(result):
         layer = check_result.check.layer
