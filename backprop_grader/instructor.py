@@ -139,6 +139,7 @@ def _bundle(parser, options, lang):
             extra_tests=options.extra_tests,
             grader_args=flags,
             sandbox=options.sandbox or "require",  # --sandbox auto: for a platform whose containers refuse a part
+            lang=lang,  # of the results.json run_autograder writes should the grader fail
         )
     except gradescope_bundle.BundleError as exc:
         parser.error(render(exc.key, lang, **exc.params))
