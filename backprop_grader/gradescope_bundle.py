@@ -58,27 +58,35 @@ set -uo pipefail
 ROOT="${{AUTOGRADER_ROOT:-/autograder}}"
 RESULTS="$ROOT/results/results.json"
 mkdir -p "$ROOT/results"
-rm -f "$RESULTS"
+rm -f "$RESULTS"  # a results.json left from before never passes for this grade's
 ERRORS="$(mktemp 2>/dev/null || echo "$ROOT/results/.grader-errors")"
-status=0
-(cd "$ROOT/source" && exec "$ROOT/source/.venv/bin/python" grader.py "$ROOT/submission" --json "$RESULTS" --sandbox {sandbox}{options}) 2>"$ERRORS" || status=$?
-cat "$ERRORS" >&2  # all of it in the autograder's stdout, which Gradescope shows instructors only
-if [ "$status" -ne 0 ] || [ ! -s "$RESULTS" ]; then
-    # The last lines of the error output as the inside of a JSON string: ASCII, tabs and line ends escaped,
-    # other control characters dropped.
-    tail_text="$(tail -n 40 "$ERRORS" 2>/dev/null | LC_ALL=C tr -d '\\000-\\010\\013\\014\\016-\\037\\177-\\377' \\
-        | LC_ALL=C sed -e 's/\\\\/\\\\\\\\/g' -e 's/"/\\\\"/g' -e 's/\\r/\\\\r/g' -e 's/\\t/\\\\t/g' \\
-        | LC_ALL=C awk '{{ if (NR > 1) printf "\\\\n"; printf "%s", $0 }}')"
-    document="$(cat <<'FALLBACK'
+
+finish() {{
+    local status=$1
+    cat "$ERRORS" >&2  # all of it in the autograder's stdout, which Gradescope shows instructors only
+    if [ "$status" -ne 0 ] || [ ! -s "$RESULTS" ]; then
+        # The last lines of the error output as the inside of a JSON string: ASCII, tabs and line ends escaped,
+        # other control characters dropped.
+        local tail_text document
+        tail_text="$(tail -n 40 "$ERRORS" 2>/dev/null | LC_ALL=C tr -d '\\000-\\010\\013\\014\\016-\\037\\177-\\377' \\
+            | LC_ALL=C sed -e 's/\\\\/\\\\\\\\/g' -e 's/"/\\\\"/g' -e 's/\\r/\\\\r/g' -e 's/\\t/\\\\t/g' \\
+            | LC_ALL=C awk '{{ if (NR > 1) printf "\\\\n"; printf "%s", $0 }}')"
+        document="$(cat <<'FALLBACK'
 {fallback}
 FALLBACK
 )"
-    document="${{document//@STATUS@/"$status"}}"
-    document="${{document//@ERRORS@/"$tail_text"}}"
-    printf '%s\\n' "$document" > "$RESULTS"
-fi
-rm -f "$ERRORS"
-exit 0
+        document="${{document//@STATUS@/"$status"}}"
+        document="${{document//@ERRORS@/"$tail_text"}}"
+        printf '%s\\n' "$document" > "$RESULTS"
+    fi
+    rm -f "$ERRORS"
+    exit 0
+}}
+trap 'finish $?' EXIT
+trap 'exit 143' TERM INT  # stopped: still a results.json
+
+cd "$ROOT/source" || exit 1
+2>"$ERRORS" "$ROOT/source/.venv/bin/python" grader.py "$ROOT/submission" --json "$ROOT/results/results.json" --sandbox {sandbox}{options}
 """
 
 
