@@ -30,7 +30,7 @@ from .messages import render
 from .options import GradeOptions
 from .progress import Progress
 from .files import write_atomically
-from .report import csv, gradescope
+from .report import csv, escape, gradescope
 from .report.common import shown_path
 from .results import NOT_RUN, CheckResult, Failure, GradeResult
 from .run import PROFILE, grade
@@ -249,7 +249,8 @@ def _outcome(child, wait_status, declared, marking, seed, timeout, lang):
         return Outcome(submission.name, TIMEOUT, result, wall_time)
     key, params = _ended(wait_status)
     result = marking.apply(_unfinished(submission, declared, seed, key, **params))
-    detail = render(key, lang, **params) + "\n" + _tail(child.log_file)
+    # The submission's own last words: an instructor reads the log in a terminal, where they must not act.
+    detail = render(key, lang, **params) + "\n" + escape.terminal(_tail(child.log_file))
     return Outcome(submission.name, CRASHED, result, wall_time, detail)
 
 

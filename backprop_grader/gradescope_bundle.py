@@ -11,10 +11,12 @@ suite's files beside it). run_autograder grades the submission with the bundled 
 take the root from AUTOGRADER_ROOT when it is set, so the bundle can be tried in any folder laid out like
 /autograder. The zip is the same bytes for the same files: sorted names, fixed dates.
 """
+import json
 import shlex
 import zipfile
 from pathlib import Path
 
+from .messages import render
 from .rubric import tomllib
 
 # A clone's root: the bundle is built from its files.
@@ -53,12 +55,74 @@ RUN_AUTOGRADER = """\
 #!/usr/bin/env bash
 # Gradescope runs this for every submission: grade /autograder/submission into /autograder/results/results.json.
 # AUTOGRADER_ROOT replaces /autograder, to try the bundle in a folder laid out the same way.
+# Gradescope asks for a results.json in every case: should the grader itself fail (no results, or an exit status
+# other than 0), a results.json with score 0 is written instead, its top-level output telling the student only that
+# the submission could not be graded, and a hidden test (which students never see) telling the instructor why.
 set -uo pipefail
 ROOT="${{AUTOGRADER_ROOT:-/autograder}}"
+RESULTS="$ROOT/results/results.json"
 mkdir -p "$ROOT/results"
-cd "$ROOT/source"
-exec "$ROOT/source/.venv/bin/backprop-grader" "$ROOT/submission" --json "$ROOT/results/results.json" --sandbox {sandbox}{options}
+rm -f "$RESULTS"  # a results.json left from before never passes for this grade's
+ERRORS="$(mktemp 2>/dev/null || echo "$ROOT/results/.grader-errors")"
+
+finish() {{
+    local status=$1
+    cat "$ERRORS" >&2  # all of it in the autograder's stdout, which Gradescope shows instructors only
+    if [ "$status" -ne 0 ] || [ ! -s "$RESULTS" ]; then
+        # The last lines of the error output as the inside of a JSON string: ASCII, tabs and line ends escaped,
+        # other control characters dropped.
+        local tail_text document
+        tail_text="$(tail -n 40 "$ERRORS" 2>/dev/null | LC_ALL=C tr -d '\\000-\\010\\013\\014\\016-\\037\\177-\\377' \\
+            | LC_ALL=C sed -e 's/\\\\/\\\\\\\\/g' -e 's/"/\\\\"/g' -e 's/\\r/\\\\r/g' -e 's/\\t/\\\\t/g' \\
+            | LC_ALL=C awk '{{ if (NR > 1) printf "\\\\n"; printf "%s", $0 }}')"
+        document="$(cat <<'FALLBACK'
+{fallback}
+FALLBACK
+)"
+        document="${{document//@STATUS@/"$status"}}"
+        document="${{document//@ERRORS@/"$tail_text"}}"
+        printf '%s\\n' "$document" > "$RESULTS"
+    fi
+    rm -f "$ERRORS"
+    exit 0
+}}
+trap 'finish $?' EXIT
+trap 'exit 143' TERM INT  # stopped: still a results.json
+
+cd "$ROOT/source" || exit 1
+2>"$ERRORS" "$ROOT/source/.venv/bin/backprop-grader" "$ROOT/submission" --json "$ROOT/results/results.json" --sandbox {sandbox}{options}
 """
+
+
+def fallback_results(lang="en"):
+    """The results.json run_autograder writes when the grader fails, as text with two places to fill: @STATUS@
+    (the grader's exit status) and @ERRORS@ (the end of its error output, escaped for inside a JSON string).
+    Score 0; the top-level output, which students see, says only that the submission could not be graded; the
+    reason is a hidden test, which only instructors see (as they see the autograder's stdout)."""
+    reason = json.dumps(render("bundle_grader_failed_reason", lang, status="@STATUS@"))[1:-1]
+    document = {
+        "score": 0,
+        "output": render("bundle_grader_failed", lang),
+        "output_format": "text",
+        "visibility": "visible",
+        "stdout_visibility": "hidden",
+        "extra_data": {"status": "grader_failed", "exit_status": "@STATUS@", "lang": lang},
+        "tests": [
+            {
+                "name": "Autograder: grader_failed",
+                "name_format": "text",
+                "score": 0,
+                "max_score": 0,
+                "status": "failed",
+                "output": "@REASON@",
+                "output_format": "text",
+                "visibility": "hidden",
+            }
+        ],
+    }
+    text = json.dumps(document, indent=2)  # ASCII: non-ASCII letters as \\u escapes
+    text = text.replace('"@STATUS@"', "@STATUS@")  # a number
+    return text.replace("@REASON@", reason + "\\n\\n@ERRORS@")
 
 
 class BundleError(Exception):
@@ -103,9 +167,10 @@ def _add(archive, name, data, executable=False):
     archive.writestr(info, data)
 
 
-def build(target, rubric=None, extra_tests=None, grader_args=(), sandbox="require"):
+def build(target, rubric=None, extra_tests=None, grader_args=(), sandbox="require", lang="en"):
     """Write the bundle to target (a .zip path) and return its path. rubric and extra_tests, if given, are
-    copied in and used by run_autograder, and grader_args (--alias, --use) are added to its command."""
+    copied in and used by run_autograder, and grader_args (--alias, --use) are added to its command. lang: the
+    language of the results.json run_autograder writes should the grader fail."""
     for name in (*PROJECT_FILES, "tests/checks/conftest.py"):
         if not (PROJECT_ROOT / name).is_file():  # an installed package has no suite to bundle
             raise BundleError("bundle_needs_clone", root=str(PROJECT_ROOT))
@@ -121,7 +186,7 @@ def build(target, rubric=None, extra_tests=None, grader_args=(), sandbox="requir
     files["requirements.txt"] = requirements().encode()
     scripts = {
         "setup.sh": SETUP_SH.format(options=options, sandbox=sandbox),
-        "run_autograder": RUN_AUTOGRADER.format(options=options, sandbox=sandbox),
+        "run_autograder": RUN_AUTOGRADER.format(options=options, sandbox=sandbox, fallback=fallback_results(lang)),
     }
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)

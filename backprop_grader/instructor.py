@@ -18,6 +18,7 @@ from .extra_tests import ExtraTestsError, staged
 from .messages import render
 from .options import GradeOptions
 from .progress import counted, status_label
+from .report import escape
 from .report.common import points, shown_path
 from .report.csv import OK
 from .rubric import NO_RUBRIC, RubricError, read, resolve
@@ -137,6 +138,7 @@ def _bundle(parser, options, lang):
             extra_tests=options.extra_tests,
             grader_args=flags,
             sandbox=options.sandbox or "require",  # --sandbox auto: for a platform whose containers refuse a part
+            lang=lang,  # of the results.json run_autograder writes should the grader fail
         )
     except gradescope_bundle.BundleError as exc:
         parser.error(render(exc.key, lang, **exc.params))
@@ -177,9 +179,10 @@ def _batch(parser, options, lang, grade_options):
         if outcome.status != OK:
             log = out / outcome.id / "grader.log"
             line = render(
-                "batch_not_ok", lang, id=outcome.id, status=status_label(outcome.status, lang),
+                "batch_not_ok", lang, id=escape.name(outcome.id), status=status_label(outcome.status, lang),
                 total=points(outcome.result.score),
             )
-            print(line + (render("batch_see_log", lang, log=shown_path(log)) if outcome.detail else ""))
+            see_log = render("batch_see_log", lang, log=escape.terminal(shown_path(log), keep="")) if outcome.detail else ""
+            print(line + see_log)
     print(render("batch_files", lang, csv=shown_path(csv_path), out=shown_path(out)))
     return 0

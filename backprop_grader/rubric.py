@@ -9,6 +9,9 @@
     Sigmoid = "after_due_date"
     [aliases]       # where a submission keeps the book's names: read by the submission loader, not here
 
+Points are whole or half points (GRID): a rubric that gives others is refused, and a layer's checks scaled to its
+total are shared out on the grid by largest remainder (on_grid), so that they add up to it exactly.
+
 read() parses and type-checks the file; resolve() checks every name against the declared checks and works out
 each check's points and visibility once; Marking.apply() puts them on a GradeResult, so every report agrees.
 """
@@ -16,6 +19,7 @@ import dataclasses
 import difflib
 import math
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from .book import LAYERS
 
@@ -30,6 +34,7 @@ except ModuleNotFoundError:  # Python 3.10: the same parser, if the tomli packag
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
 TABLES = ("layers", "checks", "visibility", "aliases")
 _EPSILON = 1e-9
+GRID = Fraction(1, 2)  # scaled points are whole or half points: 2.5, never 3.94737
 
 
 class RubricError(Exception):
@@ -54,6 +59,14 @@ def _number(value):
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value >= 0
 
 
+def _on_the_grid(path, tables):
+    """RubricError unless every number in [layers] and [checks] is whole or half points."""
+    for table in ("layers", "checks"):
+        for name, value in tables.get(table, {}).items():
+            if Fraction(value) % GRID:  # 2.5 is on the grid, 3.94737 is not: totals add up exactly
+                raise RubricError("rubric_off_grid", path=path, table=table, name=name, value=value)
+
+
 def read(path):
     """The Rubric in TOML file path, its tables and value types checked (names are checked by resolve)."""
     if tomllib is None:
@@ -70,6 +83,7 @@ def read(path):
         for name, value in data.get(table, {}).items():
             if not _number(value):
                 raise RubricError("rubric_bad_points", path=path, table=table, name=name, value=value)
+    _on_the_grid(path, data)
     for name, value in data.get("visibility", {}).items():
         if value not in VISIBILITIES:
             raise RubricError("rubric_bad_visibility", path=path, name=name, value=value, choices=", ".join(VISIBILITIES))
@@ -117,9 +131,27 @@ class Marking:
 NO_RUBRIC = Marking()
 
 
+def on_grid(total, weights, grid=GRID):
+    """total shared out in proportion to weights, each share a multiple of grid, the shares adding up to total
+    exactly (largest remainder: each gets the whole grid steps of its quota, then the steps left over go to the
+    largest fractions of a step, ties to the larger weight, then to the earlier). total is rounded to the grid
+    first; weights are non-negative with a positive sum. The shares are floats, exact in binary."""
+    steps = round(Fraction(total) / grid)
+    weights = [Fraction(w) for w in weights]
+    whole = sum(weights)
+    quotas = [steps * w / whole for w in weights]
+    shares = [math.floor(q) for q in quotas]
+    left = steps - sum(shares)
+    order = sorted(range(len(weights)), key=lambda i: (-(quotas[i] - shares[i]), -weights[i], i))
+    for i in order[:left]:
+        shares[i] += 1
+    return [float(n * grid) for n in shares]
+
+
 def resolve(rubric, declared):
     """The Marking of rubric over the declared checks (Check objects of every layer); RubricError for a name
     that is not a declared layer or check, or points that cannot add up."""
+    _on_the_grid(rubric.path, {"layers": rubric.layers, "checks": rubric.checks})
     titles = [c.title for c in declared]
     for name in rubric.layers:
         if name not in LAYERS:
@@ -143,8 +175,9 @@ def resolve(rubric, declared):
             raise RubricError(
                 "rubric_nothing_to_scale", path=rubric.path, layer=layer, named=f"{named:g}", total=f"{total:g}"
             )
-        for c in others:
-            points[c.title] = c.points * rest / base if base else 0.0
+        shares = on_grid(Fraction(rest), [c.points for c in others]) if base else [0.0] * len(others)
+        for c, share in zip(others, shares):
+            points[c.title] = share
     by_title = {}
     for c in declared:
         visibility = rubric.visibility.get(c.title, rubric.visibility.get(c.layer, c.visibility))

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ..book import LAYERS
 from ..results import sandbox_summary
+from . import escape
 from .common import DOES_NOT_LOAD, points
 
 COLUMNS = ("submission", *LAYERS, "total", "status", "wall_time_s", "sandbox")
@@ -26,16 +27,18 @@ def status_of(result):
 
 def row(result, submission_id, wall_time, status=None):
     """The row of one submission as a dict keyed by COLUMNS; a layer that was not graded is left empty.
-    status: the grade's own (status_of) unless given."""
+    status: the grade's own (status_of) unless given. Every cell is safe for a spreadsheet (escape.csv_cell):
+    a submission's folder may be named =HYPERLINK(...)."""
     per_layer = {s.layer: points(s.score) for s in result.layer_scores()}
-    return {
-        "submission": submission_id,
+    cells = {
+        "submission": escape.name(submission_id),
         **{layer: per_layer.get(layer, "") for layer in LAYERS},
         "total": points(result.score),
         "status": status or status_of(result),
         "wall_time_s": f"{wall_time:.2f}",
         "sandbox": sandbox_summary(result.sandbox),  # which protections held: the same words as the report's
     }
+    return {column: escape.csv_cell(value) for column, value in cells.items()}
 
 
 def append(path, rows):

@@ -6,6 +6,7 @@ A failed check is a <failure>, a check that raised an error in the grader's own 
 import xml.etree.ElementTree as ET
 
 from ..results import ERROR, FAILED, NOT_RUN, PASSED, SKIPPED
+from . import escape
 from .common import check_text, feedback, points
 
 _ELEMENT = {FAILED: "failure", ERROR: "error", NOT_RUN: "error", SKIPPED: "skipped"}
@@ -27,6 +28,18 @@ def _testcase(suite, check_result, lang):
             type=check_result.failure.key,
         )
         outcome.text = check_text(check_result, lang)
+
+
+def _well_formed(root):
+    """Every text and attribute of the tree as XML 1.0 allows (ElementTree escapes the markup, not the
+    characters XML forbids, such as a NUL or an ESC in an exception's message)."""
+    for element in root.iter():
+        if element.text:
+            element.text = escape.xml(element.text)
+        if element.tail:
+            element.tail = escape.xml(element.tail)
+        for key, value in element.attrib.items():
+            element.set(key, escape.xml(value))
 
 
 def render(result, lang="en"):
@@ -61,5 +74,6 @@ def render(result, lang="en"):
     root.set("failures", str(sum(int(s.get("failures")) for s in root)))
     root.set("errors", str(sum(int(s.get("errors")) for s in root)))
     root.set("skipped", str(sum(int(s.get("skipped")) for s in root)))
+    _well_formed(root)
     ET.indent(root)
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"

@@ -1,13 +1,9 @@
 """A Markdown report for a CI job summary (e.g. $GITHUB_STEP_SUMMARY): the score table, then what to fix."""
 from ..messages import render as message
+from . import escape
 from .common import failure_groups, fraction, layer_note, notes, points
 
-_SPECIAL = "\\`*_[]<>|#"
-
-
-def _escape(text):
-    """Text as Markdown shows it literally: a hint's `dout * (x > 0)` must not turn into italics."""
-    return "".join("\\" + c if c in _SPECIAL else c for c in text)
+_escape = escape.markdown
 
 
 def _fenced(text):
@@ -19,10 +15,11 @@ def _fenced(text):
 
 def render(result, lang="en"):
     """The Markdown report as text."""
+    result = escape.sanitized(result, escape.terminal)  # no control characters from the submission, even fenced
     lines = [
         "## " + _escape(message("markdown_title", lang, score=points(result.score), max_score=points(result.max_score))),
         "",
-        message("markdown_settings", lang, submission=result.submission, seed=result.seed, profile=result.profile),
+        message("markdown_settings", lang, submission=escape.markdown_code(result.submission), seed=result.seed, profile=result.profile),
         "",
         f"| {message('col_layer', lang)} | {message('col_score', lang)} | {message('col_checks', lang)} | |",
         "|---|---:|---:|---|",

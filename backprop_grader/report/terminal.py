@@ -7,6 +7,7 @@ import unicodedata
 
 from ..messages import render
 from ..results import PASSED, sandbox_summary
+from . import escape
 from .common import failure_groups, feedback, fraction, layer_note, notes, points, rerun_command
 
 _STYLES = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33"}
@@ -89,6 +90,7 @@ def _notes(result, lang, paint):
 
 def summary(result, lang="en", color=False):
     """The title, the seed and profile, the score table and the notes: the part every format shares."""
+    result = escape.sanitized(result, escape.terminal)  # nothing the submission wrote acts on the terminal
     paint = _Painter(color)
     return "\n".join(_header(result, lang, paint) + [""] + _table(result, lang, paint) + _notes(result, lang, paint)) + "\n"
 
@@ -130,6 +132,7 @@ def _every_check(result, lang, paint, rerun_options=()):
 def render_report(result, lang="en", verbose=False, color=False, rerun_options=()):
     """The whole terminal report as text ending in a newline. rerun_options: the options the grading was given
     that the command running one check alone needs too (--alias, --use)."""
+    result = escape.sanitized(result, escape.terminal)  # nothing the submission wrote acts on the terminal
     paint = _Painter(color)
     lines = _header(result, lang, paint) + [""] + _table(result, lang, paint) + _notes(result, lang, paint) + [""]
     lines += _every_check(result, lang, paint, rerun_options) if verbose else _failures(result, lang, paint)
