@@ -1,5 +1,5 @@
 """Rubric points are points: a layer's checks scaled to its total are whole or half points, shared out by
-largest remainder, and every total is exact (the README's own rubric once graded 'Affine 13.1579 / 30' and a
+largest remainder, and every total is exact (the instructors' page's rubric once graded 'Affine 13.1579 / 30' and a
 maximum of 109.99999999999997)."""
 import json
 import re
@@ -23,8 +23,8 @@ def declared():
 
 @pytest.fixture(scope="module")
 def readme_rubric(tmp_path_factory):
-    """The rubric the README shows, as a file."""
-    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    """The rubric the instructors' page shows, as a file."""
+    readme = (PROJECT_ROOT / "docs" / "instructors.md").read_text(encoding="utf-8")
     text = re.search(r"```toml\n# rubric\.toml\n(.*?)```", readme, re.S).group(1)
     path = tmp_path_factory.mktemp("rubric") / "rubric.toml"
     path.write_text(text, encoding="utf-8")
@@ -35,7 +35,7 @@ def _on_grid(value):
     return Fraction(value) % GRID == 0
 
 
-def test_the_readmes_rubric_gives_whole_or_half_points_that_add_up_exactly(declared, readme_rubric):
+def test_the_documented_rubric_gives_whole_or_half_points_that_add_up_exactly(declared, readme_rubric):
     marking = resolve(readme_rubric, declared)
     points = {title: p for title, (p, _) in marking.by_title.items()}
     assert all(_on_grid(p) for p in points.values()), {t: p for t, p in points.items() if not _on_grid(p)}
