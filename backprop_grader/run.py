@@ -100,13 +100,16 @@ def grade(submission, options=None, *, profile=PROFILE, extra_args=(), implement
     environment = {"HYPOTHESIS_PROFILE": profile, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
     previous = {name: os.environ.get(name) for name in environment}
     os.environ.update(environment)
-    path = list(sys.path)
+    path, bytecode = list(sys.path), sys.dont_write_bytecode
+    # Grading writes nothing into the submission: no __pycache__ beside the modules it imports from there.
+    sys.dont_write_bytecode = True
     try:
         # The submission may print; its output belongs in no report.
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
             status = pytest.main(args, plugins=plugins)
     finally:
         sys.path[:] = path
+        sys.dont_write_bytecode = bytecode
         for name, value in previous.items():
             if value is None:
                 os.environ.pop(name)

@@ -1,0 +1,99 @@
+"""A wheel install grades from anywhere: build the wheel, install it in a fresh virtual environment, and use it
+as a learner would, from a folder outside the repository. CI runs this before the test suite.
+
+    python scripts/check_wheel.py          (about a minute: the fresh environment installs numpy and Jupyter's kernel)
+
+Each step prints one line; the script exits 1 at the first that fails, saying what it saw.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import venv
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOK_CHECK = """
+import json, nbclient, nbformat
+cells = [
+    "from backprop_grader import check",
+    "import numpy as np\\nclass Relu:\\n    def forward(self, x):\\n        self.mask = x <= 0\\n        out = x.copy()\\n"
+    "        out[self.mask] = 0\\n        return out\\n    def backward(self, dout):\\n        dx = dout.copy()\\n"
+    "        dx[self.mask] = 0\\n        return dx",
+    "check(Relu)",
+]
+notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+nbclient.NotebookClient(notebook, timeout=300, kernel_name="python3").execute()
+print(json.dumps([o.get("data", {}).get("text/plain", o.get("text", "")) for o in notebook.cells[-1].outputs]))
+"""
+
+
+def step(name, ok, seen=""):
+    print(f"{'ok' if ok else 'FAILED'}: {name}")
+    if not ok:
+        print(seen[-3000:])
+        sys.exit(1)
+
+
+def run(command, cwd, env=None):
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=env, timeout=900)
+    return done.returncode, done.stdout + done.stderr
+
+
+def main():
+    with tempfile.TemporaryDirectory(prefix="backprop-wheel-") as scratch:
+        scratch = Path(scratch)
+        code, out = run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(scratch / "dist"),
+                         str(ROOT)], cwd=scratch)
+        [wheel] = list((scratch / "dist").glob("backprop_grader-*.whl")) or [None]
+        step("the wheel builds", code == 0 and wheel is not None, out)
+        names = zipfile.ZipFile(wheel).namelist()
+        tops = {name.split("/")[0] for name in names}
+        step("it claims no top-level name but the package's", tops <= {"backprop_grader", wheel.name.split("-")[0]
+                                                                     + "-" + wheel.name.split("-")[1] + ".dist-info"},
+             str(sorted(tops)))
+        shipped = ("backprop_grader/checks/test_relu.py", "backprop_grader/checks/conftest.py",
+                   "backprop_grader/reference/layers.py", "backprop_grader/student_template/layers.py",
+                   "backprop_grader/pytest_settings.ini", "backprop_grader/i18n/ja/cli.json")
+        step("it ships the checks, the reference, the template and their settings",
+             all(name in names for name in shipped), str([n for n in shipped if n not in names]))
+        step("it carries the licence", any(n.endswith(".dist-info/licenses/LICENSE") or n.endswith("/LICENSE")
+                                           for n in names), str(names[-8:]))
+
+        environment = scratch / "venv"
+        venv.create(environment, with_pip=True)
+        python = environment / "bin" / "python"
+        code, out = run([str(python), "-m", "pip", "install", "--quiet", str(wheel), "nbclient", "ipykernel"],
+                        cwd=scratch)
+        step("it installs in a fresh virtual environment", code == 0, out)
+
+        home = scratch / "learner"
+        home.mkdir()
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
+        env["PATH"] = f"{environment / 'bin'}{os.pathsep}{env.get('PATH', '')}"
+        env["TMPDIR"] = str(scratch / "tmp")
+        (scratch / "tmp").mkdir()
+        code, out = run(["backprop-grader", "init", "work"], cwd=home, env=env)
+        step("backprop-grader init work copies the template", code == 0 and (home / "work" / "layers.py").is_file(),
+             out)
+        code, out = run(["backprop-grader", "work"], cwd=home, env=env)
+        step("backprop-grader work grades the template: every layer 0, not implemented yet, no traceback",
+             code == 0 and "not implemented yet" in out and "Traceback" not in out and "0 / 100" in out, out)
+        shutil.copytree(ROOT / "reference", home / "mine", ignore=shutil.ignore_patterns("__pycache__"))
+        code, out = run([str(python), "-m", "backprop_grader", "mine"], cwd=home, env=env)
+        step("python -m backprop_grader on a copy of the reference gives 100/100", code == 0 and "100 / 100" in out,
+             out)
+        code, out = run([str(python), "-c", NOTEBOOK_CHECK], cwd=home, env=env)
+        shown = json.loads(out.strip().splitlines()[-1]) if code == 0 else []
+        step("from backprop_grader import check works in a Jupyter kernel",
+             code == 0 and any("Relu" in text and "14 / 14" in text for text in shown), out)
+        left = sorted(p.name for p in home.iterdir()) + sorted(p.name for p in (scratch / "tmp").iterdir())
+        step("grading left nothing behind (no .hypothesis, no temporary folder)", left == ["mine", "work"], str(left))
+    print("wheel install: 9 passed, 0 failed")
+
+
+if __name__ == "__main__":
+    main()
