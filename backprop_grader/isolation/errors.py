@@ -29,6 +29,12 @@ class WorkerFailure(BaseException):
         super().__init__(f"{key}: {params}")
 
 
+class WorkerBug(BaseException):
+    """The worker's own code failed (not the submission's): a bug of the grader's, which must fail the run that
+    meets it, never pass for a failure of the submission. A BaseException, so that no check's `except Exception`
+    takes it for the submission's error and Hypothesis does not shrink or replay it."""
+
+
 class RemoteError(Exception):
     """Base of every exception re-raised from a worker; str() is the message the original had."""
 

@@ -14,7 +14,7 @@ from ..results import SubmissionError
 from ..messages import catalogue, msg
 from ..results import Note
 from . import errors, wire
-from .errors import WorkerFailure
+from .errors import WorkerBug, WorkerFailure
 from .proxies import proxy_for
 
 # A failed import of one of these means a submission reached for the grader's own code.
@@ -31,6 +31,9 @@ def read(channel, body, label, last=True):
     arrays = channel.arrays
     unpacker = wire.Unpacker(body, lambda fields: proxy_for(channel, handle=fields, origin=label), arrays)
     reply = unpacker.message
+    if "internal" in reply:  # the worker's own code failed, and the worker ended
+        text = reply["internal"]
+        raise WorkerBug(f"the worker's own code failed in {label}:\n{text[-4000:] if type(text) is str else '?'}")
     # The value first: it may name an array by a token this reply then lets go of.
     value = unpacker.value(reply["ok"]) if "ok" in reply else None
     if "sync" in reply:
@@ -74,9 +77,12 @@ def _keep_attributes(channel, unpacker, attributes, last):
     if type(attributes) is not list or len(attributes) != 2 or type(attributes[0]) is not int:
         raise wire.WireError("bad attributes")
     values = {name: unpacker.value(node) for name, node in _pairs(attributes[1], str)}
+    channel.carried["replies"] += 1
+    channel.carried["attributes"] += len(values)
     proxy = channel.proxies.get(attributes[0])
     if proxy is not None:
         proxy._bpg_take(values, channel.epoch if last else -1)
+
 
 def _note(unpacker, note):
     """A Note the loader made in the worker (which file was graded, a training loop skipped), checked."""

@@ -14,6 +14,7 @@ grade_seconds. A call that overruns kills its worker; the check fails with a mes
 that kills its worker (a hang or an exit at the top level of a file) is remembered, so later checks fail at once
 with it instead of paying for it again.
 """
+import collections
 import json
 import shutil
 import time
@@ -27,7 +28,7 @@ from ..book import MODULE_OF
 from ..options import GradeOptions
 from ..results import SubmissionError
 from . import process, replies, sandbox_plan, shared, wire
-from .errors import WorkerFailure
+from .errors import WorkerBug, WorkerFailure
 from .proxies import RemoteObject, proxy_for
 
 NET_LAYER_FILES = ("layers.py", "gradient.py")
@@ -145,6 +146,11 @@ class Channel:
         self.stale = set()  # handles the replies read in the last exchange called stale
         self.moved_generator = False  # whether the last reply read moved numpy's global generator
         self.notes = {}  # generation -> what the loader of that worker noted (intake.py), as it last said
+        # Requests sent so far, by every worker of this channel: what a reply says of the worker's objects (the
+        # attributes sent along) holds until the next one. Never reset, so that a proxy of an earlier worker's
+        # object never meets the same number again.
+        self.epoch = 0
+        self.carried = collections.Counter()  # replies that carried attributes, and the attributes they carried
         self.start(worker, copies)
 
     # --- the worker's life -------------------------------------------------------------------------------------
@@ -168,7 +174,6 @@ class Channel:
         self.caches = {}
         self.pending = []
         self.outbox = []  # frames of deferred requests, sent with the next request that waits
-        self.epoch = 0  # requests sent so far: what a reply says of the worker's objects holds until the next one
         self.only_updates = True  # whether every deferred request pending is a dict update (runs no code of theirs)
         self.proxies = weakref.WeakValueDictionary()  # handle -> the proxy of that object
         self.wanted = {}  # type name -> the attributes the checks read of objects of that type
@@ -358,6 +363,11 @@ class Channel:
             return replies.read(self, body, label, last)
         except (wire.WireError, LookupError):
             self._lost(process.Garbled(), label, importing, None, None)
+        except WorkerBug:  # the worker has ended: a later check starts another
+            self.stop()
+            self.pending = []
+            self.outbox = []
+            raise
 
     def _reference(self, value):
         """How a proxy passed back as an argument travels: as the handle of its object in this worker."""

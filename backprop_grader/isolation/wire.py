@@ -89,11 +89,15 @@ class Packer:
             return {"t": [self.value(x, depth + 1) for x in v]}
         if kind is dict:
             return {"d": [[self.value(k, depth + 1), self.value(x, depth + 1)] for k, x in v.items()]}
-        if isinstance(v, np.generic) and v.dtype.str in ALLOWED_DTYPES:
-            return {"s": self.array(np.asarray(v))}
-        if isinstance(v, np.ndarray):
-            # A subclass is reduced to the plain array it views: whatever it overrides stays here.
-            plain = v.view(np.ndarray)
+        # Classes are told by type(v), not isinstance(v, ...), which asks v for its __class__: in a worker, that
+        # could run the submission's code (a __getattribute__ of its own) while the worker's own code runs.
+        if issubclass(kind, np.generic):
+            plain = np.asarray(v)  # a plain 0-d array, read without the subclass's dtype or __array__
+            if plain.dtype.str in ALLOWED_DTYPES:
+                return {"s": self.array(plain)}
+        if issubclass(kind, np.ndarray):
+            # A subclass is reduced to the plain array it views: whatever it overrides (view too) stays here.
+            plain = np.ndarray.view(v, np.ndarray)
             if plain.dtype.str not in ALLOWED_DTYPES:
                 if plain.size > MAX_PLACEHOLDER:
                     raise Unsendable("too large")
@@ -102,17 +106,17 @@ class Packer:
             return {"a": self.array(plain, token)} if copy else {"r": token}
         # Subclasses of the plain types (an OrderedDict, a namedtuple, a float that overrides __eq__) travel as
         # their base type, read through the base type's own methods so no override runs.
-        if isinstance(v, dict):
+        if issubclass(kind, dict):
             return {"d": [[self.value(k, depth + 1), self.value(x, depth + 1)] for k, x in dict.items(v)]}
-        if isinstance(v, list):
+        if issubclass(kind, list):
             return [self.value(x, depth + 1) for x in list.__iter__(v)]
-        if isinstance(v, tuple):
+        if issubclass(kind, tuple):
             return {"t": [self.value(x, depth + 1) for x in tuple.__iter__(v)]}
-        if isinstance(v, str):
+        if issubclass(kind, str):
             return str.__str__(v)
-        if isinstance(v, float):
+        if issubclass(kind, float):
             return float.__float__(v)
-        if isinstance(v, int) and not isinstance(v, bool):
+        if issubclass(kind, int) and not issubclass(kind, bool):
             return self.value(int.__int__(v), depth)
         if self.to_handle is None:
             raise Unsendable(f"a {kind.__name__} cannot be sent")

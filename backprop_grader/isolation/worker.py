@@ -14,8 +14,15 @@ an object the worker keeps (a handle), or read and write a dict the worker keeps
 reply carries a value, or what went wrong as data: an exception's type, message and innermost frames, a
 SubmissionError's key, a sys.exit. Both carry the changes to shared arrays (shared.py), and both may carry the
 state of numpy's global generator, so code drawing from np.random sees the numbers it would see in-process.
+
+Whatever the submission's code raises is its own, and becomes a reply: each place the worker runs that code (a
+call, an attribute read, a __str__, a metaclass's dir()) goes through _theirs(), which turns what it raises,
+SystemExit and KeyboardInterrupt included, into Raised. Nothing else is caught broadly: an error of the worker's
+own code ends the worker with an "internal" reply, which the grader raises as errors.WorkerBug, so that it fails
+the test run instead of passing for the submission's fault or silently turning a feature off.
 """
 import argparse
+import builtins
 import faulthandler
 import importlib.util
 import itertools
@@ -23,6 +30,7 @@ import json
 import os
 import sys
 import time
+import traceback
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -49,6 +57,28 @@ def _load_loading_modules():
     for name in LOADING:
         setattr(package, name, _load(f"_bpg.{name}", GRADER / f"{name}.py"))
     return package
+
+
+class Raised(Exception):
+    """What the submission's code raised (error), on its way out of the worker's own code to a reply."""
+
+    def __init__(self, error):
+        super().__init__()
+        self.error = error
+
+
+class NoObject(LookupError):
+    """A handle the worker has no object for: one a construction the grader did not wait for failed to make."""
+
+
+def _theirs(function, *args, **kwargs):
+    """function(*args, **kwargs), which runs the submission's code: what that raises comes out as Raised."""
+    try:
+        return function(*args, **kwargs)
+    except Raised:
+        raise
+    except BaseException as exc:  # the submission's code may raise anything, SystemExit and KeyboardInterrupt too
+        raise Raised(exc) from None
 
 
 class Server:
@@ -78,21 +108,28 @@ class Server:
 
     def named(self, name):
         if name not in self.names:
+            # The loader imports the submission's module and reads the name from it, which runs its code (the
+            # module's top level, a module __getattr__, a class's __init_subclass__ when names.wrap subclasses it).
             if self.layers_impl is not None:
                 if name != "TwoLayerNet":
                     raise LookupError(f"the net worker serves TwoLayerNet only, not {name}")
-                self.names[name] = self.impl.two_layer_net_on(self.layers_impl)
+                self.names[name] = _theirs(self.impl.two_layer_net_on, self.layers_impl)
             else:
-                self.names[name] = getattr(self.impl, name)
+                self.names[name] = _theirs(getattr, self.impl, name)
         return self.names[name]
+
+    def object(self, handle):
+        if handle not in self.objects:
+            raise NoObject(f"no object {handle}")
+        return self.objects[handle]
 
     def op_resolve(self, name):
         value = self.named(name)
-        return {"callable": True, "class": isinstance(value, type)} if callable(value) else {"value": value}
+        return {"callable": True, "class": issubclass(type(value), type)} if callable(value) else {"value": value}
 
     def op_call_name(self, name, args, kwargs, handle=None, want=()):
-        result = self.named(name)(*args, **kwargs)
         self.wanted = want
+        result = _theirs(self.named(name), *args, **kwargs)
         if handle is None:
             self.described = result
             return result
@@ -101,16 +138,16 @@ class Server:
         return None
 
     def op_call(self, handle, method, args, kwargs, want=()):
-        target = self.objects[handle]
+        target = self.object(handle)
         self.described, self.wanted = handle, want
         if method is not None:
-            target = getattr(target, method)
-        return target(*args, **kwargs)
+            target = _theirs(getattr, target, method)
+        return _theirs(target, *args, **kwargs)
 
     def op_get(self, handle, attr):
-        target = self.objects[handle]
-        value = getattr(target, attr)
-        if not isinstance(value, dict):
+        target = self.object(handle)
+        value = _theirs(getattr, target, attr)
+        if not issubclass(type(value), dict):
             return value
         # A dict attribute (net.params, net.layers) stays here, so that writes through its proxy reach it; its
         # entries go along (see prefetch).
@@ -118,49 +155,62 @@ class Server:
         return mapping
 
     def mapping(self, handle):
-        entry = self.objects[handle]
-        return entry.read() if isinstance(entry, AttributeDict) else entry
+        """The dict behind a handle, read afresh (the owner's attribute may be a property: the submission's code)."""
+        entry = self.object(handle)
+        return _theirs(entry.read) if type(entry) is AttributeDict else entry
+
+    # The mapping may be a dict subclass of the submission's, whose methods are its code.
 
     def op_getitem(self, handle, key):
         self.watched.setdefault(handle, _NEW)
         self.prefetch = handle
-        return self.mapping(handle)[key]
+        mapping = self.mapping(handle)
+        return _theirs(lambda: mapping[key])
 
     def op_setitem(self, handle, key, value):
         # `net.params[key] -= step` changes in place the shared array the dict holds (the change arrives as a
         # sync), so its assignment back is not even sent; what arrives here is a new object for the key.
-        self.mapping(handle)[key] = value
+        mapping = self.mapping(handle)
+        _theirs(mapping.__setitem__, key, value)
 
     def op_keys(self, handle):
-        return list(self.mapping(handle).keys())
+        mapping = self.mapping(handle)
+        return _theirs(lambda: list(mapping.keys()))
 
     def op_items(self, handle):
-        return list(self.mapping(handle).items())
+        mapping = self.mapping(handle)
+        return _theirs(lambda: list(mapping.items()))
 
     def op_len(self, handle):
-        return len(self.mapping(handle))
+        mapping = self.mapping(handle)
+        return _theirs(len, mapping)
 
     # --- values ------------------------------------------------------------------------------------------------
 
     def handle(self, obj):
+        """The handle node of an object that stays here (called by the packer). Raised: the submission's code
+        raised while its class was read."""
+        if type(obj) is AttributeDict:
+            kind = type(_theirs(obj.read))
+        else:
+            kind = type(obj)
+            # Keyed by id (the class kept alongside): a class's own __hash__ or __eq__ would be the submission's code.
+            if id(kind) not in self.method_names:
+                self.method_names[id(kind)] = (kind, _theirs(_method_names, kind))
         handle = next(self.ids)
         self.objects[handle] = obj
         if obj is self.prefetch:
             self.prefetch = handle
         if obj is self.described:
             self.described = handle
-        if isinstance(obj, AttributeDict):
-            return [handle, type(obj.read()).__name__, "mapping", []]
-        kind = type(obj)
-        if kind not in self.method_names:
-            names = [n for n in dir(kind) if not n.startswith("__") and callable(getattr(kind, n, None))]
-            self.method_names[kind] = names
-        return [handle, kind.__name__, "callable" if callable(obj) else "object", self.method_names[kind]]
+        if type(obj) is AttributeDict:
+            return [handle, _type_name(kind), "mapping", []]
+        return [handle, _type_name(kind), "callable" if callable(obj) else "object", self.method_names[id(kind)][1]]
 
     def unpack_handle(self, body):
-        if type(body) is not int or body not in self.objects:
+        if type(body) is not int:
             raise LookupError(f"no object {body}")
-        return self.objects[body]
+        return self.object(body)
 
     # --- errors as data ----------------------------------------------------------------------------------------
 
@@ -179,26 +229,25 @@ class Server:
         chosen = mine[-1:] + ([frames[-1]] if frames and (not mine or frames[-1] is not mine[-1]) else [])
         kind = type(exc)
         return {
-            "type": kind.__name__,
+            "type": _type_name(kind),
             "base": _builtin_base(kind),
             "message": _text(exc),
             "frames": [self.frame_of(f) for f in chosen],
-            "module": exc.name if isinstance(exc, ImportError) and isinstance(exc.name, str) else None,
+            "module": _module_name(exc),
         }
 
     def failure(self, exc):
-        if isinstance(exc, self.loader.SubmissionError):
-            cause = exc.__cause__ or exc.__context__
-            module = cause.name if isinstance(cause, ImportError) and isinstance(cause.name, str) else None
-            params = {k: _plain(v) for k, v in exc.params.items()}
+        """The reply for an exception: exc is the submission's (or a SubmissionError of the loader's about it), so
+        it is read only in ways that run none of its code, or through _text and _module_name, which guard theirs."""
+        kind = type(exc)
+        if issubclass(kind, self.loader.SubmissionError):
+            cause = exc.__cause__ if exc.__cause__ is not None else exc.__context__
+            params = {k: _param_text(v) for k, v in exc.params.items()}
             # Some are builtin errors too (a misspelt member is an AttributeError, which a check may catch).
-            return {"submission_error": [exc.key, params], "module": module, "base": _builtin_base(type(exc))}
-        if isinstance(exc, SystemExit):
+            return {"submission_error": [exc.key, params], "module": _module_name(cause), "base": _builtin_base(kind)}
+        if issubclass(kind, SystemExit):
             return {"exit": _text(exc)}
-        try:
-            return {"raised": self.describe(exc)}
-        except BaseException:  # an exception built to break its description (a __name__ that raises, ...)
-            return {"raised": {"type": "Exception", "base": "Exception", "message": "", "frames": [], "module": None}}
+        return {"raised": self.describe(exc)}
 
     # --- one request -------------------------------------------------------------------------------------------
 
@@ -231,14 +280,16 @@ class Server:
                 self.add_entries(reply, packer, self.prefetch)
             if type(self.described) is int and self.wanted:
                 self.add_attributes(reply, packer, self.described, self.wanted)
+        # Before settle(): stale() lets go of the entries it kept from the last reply, which settle() would count
+        # as kept by the submission; what it keeps now is in the dicts anyway.
+        stale = self.stale()
+        if stale:
+            reply["stale"] = stale
         changed, dropped = arrays.settle()
         if changed:
             reply["sync"] = [[token, {"a": packer.array(array.view(self.np.ndarray))}] for token, array in changed]
         if dropped:
             reply["forget"] = dropped
-        stale = self.stale()
-        if stale:
-            reply["stale"] = stale
         if generator.fingerprint() != before:
             reply["rng"] = generator.state(packer)
         # The loader adds notes as it loads names, and may rewrite one (two choices between the same files):
@@ -258,12 +309,13 @@ class Server:
             return False
         ndarray = self.np.ndarray
         for key, value in dict.items(target):
-            if type(key) is not str or not (isinstance(value, ndarray) or not arrays_only and _is_object(value)):
+            kind = type(value)
+            if type(key) is not str or not (issubclass(kind, ndarray) or not arrays_only and _is_object(kind)):
                 return False
         mark = self.arrays.mark()
         try:
             pairs = [[k, packer.value(v)] for k, v in dict.items(target)]
-        except BaseException:
+        except (self.wire.Unsendable, Raised):  # too large, or a layer whose class ran its code when read
             self.arrays.forget_since(mark)
             return False
         reply.setdefault("entries", []).append([handle, pairs])
@@ -279,19 +331,15 @@ class Server:
         keeps (net.params)."""
         obj = self.objects.get(handle)
         kind = type(obj)
-        if kind.__getattribute__ is not object.__getattribute__:
+        namespace = _instance_dict(obj)
+        if namespace is None:
             return
-        try:
-            attributes = object.__getattribute__(obj, "__dict__")
-            attributes = {name: attributes[name] for name in names if type(name) is str and name in attributes}
-        except BaseException:  # no __dict__, or one the submission made strange
-            return
+        names = [name for name in names if type(name) is str and _plain_attribute(kind, name)]
+        attributes = {name: namespace[name] for name in names if name in namespace}
         found = []
         mark = self.arrays.mark()
         try:
             for name, value in attributes.items():
-                if _data_descriptor(kind, name):
-                    continue
                 if type(value) is dict:
                     if (handle, name) in self.attribute_dicts:
                         continue
@@ -301,12 +349,13 @@ class Server:
                         continue
                     self.attribute_dicts[(handle, name)] = node["h"][0]
                     found.append([name, node])
-                elif _plain(value, self.np):
+                elif _sendable_attribute(value, self.np):
                     found.append([name, packer.value(value)])
-        except BaseException:
+        except (self.wire.Unsendable, Raised):  # too large to go along, or a dict behind a property of theirs
             self.arrays.forget_since(mark)
             return
-        reply["attrs"] = [handle, found]
+        if found:
+            reply["attrs"] = [handle, found]
 
     def stale(self):
         """The watched dicts whose entries are no longer the objects they were at the last reply. The grader keeps
@@ -316,8 +365,11 @@ class Server:
         stale = []
         for handle, before in list(self.watched.items()):
             target = self.plain_dict(handle)
-            now = None if target is None else (id(target), tuple((k, id(v)) for k, v in dict.items(target)))
-            if now is None or (before is not _NEW and now != before):
+            # The dict and its entries themselves, not their ids: an id may be reused by a new object once the one
+            # that had it is gone, and the grader would read the old entry. Keeping them until the next reply
+            # keeps their ids theirs.
+            now = None if target is None else (target, tuple(dict.items(target)))
+            if now is None or (before is not _NEW and not _same(now, before)):
                 stale.append(handle)
             self.watched[handle] = now
         return stale
@@ -325,53 +377,110 @@ class Server:
     def plain_dict(self, handle):
         """The plain dict behind a handle, read without running the submission's code (no property, no
         __getattr__), or None."""
-        try:
-            entry = self.objects[handle]
-            if isinstance(entry, AttributeDict):
-                entry = object.__getattribute__(entry.owner, "__dict__").get(entry.attr)
-        except BaseException:  # no __dict__, or one the submission made strange
-            return None
+        entry = self.objects.get(handle)
+        if type(entry) is AttributeDict:
+            # What getattr(owner, attr) returns only when no property, __getattribute__ or metaclass of theirs
+            # stands in the way; else the dict read through one of those could differ from the one watched.
+            if not _plain_attribute(type(entry.owner), entry.attr):
+                return None
+            namespace = _instance_dict(entry.owner)
+            entry = None if namespace is None else namespace.get(entry.attr)
         return entry if type(entry) is dict else None
 
     def run(self, request, unpacker, packer):
         """The reply to one request, its value encoded; what it computed is gone when this returns, so that
         settle() counts only the references the submission kept."""
         mark = self.arrays.mark()
+        operation = getattr(self, "op_" + request["op"])
         try:
             fields = {k: unpacker.value(v) for k, v in request.get("fields", {}).items()}
-            result = getattr(self, "op_" + request["op"])(**fields)
-        except BaseException as exc:  # anything the submission raises, SystemExit and KeyboardInterrupt included
+            result = operation(**fields)
+        except Raised as raised:  # anything the submission raised, SystemExit and KeyboardInterrupt included
+            return self.failure(raised.error)
+        # An object a failed construction never made (that failure is the one reported); memory the submission
+        # used up (reading the arguments was the last straw): each the submission's.
+        except (NoObject, MemoryError) as exc:
             return self.failure(exc)
         try:
             return {"ok": packer.value(result)}
-        except BaseException as exc:  # a result that cannot travel, or whose conversion raised
+        except (self.wire.Unsendable, MemoryError) as exc:  # a result that cannot travel
             self.arrays.forget_since(mark)
-            return {"unsendable": str(exc) if isinstance(exc, self.wire.Unsendable) else type(exc).__name__}
+            return {"unsendable": str(exc) if type(exc) is self.wire.Unsendable else "MemoryError"}
+        except Raised as raised:  # a result whose class ran the submission's code when read, and raised
+            self.arrays.forget_since(mark)
+            return {"unsendable": _type_name(type(raised.error))}
 
 
 _NEW = object()  # a watched dict not yet looked at
 
 
-def _data_descriptor(kind, name):
-    """Whether the class defines name as a data descriptor (a property...), which an instance's __dict__ does not
-    override."""
-    for klass in kind.__mro__:
-        if name in klass.__dict__:
-            found = type(klass.__dict__[name])
-            return hasattr(found, "__set__") or hasattr(found, "__delete__")
-    return False
+# Read through the slots of `type` itself: a metaclass of the submission's may define these names as its own code.
+_MRO = type.__dict__["__mro__"].__get__
+_CLASS_DICT = type.__dict__["__dict__"].__get__
+_type_name = type.__dict__["__name__"].__get__
+_TRACEBACK = BaseException.__dict__["__traceback__"].__get__
+_GETSET = type(type.__dict__["__dict__"])  # the kind of the __dict__ slot Python gives a class
 
 
-def _plain(value, np, depth=0):
-    """An array, a number, a string, None, or a short tuple of such: an attribute sent along after a call."""
-    if value is None or type(value) in (bool, int, float, complex, str) or isinstance(value, (np.ndarray, np.generic)):
+def _class_lookup(kind, name):
+    """The class attribute an instance's attribute `name` would meet (a method, a property...), found without
+    running the submission's code, and whether there is one."""
+    for klass in _MRO(kind):
+        namespace = _CLASS_DICT(klass)
+        if name in namespace:
+            return namespace[name], True
+    return None, False
+
+
+def _plain_attribute(kind, name):
+    """Whether getattr(obj, name) of an instance of kind is obj.__dict__[name] when that holds name: no
+    __getattribute__ of the class's own, no data descriptor (a property...) of that name. Read as Python's own
+    lookup reads them (the type's MRO and the dicts of its classes, which no metaclass takes part in), so that
+    nothing of the submission runs."""
+    if _class_lookup(kind, "__getattribute__")[0] is not object.__getattribute__:
+        return False
+    found, present = _class_lookup(kind, name)
+    if not present:
         return True
-    return type(value) is tuple and len(value) <= 8 and depth == 0 and all(_plain(v, np, 1) for v in value)
+    descriptor = _class_lookup(type(found), "__set__")[1] or _class_lookup(type(found), "__delete__")[1]
+    return not descriptor
 
 
-def _is_object(value):
+def _instance_dict(obj):
+    """obj's own __dict__ when it is the plain one Python made, else None; nothing of the submission runs."""
+    kind = type(obj)
+    found, present = _class_lookup(kind, "__dict__")
+    # The __dict__ slot Python gives a class (a getset descriptor of one of its classes), not a property of theirs.
+    if not present or type(found) is not _GETSET or not any(found.__objclass__ is c for c in _MRO(kind)):
+        return None
+    namespace = found.__get__(obj, kind)
+    return namespace if type(namespace) is dict else None
+
+
+def _same(now, before):
+    """Whether a watched dict is the same dict holding the same objects under the same keys as before."""
+    if before is None or now[0] is not before[0] or len(now[1]) != len(before[1]):
+        return False
+    return all(k1 is k2 and v1 is v2 for (k1, v1), (k2, v2) in zip(now[1], before[1]))
+
+
+def _sendable_attribute(value, np, depth=0):
+    """An array, a number, a string, None, or a short tuple of such: an attribute sent along after a call."""
+    kind = type(value)
+    if value is None or kind in (bool, int, float, complex, str) or issubclass(kind, (np.ndarray, np.generic)):
+        return True
+    return kind is tuple and len(value) <= 8 and depth == 0 and all(_sendable_attribute(v, np, 1) for v in value)
+
+
+def _method_names(kind):
+    """The methods of a class of the submission's, for the grader's proxy (dir() and getattr() run a metaclass's
+    code: call through _theirs)."""
+    return [n for n in dir(kind) if type(n) is str and not n.startswith("__") and callable(getattr(kind, n, None))]
+
+
+def _is_object(kind):
     """Not plain data: an object the grader would get a handle of (a layer in net.layers)."""
-    return not isinstance(value, (type(None), bool, int, float, complex, str, bytes, list, tuple, dict, set))
+    return not issubclass(kind, (type(None), bool, int, float, complex, str, bytes, list, tuple, dict, set))
 
 
 class AttributeDict:
@@ -388,7 +497,7 @@ class AttributeDict:
 
 def _frames(exc):
     """(resolved file, line, qualified name) of each frame exc passed through, outermost first."""
-    found, tb = [], exc.__traceback__
+    found, tb = [], _TRACEBACK(exc, type(exc))
     while tb is not None:
         code = tb.tb_frame.f_code
         found.append((Path(code.co_filename).resolve(), tb.tb_lineno, getattr(code, "co_qualname", code.co_name)))
@@ -396,23 +505,44 @@ def _frames(exc):
     return found
 
 
-def _plain(value):
-    """A param as plain text for the grader, or a message (messages.msg, as where= is) with plain params."""
+def _param_text(value):
+    """A SubmissionError's param as plain text for the grader, or a message (messages.msg, as where= is) with plain
+    params. The loader made them, of names and text it read (a file's name, a line number)."""
     if type(value) is dict and set(value) == {"key", "params"} and type(value["params"]) is dict:
-        return {"key": str(value["key"]), "params": {str(k): _plain(v) for k, v in value["params"].items()}}
+        return {"key": str(value["key"]), "params": {str(k): _param_text(v) for k, v in value["params"].items()}}
     return str(value)
+
+
+# id -> name of each builtin exception class, matched by identity: a class's own __hash__ or __eq__ is not asked.
+_BUILTIN_EXCEPTIONS = {
+    id(c): c.__name__ for c in vars(builtins).values() if isinstance(c, type) and issubclass(c, Exception)
+}
 
 
 def _builtin_base(kind):
     """The first builtin exception class kind derives from (NotImplementedError, AttributeError, ...), or None."""
-    return next((c.__name__ for c in kind.__mro__ if c.__module__ == "builtins" and issubclass(c, Exception)), None)
+    return next((_BUILTIN_EXCEPTIONS[id(c)] for c in _MRO(kind) if id(c) in _BUILTIN_EXCEPTIONS), None)
 
 
 def _text(exc):
+    """str(exc)[:2000], which runs the exception's __str__: the submission's code, when its exception."""
     try:
-        return str(exc)[:2000]
-    except BaseException:  # a __str__ that raises is the submission's: say nothing rather than fail here
+        text = str(exc)
+    except BaseException:  # a __str__ of theirs that raises (anything): say nothing rather than fail here
         return ""
+    return str.__getitem__(text, slice(0, 2000))
+
+
+def _module_name(exc):
+    """The module an ImportError could not import (its `name`), or None; exc may be the submission's, whose class
+    may make `name` a property of its own."""
+    if not issubclass(type(exc), ImportError):
+        return None
+    try:
+        name = exc.name
+    except BaseException:  # the submission's property, raising anything
+        return None
+    return name if type(name) is str else None
 
 
 def _read_frames(fd, buffer, frame_length):
@@ -523,7 +653,14 @@ def main(argv=None):
             os._exit(0)
         # Requests the grader did not wait for come with the next one it does: answer them all in one write.
         if bodies:
-            _write_all(options.replies, b"".join([server.answer(body, generator) for body in bodies]))
+            try:
+                answers = b"".join([server.answer(body, generator) for body in bodies])
+            except MemoryError:  # the submission used up the memory: the worker ends, as one that ran out does
+                raise
+            except Exception:  # noqa: BLE001 the worker's own code failed (what the submission raises is a reply)
+                _write_all(options.replies, wire.Packer().frame({"internal": traceback.format_exc()[-4000:]}))
+                os._exit(70)
+            _write_all(options.replies, answers)
 
 
 if __name__ == "__main__":
