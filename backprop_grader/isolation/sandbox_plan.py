@@ -26,8 +26,8 @@ from ..messages import render
 MODES = ("require", "auto", "off")
 IN_PROCESS = "none"  # the mode a result records when the submission ran in the grader's process
 DEFAULT_MODE = "auto"
-PROTECTIONS = ("network", "hidden", "read_only")
-# Simulates a kernel that refuses what it lists (comma-separated: network, hidden, read_only, user; privileged:
+PROTECTIONS = ("network", "ipc", "hidden", "read_only")
+# Simulates a kernel that refuses what it lists (comma-separated: network, ipc, hidden, read_only, user; privileged:
 # namespaces made as root, as in a container without CAP_SYS_ADMIN; user_namespace): for tests of the partial
 # path on a machine that allows everything.
 REFUSE_ENV = "BACKPROP_SANDBOX_REFUSE"
@@ -143,7 +143,8 @@ def probe(the_plan, timeout=30):
     try:
         return json.loads(done.stdout)
     except ValueError:
-        return {"network": False, "hidden": False, "read_only": False, "user": "refused", "error": done.stderr[-500:]}
+        return {"network": False, "ipc": False, "hidden": False, "read_only": False, "user": "refused",
+                "error": done.stderr[-500:]}
 
 
 _PROBED = {}  # (uid, refused) -> the probe's status: one probe per process, and per batch (children inherit it)
@@ -183,8 +184,8 @@ def merged(statuses):
 
 
 def summary(status, lang="en"):
-    """One line saying which protections held: "sandbox: network off, grader files hidden, read-only; user:
-    dropped to nobody"; empty for None (not recorded: a result read from an older file)."""
+    """One line saying which protections held: "sandbox: network off, IPC private, grader files hidden,
+    read-only; user: dropped to nobody"; empty for None (not recorded: a result read from an older file)."""
     if status is None:
         return ""
     if status.get("mode") == IN_PROCESS:
