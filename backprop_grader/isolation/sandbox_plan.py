@@ -22,6 +22,7 @@ from pathlib import Path
 
 from .. import PROJECT_ROOT, REFERENCE_DIR, TESTS_DIR
 from ..messages import render
+from ..sources import walk
 
 MODES = ("require", "auto", "off")
 IN_PROCESS = "none"  # the mode a result records when the submission ran in the grader's process
@@ -57,7 +58,7 @@ def _within(path, folder):
 
 def _readable_by_anyone(folder, below):
     """Whether nobody could read folder and its files, and with below, everything under it (symbolic links as
-    they are)."""
+    they are) as far as the loader looks (sources.walk's bounds)."""
     def readable(p, is_folder):
         mode = os.lstat(p).st_mode
         if stat.S_ISLNK(mode):
@@ -65,7 +66,7 @@ def _readable_by_anyone(folder, below):
         need = stat.S_IROTH | (stat.S_IXOTH if is_folder else 0)
         return mode & need == need
 
-    for directory, folders, files in os.walk(folder):
+    for directory, folders, files in walk(folder):
         if not readable(directory, True) or not all(readable(os.path.join(directory, f), False) for f in files):
             return False
         if not below:
@@ -74,22 +75,23 @@ def _readable_by_anyone(folder, below):
 
 
 def _readable_copy(folder, runtime_root, below):
-    """A copy of folder (with below, all under it; else its files only) anyone can read, its links copied as
-    links, so that none leads the copy outside."""
+    """A copy of folder (with below, all under it as far as the loader looks; else its files only) anyone can
+    read, its links copied as links, so that none leads the copy outside; only folders, files and links."""
     target = Path(runtime_root) / "submission-copy" / folder.name
-    if below:
-        shutil.copytree(folder, target, symlinks=True)
-    else:
-        target.mkdir(parents=True)
-        for path in folder.iterdir():
-            if path.is_file() or path.is_symlink():
-                shutil.copy(path, target / path.name, follow_symlinks=False)
-    os.chmod(target.parent, 0o755)
-    for directory, folders, files in os.walk(target):
-        os.chmod(directory, 0o755)
+    for directory, folders, files in walk(folder):
+        into = target / os.path.relpath(directory, folder)
+        into.mkdir(parents=True, exist_ok=True)
+        os.chmod(into, 0o755)
         for name in files:
-            if not os.path.islink(os.path.join(directory, name)):
-                os.chmod(os.path.join(directory, name), 0o644)
+            source = os.path.join(directory, name)
+            if os.path.islink(source):
+                os.symlink(os.readlink(source), into / name)
+            elif os.path.isfile(source):
+                shutil.copyfile(source, into / name)
+                os.chmod(into / name, 0o644)
+        if not below:
+            break
+    os.chmod(target.parent, 0o755)
     return target
 
 

@@ -61,7 +61,11 @@ class Session:
         self.sandbox_mode = sandbox
         self.sandbox_statuses = []  # what held in each worker, as its hello said
         if sandbox != "off":
-            the_plan = sandbox_plan.plan(self.runtime, self.submission, load_options.get("use", ()), refuse)
+            try:
+                the_plan = sandbox_plan.plan(self.runtime, self.submission, load_options.get("use", ()), refuse)
+            except BaseException:
+                self.runtime.close()  # no temporary folder left behind
+                raise
             self.worker_options.append(f"--sandbox={json.dumps(the_plan)}")
         self.generator = shared.Generator()
         self.channels = {}
