@@ -14,10 +14,33 @@ from mutants import _reference_pieces
 from submissions import copy_of, grader
 
 NESTED = 1_100
+_NESTS = []  # the first folder of each chain made, for _remove_nests
+
+
+@pytest.fixture(autouse=True)
+def _remove_nests():
+    """Remove the chains once done, without recursion: pytest's own clean-up of old temporary folders
+    (shutil.rmtree, recursive in Python 3.11) would fail on them."""
+    yield
+    while _NESTS:
+        folders, stack = [], [_NESTS.pop()]
+        while stack:
+            folder = stack.pop()
+            folders.append(folder)
+            os.chmod(folder, 0o700)
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append(entry.path)
+                    else:
+                        os.unlink(entry.path)
+        for folder in reversed(folders):
+            os.rmdir(folder)
 
 
 def _nest(folder, levels=NESTED, mode=None):
     path = str(folder)
+    _NESTS.append(os.path.join(path, "d"))
     for _ in range(levels):
         path = os.path.join(path, "d")
         os.mkdir(path)
