@@ -22,7 +22,6 @@ import importlib.util
 import itertools
 import json
 import keyword
-import os
 import re
 import sys
 import sysconfig
@@ -51,13 +50,14 @@ def _skipped_dir(name):
     return name.startswith(".") or name in SKIP_DIRS or name.endswith(".egg-info")
 
 
-def discover(path):
-    """The .py files and notebooks at path (a file, or a folder searched below), in a stable order."""
+def discover(path, cut=None):
+    """The .py files and notebooks at path (a file, or a folder searched below, sources.walk's bounds apply), in a
+    stable order; cut (a set) gets what a bound left out."""
     path = Path(path)
     if path.is_file():
         return [path]
     found = []
-    for directory, subdirs, files in os.walk(path):
+    for directory, subdirs, files in sources.walk(path, cut):
         subdirs[:] = sorted(d for d in subdirs if not _skipped_dir(d))
         for name in sorted(files):
             file = Path(directory) / name
@@ -308,7 +308,10 @@ class Intake(BookNames):
         # As the learner's own sys.path.append(os.pardir) would: a lone file may import from the folder above.
         self.top = self.root.parent if single else self.root
         self.single = single
-        self.sources = {p.resolve(): sources.read(p) for p in discover(self.path)}
+        cut = set()
+        self.sources = {p.resolve(): sources.read(p) for p in discover(self.path, cut)}
+        if cut:  # folders nested without end, or by the thousand: what lies beyond is not looked at
+            self._note("note_folders_cut", folder=self.root.name, depth=sources.MAX_DEPTH, count=sources.MAX_FOLDERS)
         self.use = self._parse_use(use)
         self._parsed = dict(self.sources)
         self._modules = {}

@@ -9,7 +9,7 @@ PASSED, FAILED, ERROR, SKIPPED, NOT_RUN = "passed", "failed", "error", "skipped"
 # The sandbox mode a result records when the submission ran in the grader's own process.
 IN_PROCESS = "none"
 # The sandbox's protections, each held or missing (isolation/sandbox_plan.py puts them up).
-PROTECTIONS = ("network", "hidden", "read_only")
+PROTECTIONS = ("network", "ipc", "hidden", "read_only")
 
 
 class SubmissionError(Exception):
@@ -30,8 +30,8 @@ class SubmissionError(Exception):
 
 
 def sandbox_summary(status, lang="en"):
-    """One line saying which protections held: "sandbox: network off, grader files hidden, read-only; user:
-    dropped to nobody"; empty for None (not recorded: a result read from an older file)."""
+    """One line saying which protections held: "sandbox: network off, IPC private, grader files hidden,
+    read-only; user: dropped to nobody"; empty for None (not recorded: a result read from an older file)."""
     if status is None:
         return ""
     if status.get("mode") == IN_PROCESS:

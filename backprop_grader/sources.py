@@ -14,6 +14,7 @@ import __future__
 import ast
 import io
 import json
+import os
 import re
 import sys
 import tokenize
@@ -438,3 +439,38 @@ def execute(source, namespace):
 
 def is_stdlib(module_name):
     return module_name.split(".")[0] in sys.stdlib_module_names
+
+
+# How far a submission's folder is looked into: levels of folders below it, and folders in all. A learner's
+# repository is a few levels deep; 1,100 nested folders are not a submission but an attack on the walk.
+MAX_DEPTH = 32
+MAX_FOLDERS = 10_000
+
+
+def walk(top, cut=None):
+    """(folder, sub-folder names, other names) for top and each folder below it, top-down and sorted, as os.walk
+    gives them (the caller may prune the sub-folder names in place) but without recursion, which Python 3.11's
+    os.walk uses (1,100 nested folders overflow its stack), and bounded: a folder more than MAX_DEPTH levels
+    below top, or past MAX_FOLDERS in all, is not entered. Links to folders are listed with the other names and
+    never followed. cut, a set if given, gets "depth" or "count" when a bound left something out."""
+    stack = [(os.fspath(top), 0)]
+    entered = 0
+    while stack:
+        folder, depth = stack.pop()
+        try:
+            with os.scandir(folder) as entries:
+                listed = [(entry.name, entry.is_dir(follow_symlinks=False)) for entry in entries]
+        except OSError:
+            continue
+        entered += 1
+        folders = sorted(name for name, is_dir in listed if is_dir)
+        others = sorted(name for name, is_dir in listed if not is_dir)
+        yield folder, folders, others
+        if folders and depth >= MAX_DEPTH:
+            if cut is not None:
+                cut.add("depth")
+            continue
+        room = MAX_FOLDERS - entered - len(stack)
+        if len(folders) > room and cut is not None:
+            cut.add("count")
+        stack += [(os.path.join(folder, name), depth + 1) for name in reversed(folders[: max(room, 0)])]

@@ -101,8 +101,8 @@ def test_inside_the_sandbox_the_grader_is_gone_and_only_the_scratch_folder_takes
     submission = _submission(tmp_path)
     seen, held, works = _look_around(submission, listening)
     assert works
-    assert held == {"network": True, "hidden": True, "read_only": True, "user": "dropped" if ROOT else "not_root",
-                    "mode": "auto"}
+    assert held == {"network": True, "ipc": True, "hidden": True, "read_only": True,
+                    "user": "dropped" if ROOT else "not_root", "mode": "auto"}
     for grader_file in ("reference", "tests", "grader"):
         assert seen[f"read {grader_file}"] == "FileNotFoundError", grader_file
         assert seen[f"write beside {grader_file}"] in ("FileNotFoundError", "OSError"), grader_file
@@ -129,15 +129,15 @@ def test_with_the_sandbox_off_the_same_code_reaches_the_grader_and_the_network(t
 @pytest.mark.parametrize(
     "refused, held, text",
     [
-        (["network", "user"], {"network": False, "hidden": True, "read_only": True, "user": "refused"},
-         "sandbox: network reachable, grader files hidden, read-only; user: not dropped (refused)"),
-        (["hidden"], {"network": True, "hidden": False, "read_only": True, "user": "kept"},
-         "sandbox: network off, grader files visible, read-only; user: not dropped (still root)"),
-        (["read_only"], {"network": True, "hidden": True, "read_only": True, "user": "dropped"},
-         "sandbox: network off, grader files hidden, read-only; user: dropped to nobody"),
+        (["network", "user"], {"network": False, "ipc": True, "hidden": True, "read_only": True, "user": "refused"},
+         "sandbox: network reachable, IPC private, grader files hidden, read-only; user: not dropped (refused)"),
+        (["hidden"], {"network": True, "ipc": True, "hidden": False, "read_only": True, "user": "kept"},
+         "sandbox: network off, IPC private, grader files visible, read-only; user: not dropped (still root)"),
+        (["read_only"], {"network": True, "ipc": True, "hidden": True, "read_only": True, "user": "dropped"},
+         "sandbox: network off, IPC private, grader files hidden, read-only; user: dropped to nobody"),
         # Root in a container that may not make namespaces: a user namespace instead, where root stays root.
-        (["privileged"], {"network": True, "hidden": True, "read_only": True, "user": "kept"},
-         "sandbox: network off, grader files hidden, read-only; user: not dropped (still root)"),
+        (["privileged"], {"network": True, "ipc": True, "hidden": True, "read_only": True, "user": "kept"},
+         "sandbox: network off, IPC private, grader files hidden, read-only; user: not dropped (still root)"),
     ],
     ids=lambda v: ",".join(v) if isinstance(v, list) else "",
 )
@@ -173,7 +173,7 @@ def test_every_report_says_which_protections_held(tmp_path):
                  env_update={sandbox_plan.REFUSE_ENV: "network,user"})
     assert run.returncode == 0, run.stderr
     user = "not dropped (refused)" if ROOT else "not dropped (not root)"
-    line = f"sandbox: network reachable, grader files hidden, read-only; user: {user}"
+    line = f"sandbox: network reachable, IPC private, grader files hidden, read-only; user: {user}"
     assert line in run.stdout.splitlines()[:4]
     extra = json.loads(out_json.read_text())["extra_data"]
     assert extra["sandbox_summary"] == line and extra["sandbox"]["network"] is False

@@ -5,6 +5,9 @@ path); run before sandbox.py's seccomp filter, which denies every call made here
 enter(plan) does, as far as the kernel lets it:
 - network: a new network namespace, which has no interface but a loopback that is down: no connection to
   anywhere, this machine included;
+- ipc: a new IPC namespace: System V shared memory, message queues and semaphores, and POSIX message queues,
+  are its own, gone with it; none of the machine's (another worker's, in a batch) can be reached, and none made
+  here outlives the worker (the seccomp filter also refuses those calls);
 - hidden: a new mount namespace whose root is a fresh tmpfs holding only what the plan names (the system's
   directories, Python's standard library, numpy, the submission), each bound at its own path; the grader's
   files inside any of those are covered by empty read-only directories. The old root is detached: nothing
@@ -14,7 +17,7 @@ enter(plan) does, as far as the kernel lets it:
 - user: run as root, the worker becomes nobody (65534:65534, no supplementary groups) inside the new root,
   which clears its capabilities. Not root (or root not allowed to make namespaces, in a container), it needs a
   user namespace for the above, and leaves that namespace's capabilities behind once done.
-It returns what held: {"network": bool, "hidden": bool, "read_only": bool, "user": "dropped" | "not_root" |
+It returns what held: {"network": bool, "ipc": bool, "hidden": bool, "read_only": bool, "user": "dropped" | "not_root" |
 "refused" | "kept" (root, left as it is without the new root)}. plan["refuse"] names protections to skip as if the kernel had refused them (tests of the partial
 path use it: see sandbox_plan.py).
 """
@@ -24,7 +27,7 @@ import os
 import platform
 import sys
 
-CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWNET = 0x00020000, 0x10000000, 0x40000000
+CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWNET, CLONE_NEWIPC = 0x00020000, 0x10000000, 0x40000000, 0x08000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 0x1, 0x2, 0x4, 0x8
 MS_NOATIME, MS_NODIRATIME, MS_REMOUNT, MS_BIND = 0x400, 0x800, 0x20, 0x1000
 MS_REC, MS_PRIVATE, MS_RELATIME = 0x4000, 0x40000, 0x200000
@@ -179,18 +182,19 @@ def enter(plan):
     """Put up the walls plan describes, as far as the kernel allows; return what held (see the module's doc)."""
     refuse = set(plan.get("refuse", ()))
     root = os.geteuid() == 0
-    status = {"network": False, "hidden": False, "read_only": False, "user": "kept" if root else "not_root"}
+    status = {"network": False, "ipc": False, "hidden": False, "read_only": False, "user": "kept" if root else "not_root"}
     if platform.system() != "Linux":  # namespaces are Linux's
         return status
     kernel = _Kernel()
     unshared = set()
-    wanted = {"network": CLONE_NEWNET, "hidden": CLONE_NEWNS}
+    wanted = {"network": CLONE_NEWNET, "ipc": CLONE_NEWIPC, "hidden": CLONE_NEWNS}
     if root and "privileged" not in refuse:
         unshared = {name for name, flag in wanted.items() if name not in refuse and _try(kernel.unshare, flag)}
     in_user_namespace = not unshared and "user_namespace" not in refuse and _try(_user_namespace, kernel)
     if in_user_namespace:
         unshared = {name for name, flag in wanted.items() if name not in refuse and _try(kernel.unshare, flag)}
     status["network"] = "network" in unshared
+    status["ipc"] = "ipc" in unshared
     if "hidden" in unshared:
         try:
             status["hidden"], status["read_only"] = _build_root(kernel, plan, refuse)

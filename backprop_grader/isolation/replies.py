@@ -103,8 +103,15 @@ def _failure(channel, reply, label):
     if "exit" in reply:
         return WorkerFailure("exited", call=label)
     if "unsendable" in reply:
+        if reply["unsendable"] == wire.PLACEHOLDERS_TOO_LARGE:
+            return placeholders_too_large(label)
         return WorkerFailure("unsendable", call=label, limit=wire.MAX_FRAME // 2**20)
     raise wire.WireError("unknown reply")
+
+
+def placeholders_too_large(label):
+    """The failure of a reply holding more arrays that cannot travel than wire.py's bounds allow."""
+    return WorkerFailure("unsendable_placeholders", call=label, count=wire.MAX_PLACEHOLDERS, limit=wire.MAX_PLACEHOLDER)
 
 
 def _submission_error(reply):

@@ -14,7 +14,12 @@ A seccomp filter then makes these rules hold for root too, who ignores RLIMIT_NP
   mounts (namespaces.py) the kernel itself refuses writes everywhere but the worker's scratch folder: there the
   filter lets file calls through, and a file may grow to SCRATCH_FILE_MB, so that code saving a file in its
   working directory runs as it would outside;
-- none of the calls that change the machine (mount, reboot, modules, clocks, namespaces, io_uring, bpf, ...).
+- none of the calls that change the machine (mount, reboot, modules, clocks, namespaces, io_uring, bpf, ...);
+- no System V IPC (shared memory, message queues, semaphores) and no POSIX message queues: objects that would
+  outlive the worker, owned by nobody, and through which one submission could pass data to another's grade.
+  Neither Python nor numpy uses them; POSIX shared memory and semaphores are files in /dev/shm, which the
+  sandbox's root does not have and which the filter's write rules refuse without it. (The worker's own IPC
+  namespace, where the kernel allows it, is a second wall: namespaces.py.)
 Reading files and the network stay open: see the README's threat model.
 
 The filter is a deny list over the few syscall families above; everything else is allowed, so that Python and
@@ -47,11 +52,14 @@ _DENIED_FAMILIES = {
     "processes": """fork vfork execve execveat ptrace process_vm_readv process_vm_writev pidfd_open pidfd_getfd
         pidfd_send_signal process_madvise move_pages migrate_pages setrlimit setpriority sched_setaffinity
         sched_setscheduler sched_setparam sched_setattr ioprio_set""",
+    # Objects shared between processes that outlive them: System V IPC and POSIX message queues.
+    "ipc": """shmget shmat shmctl shmdt msgget msgsnd msgrcv msgctl semget semop semtimedop semctl mq_open mq_unlink
+        mq_timedsend mq_timedreceive mq_notify mq_getsetattr""",
     "files": """creat mkdir mkdirat rmdir unlink unlinkat rename renameat renameat2 link linkat symlink symlinkat
         chmod fchmod fchmodat fchmodat2 chown fchown lchown fchownat truncate ftruncate mknod mknodat utime utimes
         utimensat futimesat setxattr lsetxattr fsetxattr removexattr lremovexattr fremovexattr""",
 }
-_ERRNO = {"machine": errno.EPERM, "processes": errno.EPERM, "files": errno.EROFS}
+_ERRNO = {"machine": errno.EPERM, "processes": errno.EPERM, "ipc": errno.EPERM, "files": errno.EROFS}
 
 # From the kernel's asm/unistd_64.h (x86_64) and asm-generic/unistd.h (aarch64).
 _SYSCALLS = {
@@ -76,6 +84,9 @@ _SYSCALLS = {
         "io_uring_register": 427, "name_to_handle_at": 303, "open_by_handle_at": 304, "fanotify_init": 300,
         "keyctl": 250, "add_key": 248, "request_key": 249, "syslog": 103, "vhangup": 153, "mount_setattr": 442,
         "move_mount": 429, "open_tree": 428, "fsopen": 430, "fsconfig": 431, "fsmount": 432, "fspick": 433,
+        "shmget": 29, "shmat": 30, "shmctl": 31, "shmdt": 67, "semget": 64, "semop": 65, "semctl": 66,
+        "msgget": 68, "msgsnd": 69, "msgrcv": 70, "msgctl": 71, "semtimedop": 220, "mq_open": 240,
+        "mq_unlink": 241, "mq_timedsend": 242, "mq_timedreceive": 243, "mq_notify": 244, "mq_getsetattr": 245,
     }),
     "aarch64": (0xC00000B7, {
         "clone": 220, "clone3": 435, "execve": 221, "execveat": 281, "kill": 129, "tkill": 130, "tgkill": 131,
@@ -95,7 +106,10 @@ _SYSCALLS = {
         "io_uring_enter": 426, "io_uring_register": 427, "name_to_handle_at": 264, "open_by_handle_at": 265,
         "fanotify_init": 262, "keyctl": 219, "add_key": 217, "request_key": 218, "syslog": 116, "vhangup": 58,
         "mount_setattr": 442, "move_mount": 429, "open_tree": 428, "fsopen": 430, "fsconfig": 431,
-        "fsmount": 432, "fspick": 433,
+        "fsmount": 432, "fspick": 433, "mq_open": 180, "mq_unlink": 181, "mq_timedsend": 182,
+        "mq_timedreceive": 183, "mq_notify": 184, "mq_getsetattr": 185, "msgget": 186, "msgctl": 187,
+        "msgrcv": 188, "msgsnd": 189, "semget": 190, "semctl": 191, "semtimedop": 192, "semop": 193,
+        "shmget": 194, "shmctl": 195, "shmat": 196, "shmdt": 197,
     }),
 }
 

@@ -22,9 +22,10 @@ from pathlib import Path
 
 from ..results import PROTECTIONS, sandbox_summary
 from ..shipped import CHECKS_DIR, REFERENCE_DIR
+from ..sources import walk
 
 DEFAULT_MODE = "auto"
-# Simulates a kernel that refuses what it lists (comma-separated: network, hidden, read_only, user; privileged:
+# Simulates a kernel that refuses what it lists (comma-separated: network, ipc, hidden, read_only, user; privileged:
 # namespaces made as root, as in a container without CAP_SYS_ADMIN; user_namespace): for tests of the partial
 # path on a machine that allows everything.
 REFUSE_ENV = "BACKPROP_SANDBOX_REFUSE"
@@ -57,7 +58,7 @@ def _within(path, folder):
 
 def _readable_by_anyone(folder, below):
     """Whether nobody could read folder and its files, and with below, everything under it (symbolic links as
-    they are)."""
+    they are) as far as the loader looks (sources.walk's bounds)."""
     def readable(p, is_folder):
         mode = os.lstat(p).st_mode
         if stat.S_ISLNK(mode):
@@ -65,7 +66,7 @@ def _readable_by_anyone(folder, below):
         need = stat.S_IROTH | (stat.S_IXOTH if is_folder else 0)
         return mode & need == need
 
-    for directory, folders, files in os.walk(folder):
+    for directory, folders, files in walk(folder):
         if not readable(directory, True) or not all(readable(os.path.join(directory, f), False) for f in files):
             return False
         if not below:
@@ -74,22 +75,23 @@ def _readable_by_anyone(folder, below):
 
 
 def _readable_copy(folder, runtime_root, below):
-    """A copy of folder (with below, all under it; else its files only) anyone can read, its links copied as
-    links, so that none leads the copy outside."""
+    """A copy of folder (with below, all under it as far as the loader looks; else its files only) anyone can
+    read, its links copied as links, so that none leads the copy outside; only folders, files and links."""
     target = Path(runtime_root) / "submission-copy" / folder.name
-    if below:
-        shutil.copytree(folder, target, symlinks=True)
-    else:
-        target.mkdir(parents=True)
-        for path in folder.iterdir():
-            if path.is_file() or path.is_symlink():
-                shutil.copy(path, target / path.name, follow_symlinks=False)
-    os.chmod(target.parent, 0o755)
-    for directory, folders, files in os.walk(target):
-        os.chmod(directory, 0o755)
+    for directory, folders, files in walk(folder):
+        into = target / os.path.relpath(directory, folder)
+        into.mkdir(parents=True, exist_ok=True)
+        os.chmod(into, 0o755)
         for name in files:
-            if not os.path.islink(os.path.join(directory, name)):
-                os.chmod(os.path.join(directory, name), 0o644)
+            source = os.path.join(directory, name)
+            if os.path.islink(source):
+                os.symlink(os.readlink(source), into / name)
+            elif os.path.isfile(source):
+                shutil.copyfile(source, into / name)
+                os.chmod(into / name, 0o644)
+        if not below:
+            break
+    os.chmod(target.parent, 0o755)
     return target
 
 
@@ -143,7 +145,8 @@ def probe(the_plan, timeout=30):
     try:
         return json.loads(done.stdout)
     except ValueError:
-        return {"network": False, "hidden": False, "read_only": False, "user": "refused", "error": done.stderr[-500:]}
+        return {"network": False, "ipc": False, "hidden": False, "read_only": False, "user": "refused",
+                "error": done.stderr[-500:]}
 
 
 _PROBED = {}  # (uid, refused) -> the probe's status: one probe per process, and per batch (children inherit it)

@@ -10,7 +10,8 @@ There are two kinds of worker, each started ahead of need and started again, laz
   net worker has loaded them.
 
 Time: each call may take call_seconds; all calls of one check check_seconds; all calls of a grade
-grade_seconds. A call that overruns kills its worker; the check fails with a message naming the call. An import
+grade_seconds. What is charged is the time the grader waits for the worker; the grader's own work on a reply
+(decoding it, taking in its news) is not, and does not bring a deadline nearer. A call that overruns kills its worker; the check fails with a message naming the call. An import
 that kills its worker (a hang or an exit at the top level of a file) is remembered, so later checks fail at once
 with it instead of paying for it again.
 """
@@ -60,7 +61,11 @@ class Session:
         self.sandbox_mode = options.sandbox
         self.sandbox_statuses = []  # what held in each worker, as its hello said
         if options.sandbox != "off":
-            the_plan = sandbox_plan.plan(self.runtime, self.submission, options.use, refuse)
+            try:
+                the_plan = sandbox_plan.plan(self.runtime, self.submission, options.use, refuse)
+            except BaseException:
+                self.runtime.close()  # no temporary folder left behind
+                raise
             self.worker_options.append(f"--sandbox={json.dumps(the_plan)}")
         self.generator = shared.Generator()
         self.channels = {}
@@ -277,6 +282,7 @@ class Channel:
         self.only_updates = True
         start = time.monotonic()
         deadline, limit_key, limit = self.session.deadline_and_key(start)
+        self.own_seconds = 0.0  # the grader's own time in this exchange (decoding replies): not the submission's
         try:
             try:
                 self.worker.send(b"".join(frames), deadline)
@@ -284,7 +290,7 @@ class Channel:
                 self._lost(exc, *waiting[-1], limit_key, limit)
             return self._collect(waiting, deadline, limit_key, limit)
         finally:
-            self.session.charge(time.monotonic() - start)
+            self.session.charge(max(time.monotonic() - start - self.own_seconds, 0.0))
 
     def finish_check(self):
         """Send what is still unsent for the check that ends: a deferred call that failed fails it now."""
@@ -320,13 +326,18 @@ class Channel:
         first_failure, value = None, None
         for index, (label, importing) in enumerate(waiting):
             try:
-                body = self.worker.receive(deadline)
+                # The time the grader spent decoding earlier replies does not shorten the worker's.
+                body = self.worker.receive(deadline + self.own_seconds)
             except (process.Timeout, process.Died, process.Garbled) as exc:
                 # The worker answers a batch in one write: with no reply of it in, the one to blame is the request
                 # that was waited for, the deferred ones before it (constructions, dict updates) being the kind
                 # that already succeeded once in this worker.
                 self._lost(exc, *waiting[-1 if index == 0 else index], limit_key, limit)
-            value, failure = self._reply(body, label, importing, last=index == len(waiting) - 1)
+            decoding = time.monotonic()
+            try:
+                value, failure = self._reply(body, label, importing, last=index == len(waiting) - 1)
+            finally:
+                self.own_seconds += time.monotonic() - decoding
             first_failure = first_failure or failure
         if first_failure is not None:
             raise first_failure
@@ -361,6 +372,12 @@ class Channel:
         protocol loses the worker."""
         try:
             return replies.read(self, body, label, last)
+        except wire.TooLarge:  # a frame the worker's packer would not have written: one written by hand
+            if importing is not None:
+                self._lost(process.Garbled(), label, importing, None, None)
+            self.stop()
+            self.pending, self.outbox = [], []
+            raise replies.placeholders_too_large(label) from None
         except (wire.WireError, LookupError):
             self._lost(process.Garbled(), label, importing, None, None)
         except WorkerBug:  # the worker has ended: a later check starts another

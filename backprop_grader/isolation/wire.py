@@ -30,7 +30,12 @@ MAX_FRAME = 64 * 2**20  # a result larger than this is refused: the grader must 
 # The JSON part carries no array data: a large one could only be a flood of small Python objects to build.
 MAX_HEADER = 2**20
 MAX_DEPTH = 32
-MAX_PLACEHOLDER = 2**20  # elements of an object array stood in for by Nones
+# Elements of the arrays stood in for by Nones (object arrays...), in all in one frame: 8 bytes each for the
+# grader to fill. Placeholders cost no bytes on the wire, so without this bound a 1 MB header of 35,000 of them
+# would ask the grader for 280 GB.
+MAX_PLACEHOLDER = 2**20
+MAX_PLACEHOLDERS = 4096  # placeholder nodes in one frame
+PLACEHOLDERS_TOO_LARGE = "placeholders too large"  # what Unsendable says when the bounds above are passed
 
 _LENGTH = struct.Struct("<Q")
 _HEADER = struct.Struct("<I")
@@ -59,6 +64,11 @@ class Unsendable(Exception):
     """A value the worker cannot express as plain data (raised only on the encoding side)."""
 
 
+class TooLarge(WireError):
+    """A frame that would make the decoder build more than a frame's worth: more placeholder elements than
+    MAX_PLACEHOLDER, more than MAX_PLACEHOLDERS of them, or the same array bytes decoded twice."""
+
+
 class Packer:
     """Encodes values into one frame. to_handle(obj) names an object that cannot travel (None: refuse it)."""
 
@@ -67,6 +77,7 @@ class Packer:
         self.share = share  # share(array) -> (token, copy?): the array's token, 0 for none, and whether to copy it
         self.blobs = []
         self.size = 0
+        self.placeholders = [0, 0]  # placeholder nodes, and their elements, in this frame
 
     def value(self, v, depth=0):
         if depth > MAX_DEPTH:
@@ -99,8 +110,10 @@ class Packer:
             # A subclass is reduced to the plain array it views: whatever it overrides (view too) stays here.
             plain = np.ndarray.view(v, np.ndarray)
             if plain.dtype.str not in ALLOWED_DTYPES:
-                if plain.size > MAX_PLACEHOLDER:
-                    raise Unsendable("too large")
+                self.placeholders[0] += 1
+                self.placeholders[1] += plain.size
+                if self.placeholders[0] > MAX_PLACEHOLDERS or self.placeholders[1] > MAX_PLACEHOLDER:
+                    raise Unsendable(PLACEHOLDERS_TOO_LARGE)
                 return {"x": [str(plain.dtype), list(plain.shape)]}
             token, copy = self.share(v) if self.share is not None else (0, True)
             return {"a": self.array(plain, token)} if copy else {"r": token}
@@ -151,7 +164,11 @@ def frame_length(prefix):
 
 class Unpacker:
     """Reads one frame body; value() decodes encoded values, from_handle(fields) makes a handle's proxy, and
-    shared (if given) keeps arrays that arrive with a token and finds those referred to by one."""
+    shared (if given) keeps arrays that arrive with a token and finds those referred to by one.
+
+    What a frame can make the decoder build is bounded by the frame itself: each array's bytes are decoded at
+    most once (so arrays come to at most MAX_FRAME bytes), placeholders to MAX_PLACEHOLDER elements in all
+    (8 MB) and MAX_PLACEHOLDERS nodes, and the rest to what a MAX_HEADER of JSON holds; past that, TooLarge."""
 
     def __init__(self, body, from_handle=None, shared=None):
         self.from_handle = from_handle
@@ -175,6 +192,8 @@ class Unpacker:
             offset += n
         if offset != len(body):
             raise WireError("trailing bytes")
+        self.decoded = set()  # indexes of the blobs decoded so far
+        self.placeholders = [0, 0]
 
     def value(self, node, depth=0):
         if depth > MAX_DEPTH:
@@ -201,7 +220,10 @@ class Unpacker:
         if tag == "r" and type(body) is int and self.shared is not None:
             return self.shared.lookup(body)
         if tag == "s":
-            return self.array(body)[0][()]
+            array = self.array(body)[0]
+            if array.ndim:
+                raise WireError("bad scalar")
+            return array[()]
         if tag == "x":
             return self._placeholder(body)
         if tag == "h" and self.from_handle is not None:
@@ -229,6 +251,9 @@ class Unpacker:
             raise WireError("bad array")
         if type(token) is not int:
             raise WireError("bad array token")
+        if index in self.decoded:  # the packer writes each array's bytes once: one blob named again and again
+            raise TooLarge("array bytes decoded twice")  # would be a frame's worth of copies each time
+        self.decoded.add(index)
         shape = _shape(shape)
         data = self.blobs[index]
         dtype = np.dtype(dtype)
@@ -243,8 +268,10 @@ class Unpacker:
         if type(body) is not list or len(body) != 2 or type(body[0]) is not str:
             raise WireError("bad placeholder")
         shape = _shape(body[1])
-        if _count(shape) > MAX_PLACEHOLDER:
-            raise WireError("placeholder too large")
+        self.placeholders[0] += 1
+        self.placeholders[1] += _count(shape)
+        if self.placeholders[0] > MAX_PLACEHOLDERS or self.placeholders[1] > MAX_PLACEHOLDER:
+            raise TooLarge(PLACEHOLDERS_TOO_LARGE)
         return np.full(shape, None, dtype=object)
 
 
