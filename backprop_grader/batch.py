@@ -26,10 +26,10 @@ from pathlib import Path
 # here, before the fork, it costs each child nothing (about 0.07 s of CPU otherwise).
 import numpy.random  # noqa: F401
 
+from .files import write_atomically
 from .messages import render
 from .options import GradeOptions
 from .progress import Progress
-from .files import write_atomically
 from .report import csv, escape, gradescope
 from .report.common import shown_path
 from .results import NOT_RUN, CheckResult, Failure, GradeResult

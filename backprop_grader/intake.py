@@ -30,8 +30,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from . import sources
-from .messages import msg
 from .book import BOOK_NAMES, BY_NAME, CLASSES, GRADED_ELSEWHERE, LAYER_OF
+from .messages import msg
 from .names import as_aliases, closest, kind_of, likeness, wrap
 from .results import Note, SubmissionError
 

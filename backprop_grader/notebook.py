@@ -13,12 +13,11 @@ session. The result shows itself as a small HTML table in Jupyter and as plain t
 import html
 import sys
 
-from .book import LAYERS
-from .options import DEFAULT_SEED
+from .book import BOOK_NAMES, CLASSES, LAYER_OF, LAYERS
 from .intake import NamespaceImplementation
 from .messages import language_from_environment
-from .book import BOOK_NAMES, CLASSES, LAYER_OF
 from .names import as_aliases, likeness
+from .options import DEFAULT_SEED
 from .results import PASSED, Note
 
 

@@ -12,10 +12,9 @@ import pytest
 from . import names
 from .book import LAYERS
 from .feedback import CheckFailure
-from .pytest_plugin import loaded_implementation, sandbox_status
 from .isolation.errors import WorkerFailure
-from .results import SubmissionError
-from .results import ERROR, FAILED, NOT_RUN, PASSED, SKIPPED, Check, CheckResult, Failure
+from .pytest_plugin import loaded_implementation, sandbox_status
+from .results import ERROR, FAILED, NOT_RUN, PASSED, SKIPPED, Check, CheckResult, Failure, SubmissionError
 from .sources import in_submission, location
 
 try:

@@ -11,6 +11,7 @@ their source, which is all we need (nbformat would add validation we do not use)
 """
 
 import __future__
+
 import ast
 import io
 import json

@@ -12,6 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from alternatives import EXCLUDED  # noqa: E402
+
 from backprop_grader.benchmark import run_benchmarks  # noqa: E402
 
 LIMIT = 1.2

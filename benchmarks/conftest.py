@@ -7,9 +7,9 @@ pytest_configure is trylast): benchmarking stays off unless an option asks for t
 """
 import pytest
 
-from backprop_grader.shipped import REFERENCE_DIR
-from backprop_grader.pytest_plugin import implementation
 from backprop_grader.loader import load
+from backprop_grader.pytest_plugin import implementation
+from backprop_grader.shipped import REFERENCE_DIR
 
 # Options that make no sense without timings: any of them turns benchmarking on.
 TIMING_OPTIONS = ("benchmark_only", "benchmark_enable", "benchmark_json", "benchmark_save", "benchmark_autosave", "benchmark_compare", "benchmark_histogram")

@@ -15,12 +15,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from backprop_grader.book import LAYERS  # noqa: E402
-from backprop_grader.shipped import REFERENCE_DIR  # noqa: E402
-from backprop_grader.loader import load  # noqa: E402
 from backprop_grader.checks.gradcheck import DIRECTIONAL_H, DIRECTIONAL_RTOL, directional_derivatives  # noqa: E402
 from backprop_grader.checks.gradient_cases import first_failure, full_case, small_cases  # noqa: E402
 from mutants import entries, materialise  # noqa: E402
+
+from backprop_grader.book import LAYERS  # noqa: E402
+from backprop_grader.loader import load  # noqa: E402
+from backprop_grader.shipped import REFERENCE_DIR  # noqa: E402
 
 SEEDS = range(20)
 STEPS = (1e-4, DIRECTIONAL_H, 1e-6)

@@ -14,10 +14,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from backprop_grader.shipped import REFERENCE_DIR  # noqa: E402
+from backprop_grader.checks.gradient_cases import full_case  # noqa: E402
+
 from backprop_grader.benchmark import SINGLE_THREADED, run_benchmarks  # noqa: E402
 from backprop_grader.loader import load  # noqa: E402
-from backprop_grader.checks.gradient_cases import full_case  # noqa: E402
+from backprop_grader.shipped import REFERENCE_DIR  # noqa: E402
 
 LAYERS = ("Affine", "TwoLayerNet")
 

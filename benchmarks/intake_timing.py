@@ -24,11 +24,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 import learners  # noqa: E402
-from backprop_grader.shipped import REFERENCE_DIR, TEMPLATE_DIR  # noqa: E402
-from backprop_grader.loader import load
-from backprop_grader.results import SubmissionError  # noqa: E402
+
 from backprop_grader.book import BOOK_NAMES  # noqa: E402
+from backprop_grader.loader import load  # noqa: E402
+from backprop_grader.results import SubmissionError  # noqa: E402
 from backprop_grader.run import grade_in_subprocess  # noqa: E402
+from backprop_grader.shipped import REFERENCE_DIR, TEMPLATE_DIR  # noqa: E402
 
 TARGET = 1.5
 BOOK_MIRROR = Path("/work/.mirror/oreilly-japan+deep-learning-from-scratch/repo")

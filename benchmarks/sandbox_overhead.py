@@ -18,9 +18,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from backprop_grader.shipped import REFERENCE_DIR  # noqa: E402
-from backprop_grader.shipped import resolve  # noqa: E402
 from backprop_grader.isolation.session import Session  # noqa: E402
+from backprop_grader.options import GradeOptions  # noqa: E402
+from backprop_grader.shipped import (
+    REFERENCE_DIR,  # noqa: E402
+    resolve,  # noqa: E402
+)
 
 MODES = ("auto", "off")
 

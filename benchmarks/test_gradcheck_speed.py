@@ -2,7 +2,6 @@
 TwoLayerNet(784, 50, 10) on 100 inputs, in milliseconds (benchmarks/gradcheck_timing.py also times the
 element-wise check there, in seconds to minutes)."""
 import pytest
-
 from backprop_grader.checks.gradcheck import directional_check
 from backprop_grader.checks.gradient_cases import full_case
 

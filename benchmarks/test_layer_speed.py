@@ -4,10 +4,10 @@
 prints the ratios; `pytest benchmarks/test_layer_speed.py --benchmark-only --impl DIR` shows pytest-benchmark's
 own table. Each pair (reference, submission) is timed back to back, so both see the same machine.
 """
+import layer_inputs as li
 import numpy as np
 import pytest
 
-import layer_inputs as li
 from backprop_grader.benchmark import PHASES
 
 WHO = ("reference", "submission")

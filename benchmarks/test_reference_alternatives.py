@@ -7,10 +7,9 @@ reference) and each inexact one EXCLUDED lists really fails. `python benchmarks/
 from decimal import Decimal, localcontext
 from functools import lru_cache
 
+import layer_inputs as li
 import numpy as np
 import pytest
-
-import layer_inputs as li
 from alternatives import EXCLUDED, FORMULATIONS
 
 REFERENCE = "reference"

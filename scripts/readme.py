@@ -22,10 +22,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
+from submissions import README_SAMPLE_CHANGE, template_with_reference  # noqa: E402
+
 from backprop_grader.book import LAYERS  # noqa: E402
 from backprop_grader.report.common import points  # noqa: E402
 from backprop_grader.run import declared_checks  # noqa: E402
-from submissions import README_SAMPLE_CHANGE, template_with_reference  # noqa: E402
 
 README = ROOT / "README.md"
 ENGLISH_LIMIT = 12_000

@@ -13,8 +13,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from backprop_grader.run import grade  # noqa: E402
 from mutants import costly_checks, entries, failed_checks, materialise  # noqa: E402
+
+from backprop_grader.run import grade  # noqa: E402
 
 
 def mismatch(entry, result):

@@ -1,10 +1,11 @@
 """The project's own tests: the catalogue of bugs and variants graded once per session, for every test that
 judges the suite by it."""
 import pytest
+from mutants import entries, materialise
 
+from backprop_grader.loader import load
 from backprop_grader.run import grade_many
 from backprop_grader.shipped import REFERENCE_DIR, TEMPLATE_DIR
-from mutants import entries, materialise
 
 
 @pytest.fixture(scope="session")
@@ -20,3 +21,9 @@ def graded(tmp_path_factory):
 @pytest.fixture(scope="session")
 def reference_result(graded):
     return graded["reference"]
+
+
+@pytest.fixture(scope="session")
+def ref():
+    """The reference implementation, loaded in this process (the project's tests of the reference itself)."""
+    return load(REFERENCE_DIR)

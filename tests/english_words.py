@@ -13,8 +13,8 @@ import tokenize
 from dataclasses import replace
 
 from backprop_grader.book import LAYERS
-from backprop_grader.shipped import CHECKS_DIR, REFERENCE_DIR, TEMPLATE_DIR
 from backprop_grader.run import PROFILE
+from backprop_grader.shipped import CHECKS_DIR, REFERENCE_DIR, TEMPLATE_DIR
 
 # Words a translated message may keep in Latin letters: the names learners see in code (every identifier of the
 # reference, the template and the book's graphs, the layers, some of Python's builtins), the names of tools and

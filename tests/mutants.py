@@ -25,8 +25,8 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from backprop_grader.shipped import REFERENCE_DIR
 from backprop_grader.results import PASSED
+from backprop_grader.shipped import REFERENCE_DIR
 
 CATALOGUE_DIR = Path(__file__).resolve().parent / "catalogue"
 

@@ -7,14 +7,26 @@ import subprocess
 import sys
 from pathlib import Path
 
-from backprop_grader.shipped import REFERENCE_DIR, TEMPLATE_DIR
 from mutants import Entry, entries, materialise
+
+from backprop_grader.shipped import REFERENCE_DIR, TEMPLATE_DIR
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 GRADER = [sys.executable, str(PROJECT_ROOT / "grader.py")]
 # Text that must never reach a student: a traceback, or a path into the grader's own code.
 INTERNALS = ("Traceback", "backprop_grader", "site-packages", "_pytest", "tests/test_", "conftest")
+
+
+def installed_copy(target):
+    """A copy of the grader's package laid out as a wheel installs it (the reference, the template and the checks
+    inside it), at target/backprop_grader: `python -m backprop_grader` run from target grades with the copy alone."""
+    package = Path(target) / "backprop_grader"
+    ignore = shutil.ignore_patterns("__pycache__")
+    shutil.copytree(PROJECT_ROOT / "backprop_grader", package, ignore=ignore)
+    for folder, inside in (("reference", "reference"), ("student_template", "student_template"), ("tests/checks", "checks")):
+        shutil.copytree(PROJECT_ROOT / folder, package / inside, ignore=ignore)
+    return package
 
 
 def copy_of(source, target):

@@ -2,7 +2,7 @@
 grader itself fails, one with score 0 whose visible output tells the student only that the submission could not
 be graded, and whose hidden test (instructors only) and stdout tell the instructor why.
 
-The bundle's own run_autograder runs here with a stand-in for the virtual environment's python, which fails in the
+The bundle's own run_autograder runs here with a stand-in for the virtual environment's grader, which fails in the
 ways a grader can: an exit status with a traceback, a crash by a signal, a clean exit without results."""
 import json
 import os
@@ -24,12 +24,12 @@ def bundle(tmp_path_factory):
 
 
 def _run(bundle, tmp_path, python_body, existing_results=None):
-    """run_autograder from a folder laid out like /autograder, its venv's python being a script of python_body."""
+    """run_autograder from a folder laid out like /autograder, its venv's grader being a script of python_body."""
     home = tmp_path / "autograder"
     with zipfile.ZipFile(bundle) as archive:
         archive.extract("run_autograder", home / "source")
     (home / "submission").mkdir()
-    python = home / "source" / ".venv" / "bin" / "python"
+    python = home / "source" / ".venv" / "bin" / "backprop-grader"
     python.parent.mkdir(parents=True)
     python.write_text("#!/usr/bin/env bash\n" + python_body)
     python.chmod(0o755)

@@ -9,7 +9,6 @@ import json
 import os
 import pty
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -19,18 +18,16 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from mutants import entries, materialise
+from submissions import GRADER, PROJECT_ROOT, copy_of, grader, installed_copy, reference_with
 
 from backprop_grader import batch
 from backprop_grader.book import LAYERS
-from submissions import PROJECT_ROOT
 from backprop_grader.cli import main
 from backprop_grader.progress import Progress
 from backprop_grader.report.csv import COLUMNS
-from backprop_grader.results import FAILED, PASSED, Check, CheckResult, Failure, GradeResult
-from backprop_grader.results import IN_PROCESS
+from backprop_grader.results import FAILED, IN_PROCESS, PASSED, Check, CheckResult, Failure, GradeResult
 from backprop_grader.rubric import NO_RUBRIC, Rubric, resolve
-from mutants import entries, materialise
-from submissions import GRADER, copy_of, grader, reference_with
 
 CHECK = Check("t::a", "Relu", "forward_values", 3.0, False, "")
 
@@ -374,21 +371,15 @@ def test_batch_usage_errors_exit_2(args, message, capsys, monkeypatch):
     reason="student code is kept from writing files by the isolation sandbox (backprop_grader/isolation)",
 )
 def test_no_submission_can_change_another_grade_or_the_grader(tmp_path):
-    project = tmp_path / "project"  # a copy: this test attacks it
-    project.mkdir()
-    for name in ("grader.py", "pyproject.toml", "README.md", "backprop_grader", "reference", "tests"):
-        source = PROJECT_ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, project / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copyfile(source, project / name)
+    project = tmp_path / "project"  # a copy of the grader as installed: this test attacks it
+    package = installed_copy(project)
     klass = tmp_path / "class"
-    targets = [klass / "b_victim" / "layers.py", project / "reference" / "layers.py", project / "tests" / "checks.py"]
+    targets = [klass / "b_victim" / "layers.py", package / "reference" / "layers.py", package / "checks" / "marks.py"]
     reference_with(klass / "a_attacker", append=HOSTILE.format(targets=[str(t) for t in targets]))
     copy_of("reference", klass / "b_victim")
     before = {t: t.read_bytes() for t in targets}
     run = subprocess.run(
-        [sys.executable, str(project / "grader.py"), "--batch", str(klass), "--jobs", "1"],
+        [sys.executable, "-m", "backprop_grader", "--batch", str(klass), "--jobs", "1"],
         capture_output=True, text=True, cwd=project, timeout=300,
     )
     assert run.returncode == 0, run.stderr

@@ -8,10 +8,10 @@ Checks worth 0 points are informational (TwoLayerNet on the student's own layers
 trains, so a bug in any layer may fail it): a bug may fail them besides its own layer's checks, but each must
 still be failed by some bug, and a variant must pass them like any other check."""
 import pytest
-
-from backprop_grader.shipped import REFERENCE_DIR, TEMPLATE_DIR
-from backprop_grader.run import grade_many
 from mutants import costly_checks, entries, failed_checks, materialise
+
+from backprop_grader.run import grade_many
+from backprop_grader.shipped import REFERENCE_DIR, TEMPLATE_DIR
 
 BUGS = entries("bugs")
 VARIANTS = entries("variants")

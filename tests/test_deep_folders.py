@@ -7,11 +7,11 @@ import os
 from pathlib import Path
 
 import pytest
+from mutants import _reference_pieces
+from submissions import copy_of, grader
 
 from backprop_grader import REFERENCE_DIR, sources
 from backprop_grader.intake import discover
-from mutants import _reference_pieces
-from submissions import copy_of, grader
 
 NESTED = 1_100
 _NESTS = []  # the first folder of each chain made, for _remove_nests

@@ -8,8 +8,9 @@ the smallest failing input reach the report.
 from dataclasses import dataclass
 
 import numpy as np
-
 import pytest
+from mutants import entries, materialise
+from submissions import INTERNALS, line_of, one_bug_per_layer, reference_with
 
 from backprop_grader.diagnose import expect_close
 from backprop_grader.feedback import CheckFailure, show
@@ -19,8 +20,6 @@ from backprop_grader.report.common import WHOLE_SUBMISSION, failure_groups, feed
 from backprop_grader.report.terminal import render_report
 from backprop_grader.results import PASSED
 from backprop_grader.run import grade_many
-from mutants import entries, materialise
-from submissions import INTERNALS, line_of, one_bug_per_layer, reference_with
 
 HERE = "# <- here"
 

@@ -10,10 +10,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from submissions import PROJECT_ROOT, copy_of
 
-from submissions import PROJECT_ROOT
 from backprop_grader.classroom import payload
-from submissions import copy_of
 
 yaml = pytest.importorskip("yaml")
 WORKFLOW = PROJECT_ROOT / "templates" / "github-classroom" / "classroom.yml"
@@ -60,12 +59,14 @@ def test_the_reporter_reads_the_grading_steps_output():
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     """The Grade step's script, run by bash as the runner would, on a correct and an untouched submission; the
-    step before it installs the grader, which PYTHONPATH stands for here."""
+    step before it installs the grader, as this project's own (editable) install stands for here."""
     grade = next(step for step in _steps() if step.get("id") == "grade")
     root = tmp_path_factory.mktemp("classroom")
     bin_dir = root / "bin"
     bin_dir.mkdir()
-    (bin_dir / "python").symlink_to(sys.executable)
+    # A wrapper, not a link: a link to a virtual environment's python outside its folder leaves the environment.
+    (bin_dir / "python").write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
+    (bin_dir / "python").chmod(0o755)
 
     def run(name, submission):
         workspace = root / name
@@ -76,7 +77,6 @@ def graded(tmp_path_factory):
             **os.environ,
             **_workflow()["env"],
             "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
-            "PYTHONPATH": str(PROJECT_ROOT),
             "GITHUB_OUTPUT": str(workspace / "output"),
             "GITHUB_STEP_SUMMARY": str(workspace / "summary.md"),
         }

@@ -2,13 +2,13 @@
 enough to catch every gradient bug the element-wise check catches. Its speed is measured in benchmarks/."""
 import numpy as np
 import pytest
-
-from backprop_grader.book import LAYERS
-from backprop_grader.shipped import REFERENCE_DIR
-from backprop_grader.loader import load
 from backprop_grader.checks.gradcheck import directional_check, directional_derivatives
 from backprop_grader.checks.gradient_cases import GradientCase, first_failure, full_case, small_cases
 from mutants import entries, materialise
+
+from backprop_grader.book import LAYERS
+from backprop_grader.loader import load
+from backprop_grader.shipped import REFERENCE_DIR
 
 BUGS = entries("bugs")
 

@@ -10,12 +10,19 @@ import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from submissions import (
+    INTERNALS,
+    PROJECT_ROOT,
+    grader,
+    line_of,
+    one_bug_per_layer,
+    reference_with,
+    template_with_reference,
+)
 
 from backprop_grader.book import LAYERS
-from backprop_grader.shipped import CHECKS_DIR, checks_module
-from submissions import PROJECT_ROOT
 from backprop_grader.report.csv import COLUMNS
-from submissions import INTERNALS, grader, line_of, one_bug_per_layer, reference_with, template_with_reference
+from backprop_grader.shipped import CHECKS_DIR, checks_module
 
 USAGE_ERRORS = {
     "missing_folder": ["no/such/folder"],

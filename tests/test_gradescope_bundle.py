@@ -2,25 +2,23 @@
 /autograder, installed by its own setup.sh, and run by its own run_autograder on a submission.
 
 setup.sh runs with python3 being this interpreter, so its virtual environment (which sees the system's
-packages) finds the requirements already there and the test needs no network. The README says how the bundle
-was also installed once into a fresh Python with nothing installed."""
+packages) finds the requirements already there; installing the bundled grader fetches only its build backend
+(setuptools), as on Gradescope."""
 import json
 import os
 import stat
 import subprocess
 import sys
 import zipfile
-from pathlib import Path
 
 import pytest
+from mutants import entries, materialise
+from submissions import PROJECT_ROOT, grader
 
 from backprop_grader import gradescope_bundle
-from submissions import PROJECT_ROOT
 from backprop_grader.cli import main
-from mutants import entries, materialise
-from submissions import grader
 
-EXTRA_CHECK = '''from checks import check
+EXTRA_CHECK = '''from backprop_grader.checks import check
 
 
 @check("Sigmoid", 2)
@@ -81,10 +79,12 @@ def test_the_bundle_holds_the_scripts_at_its_root_and_the_grader_without_caches(
         run_autograder = archive.read("run_autograder").decode()
     for name in ("setup.sh", "run_autograder"):
         assert stat.S_IMODE(infos[name].external_attr >> 16) == 0o755
-    for name in ("requirements.txt", "grader.py", "pyproject.toml", "backprop_grader/run.py", "reference/layers.py",
-                 "tests/conftest.py", "rubric.toml", "extra_tests/test_hidden.py"):
+    for name in ("requirements.txt", "pyproject.toml", "LICENSE", "backprop_grader/run.py", "reference/layers.py",
+                 "student_template/layers.py", "tests/checks/conftest.py", "rubric.toml", "extra_tests/test_hidden.py"):
         assert name in infos, name
-    assert not [n for n in infos if "__pycache__" in n or n.endswith(".pyc") or n.startswith("student_template")]
+    # The grader as a wheel would hold it: none of the project's own tests, no caches.
+    assert not [n for n in infos if "__pycache__" in n or n.endswith(".pyc")
+                or (n.startswith("tests/") and not n.startswith("tests/checks/"))]
     assert "--rubric rubric.toml --extra-tests extra_tests" in run_autograder
 
 

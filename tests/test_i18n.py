@@ -6,12 +6,12 @@ import json
 import re
 
 import pytest
-
-from backprop_grader.shipped import CHECKS_DIR
-from submissions import PROJECT_ROOT
-from backprop_grader.messages import CATALOGUE_DIR, catalogue, language_from_environment, languages, placeholders
-from backprop_grader.translations import stale
 from english_words import english_words, report_text, string_literals
+from submissions import PROJECT_ROOT
+
+from backprop_grader.messages import CATALOGUE_DIR, catalogue, language_from_environment, languages, placeholders
+from backprop_grader.shipped import CHECKS_DIR
+from backprop_grader.translations import stale
 
 TRANSLATED = [lang for lang in languages() if lang != "en"]
 
@@ -55,7 +55,7 @@ def test_no_english_left(lang):
 
 @pytest.mark.parametrize("lang", languages())
 def test_every_template_formats(lang):
-    for key, template in catalogue(lang).items():
+    for template in catalogue(lang).values():
         template.format(**{name: "X" for name in placeholders(template)})
 
 

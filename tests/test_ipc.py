@@ -2,7 +2,6 @@
 message queues and shared memory in /dev/shm): each worker has an IPC namespace of its own, and the seccomp
 filter refuses the calls anyway, so nothing a submission makes outlives its worker or reaches another grade."""
 import ctypes
-import errno
 import os
 import platform
 import textwrap
@@ -10,14 +9,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from mutants import entries, materialise
+from submissions import copy_of
 
 from backprop_grader import REFERENCE_DIR
 from backprop_grader.isolation import sandbox_plan
 from backprop_grader.isolation.proxies import IsolatedImplementation
 from backprop_grader.isolation.session import Session
 from backprop_grader.run import grade_in_subprocess
-from mutants import entries, materialise
-from submissions import copy_of
 
 pytestmark = pytest.mark.skipif(
     platform.system() != "Linux" or platform.machine().lower() not in ("x86_64", "aarch64"),

@@ -14,13 +14,13 @@ import time
 import numpy as np
 import pytest
 
-from backprop_grader.shipped import REFERENCE_DIR
 from backprop_grader.isolation import sandbox, wire
 from backprop_grader.isolation.errors import WorkerFailure
 from backprop_grader.isolation.proxies import IsolatedImplementation
 from backprop_grader.isolation.session import Limits, Session
 from backprop_grader.loader import load
 from backprop_grader.results import SubmissionError
+from backprop_grader.shipped import REFERENCE_DIR
 
 
 def _submission(tmp_path, layers_code="", files=None):
@@ -252,7 +252,7 @@ def test_an_exception_keeps_its_kind_message_and_place(isolated):
 def test_a_missing_name_fails_as_in_process(isolated):
     impl = isolated(files={"two_layer_net.py": "x = 1\n"})
     with pytest.raises(SubmissionError) as caught:
-        impl.TwoLayerNet
+        _ = impl.TwoLayerNet
     assert caught.value.key == "missing_name"
 
 
@@ -337,11 +337,11 @@ def test_an_import_that_hangs_costs_one_time_limit(isolated):
     for expected_seconds in (1.5, 0.2):
         start = time.monotonic()
         with pytest.raises(SubmissionError) as caught:
-            impl.Relu
+            _ = impl.Relu
         assert caught.value.key == "import_timeout"
         assert time.monotonic() - start < expected_seconds
     with pytest.raises(SubmissionError):
-        impl.Sigmoid
+        _ = impl.Sigmoid
 
 
 def test_a_crash_and_an_exit_are_told_apart(isolated):
@@ -424,6 +424,7 @@ def test_other_shapes_graded_alike_in_both_modes(tmp_path, shape):
     """A study repository, loose files, a script that trains, a notebook, misspelt names: the same outcome of
     every check and the same notes on how the submission was read, isolated or not."""
     import learners
+
     from backprop_grader.run import grade
 
     submission = getattr(learners, shape)(tmp_path / SHAPES[shape])

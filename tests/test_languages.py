@@ -6,14 +6,14 @@ import re
 import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
-
 import learners
-from backprop_grader.shipped import REFERENCE_DIR
-from backprop_grader.loader import load
+import pytest
 from english_words import english_words
 from mutants import entries, materialise
 from submissions import grader, one_bug_per_layer
+
+from backprop_grader.loader import load
+from backprop_grader.shipped import REFERENCE_DIR
 
 
 @pytest.fixture(scope="module")

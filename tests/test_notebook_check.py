@@ -12,10 +12,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from submissions import PROJECT_ROOT
 
 from backprop_grader import check
 from backprop_grader.shipped import CHECKS_DIR
-from submissions import PROJECT_ROOT
 from backprop_grader.sources import notebook_cells
 
 EXAMPLE = PROJECT_ROOT / "examples" / "check_in_notebook.ipynb"

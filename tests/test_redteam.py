@@ -10,16 +10,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from english_words import english_words, report_text
+from mutants import entries, materialise
+from submissions import PROJECT_ROOT
 
 from backprop_grader.book import LAYERS
-from backprop_grader.shipped import REFERENCE_DIR
-from submissions import PROJECT_ROOT
 from backprop_grader.isolation.replies import GRADER_MODULES
 from backprop_grader.messages import languages
 from backprop_grader.results import GradeResult
 from backprop_grader.run import run_own_group
-from english_words import english_words, report_text
-from mutants import entries, materialise
+from backprop_grader.shipped import REFERENCE_DIR
 
 ATTACKS = entries("attacks")
 # A grade takes a few seconds; an attack that costs a time limit per check it hits takes longer (BUDGET).

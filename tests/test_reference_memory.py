@@ -3,7 +3,6 @@ MulLayer nothing but the arrays they were given, SoftmaxWithLoss its probabiliti
 except Affine's dW and db, which are its results."""
 import numpy as np
 import pytest
-
 from backprop_grader.checks.strategies import uniform
 
 N, D, M = 100, 50, 10

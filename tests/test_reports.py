@@ -7,8 +7,8 @@ import sys
 import xml.etree.ElementTree as ET
 
 import pytest
-
 from submissions import PROJECT_ROOT
+
 from backprop_grader.cli import use_color
 from backprop_grader.report import csv, gradescope, junit, markdown, terminal
 from backprop_grader.report.common import points

@@ -9,12 +9,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from submissions import grader
 
 from backprop_grader.cli import main
 from backprop_grader.report import csv, gradescope, junit, markdown
 from backprop_grader.results import FAILED, PASSED, Check, CheckResult, Failure, GradeResult
 from backprop_grader.rubric import NO_RUBRIC, Rubric, RubricError, read, resolve
-from submissions import grader
 
 DECLARED = [
     Check("t::a", "Affine", "forward_values", 4.0, False, ""),

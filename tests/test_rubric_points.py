@@ -8,8 +8,8 @@ from fractions import Fraction
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
 from submissions import PROJECT_ROOT
+
 from backprop_grader.instructor import _declared_checks
 from backprop_grader.report import csv, gradescope, terminal
 from backprop_grader.results import FAILED, PASSED, Check, CheckResult, Failure, GradeResult

@@ -12,17 +12,17 @@ import textwrap
 
 import numpy as np
 import pytest
+from mutants import entries, materialise
+from submissions import PROJECT_ROOT, grader
 
-from backprop_grader.shipped import CHECKS_DIR, REFERENCE_DIR
-from submissions import PROJECT_ROOT
 from backprop_grader.isolation import sandbox_plan
 from backprop_grader.isolation.proxies import IsolatedImplementation
 from backprop_grader.isolation.sandbox_plan import SandboxUnavailable
-from backprop_grader.results import sandbox_summary as summary
 from backprop_grader.isolation.session import Session
+from backprop_grader.options import GradeOptions
+from backprop_grader.results import sandbox_summary as summary
 from backprop_grader.run import grade
-from mutants import entries, materialise
-from submissions import grader
+from backprop_grader.shipped import CHECKS_DIR, REFERENCE_DIR
 
 pytestmark = pytest.mark.skipif(
     platform.system() != "Linux" or platform.machine().lower() not in ("x86_64", "aarch64"),

@@ -5,15 +5,15 @@ import subprocess
 import sys
 import textwrap
 
+import learners
 import pytest
-
 from submissions import PROJECT_ROOT
+
 from backprop_grader import rubric
 from backprop_grader.names import Aliases, as_aliases, closest
 from backprop_grader.results import GradeResult
 from backprop_grader.run import grade
 from backprop_grader.sources import execute, read_notebook, read_python
-import learners
 
 
 def _read(tmp_path, code):
@@ -213,5 +213,5 @@ def test_a_class_with_its_own_getattr_keeps_it():
     wrapped = wrap(Relu, "Relu", "relu.py", Aliases())
     assert wrapped().mask == "computed"
     with pytest.raises(AttributeError) as raised:
-        wrapped().forward
+        _ = wrapped().forward
     assert raised.value.key == "misspelt_member" and raised.value.params["found"] == "foward"

@@ -10,9 +10,8 @@ import string
 from pathlib import Path
 
 from ..book import LAYERS
-from ..results import SubmissionError
 from ..messages import catalogue, msg
-from ..results import Note
+from ..results import Note, SubmissionError
 from . import errors, wire
 from .errors import WorkerBug, WorkerFailure
 from .proxies import proxy_for

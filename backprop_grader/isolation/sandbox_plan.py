@@ -66,7 +66,7 @@ def _readable_by_anyone(folder, below):
         need = stat.S_IROTH | (stat.S_IXOTH if is_folder else 0)
         return mode & need == need
 
-    for directory, folders, files in walk(folder):
+    for directory, _folders, files in walk(folder):
         if not readable(directory, True) or not all(readable(os.path.join(directory, f), False) for f in files):
             return False
         if not below:
@@ -78,7 +78,7 @@ def _readable_copy(folder, runtime_root, below):
     """A copy of folder (with below, all under it as far as the loader looks; else its files only) anyone can
     read, its links copied as links, so that none leads the copy outside; only folders, files and links."""
     target = Path(runtime_root) / "submission-copy" / folder.name
-    for directory, folders, files in walk(folder):
+    for directory, _folders, files in walk(folder):
         into = target / os.path.relpath(directory, folder)
         into.mkdir(parents=True, exist_ok=True)
         os.chmod(into, 0o755)
@@ -124,8 +124,11 @@ def plan(runtime, submission, use=(), refuse=None):
         binds.append([str(visible), str(folder)])
         bound.append(folder)
     # A grader's path holding the submission (grading reference/ itself) stays: it is what is graded.
-    hide = [str(h) for h in HIDDEN if h.exists() and not _within(submission, h)
+    hide = [h for h in HIDDEN if h.exists() and not _within(submission, h)
             and any(_within(h, b) for b in bound if not b.is_symlink())]
+    # An installed package holds the reference and the checks: covering it covers them (and a folder inside a
+    # covered one is no longer there to cover).
+    hide = [str(h) for h in hide if not any(h != other and _within(h, other) for other in hide)]
     return {
         "root": str(runtime.sandbox_root),
         "scratch": str(runtime.scratch),

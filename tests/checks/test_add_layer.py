@@ -2,10 +2,11 @@
 from hypothesis import given, settings
 
 from backprop_grader.diagnose import FLOOR, expect_close, expect_like, expect_pair, likely_mistake
-from .book_graphs import apples_and_oranges
 from backprop_grader.feedback import part_of, passed_to
-from .marks import check
+
+from .book_graphs import apples_and_oranges
 from .gradcheck import ELEMENTWISE_FLOOR, numeric_grad, weighted
+from .marks import check
 from .strategies import copy_of, operand, operand_shapes, seeds, shapes, uniform
 
 

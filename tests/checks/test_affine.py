@@ -6,8 +6,9 @@ from hypothesis import strategies as st
 
 from backprop_grader.diagnose import expect_close
 from backprop_grader.feedback import passed_to
-from .marks import check
+
 from .gradcheck import NUMERIC_FLOOR, NUMERIC_RTOL, numeric_grad, weighted
+from .marks import check
 from .strategies import batch_dims, seeds, sides, uniform
 
 

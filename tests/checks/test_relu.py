@@ -4,8 +4,9 @@ from hypothesis import example, given, settings
 
 from backprop_grader.diagnose import expect_close, expect_like, likely_mistake
 from backprop_grader.feedback import after_calls, passed_to, where_true
-from .marks import check
+
 from .gradcheck import ELEMENTWISE_FLOOR, numeric_grad, weighted
+from .marks import check
 from .strategies import away_from_zero, seeds, shapes, uniform
 
 

@@ -5,8 +5,9 @@ from hypothesis import strategies as st
 
 from backprop_grader.diagnose import FLOOR, expect_close, expect_like, likely_mistake
 from backprop_grader.feedback import after_calls, passed_to, show
-from .marks import check
+
 from .gradcheck import ELEMENTWISE_FLOOR, numeric_grad, weighted
+from .marks import check
 from .strategies import seeds, shapes, uniform
 
 # Beyond |x| = 709.78, np.exp(|x|) overflows to inf: a formula that divides inf by inf gives nan there.

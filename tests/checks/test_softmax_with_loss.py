@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 
 from backprop_grader.diagnose import expect_close, expect_close_to_any, expect_number
 from backprop_grader.feedback import passed_to
-from .marks import check
+
 from .gradcheck import NUMERIC_FLOOR, NUMERIC_RTOL, numeric_grad
+from .marks import check
 from .strategies import batch_classes, classes, labels, one_hot, seeds, sides, uniform
 
 BOOK_DELTA = 1e-7

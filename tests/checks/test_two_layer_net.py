@@ -10,8 +10,9 @@ from hypothesis import example, given, settings
 
 from backprop_grader.diagnose import expect_close
 from backprop_grader.feedback import CheckFailure, after_statement, on_own_layers, show
-from .marks import check
+
 from .gradcheck import NUMERIC_FLOOR, NUMERIC_RTOL, numeric_grad_by_steps
+from .marks import check
 from .strategies import net_dims, one_hot, rng, seeds
 
 KEYS = ("W1", "b1", "W2", "b2")
