@@ -12,11 +12,13 @@ import pytest
 from mutants import entries, materialise
 from submissions import copy_of
 
-from backprop_grader import REFERENCE_DIR
 from backprop_grader.isolation import sandbox_plan
 from backprop_grader.isolation.proxies import IsolatedImplementation
 from backprop_grader.isolation.session import Session
+from backprop_grader.options import GradeOptions
+from backprop_grader.results import sandbox_summary
 from backprop_grader.run import grade_in_subprocess
+from backprop_grader.shipped import REFERENCE_DIR
 
 pytestmark = pytest.mark.skipif(
     platform.system() != "Linux" or platform.machine().lower() not in ("x86_64", "aarch64"),
@@ -101,7 +103,7 @@ def test_ipc_calls_are_refused_in_a_worker(tmp_path, sandbox):
     submission = copy_of(REFERENCE_DIR, tmp_path / "submission")
     layers = submission / "layers.py"
     layers.write_text(layers.read_text() + "\n" + textwrap.dedent(TRY_IPC))
-    session = Session(submission, sandbox=sandbox)
+    session = Session(submission, options=GradeOptions(sandbox=sandbox))
     try:
         session.begin_check()
         seen = IsolatedImplementation(session).softmax()
@@ -132,14 +134,14 @@ def test_ipc_namespace_refused_is_said_and_the_filter_still_holds(tmp_path):
     finally:
         session.close()
     assert held["ipc"] is False and held["network"] is True
-    assert "IPC shared" in sandbox_plan.summary(held)
+    assert "IPC shared" in sandbox_summary(held)
     assert not sandbox_plan.complete(held)
     assert {seen[c] for c in ("shmget", "msgget", "semget")} == {"EPERM"}
 
 
 def test_summary_says_ipc_is_private():
     held = {"network": True, "ipc": True, "hidden": True, "read_only": True, "user": "dropped"}
-    assert sandbox_plan.summary(held) == (
+    assert sandbox_summary(held) == (
         "sandbox: network off, IPC private, grader files hidden, read-only; user: dropped to nobody"
     )
     assert sandbox_plan.complete(held) and not sandbox_plan.complete({**held, "ipc": False})
