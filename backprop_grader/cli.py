@@ -105,6 +105,12 @@ def _aliases(parser, options, lang):
         parser.error(render("cli_bad_rubric", lang, path=options.rubric, error=str(exc)))
 
 
+def grade_options(parser, options, lang):
+    """How every grade runs (a batch's too): the parsed options, with the rubric's aliases under the --alias
+    flags. Unset, --sandbox is auto for a grade, and require in a Gradescope bundle (see instructor.py)."""
+    return GradeOptions.of(GradeOptions.from_namespace(options), aliases=_aliases(parser, options, lang))
+
+
 def _submission(parser, option, lang):
     """The submission (a folder, a .py file or a notebook), or a usage error naming the path as given.
 
@@ -141,9 +147,7 @@ def main(argv=None):
         return init.run(parser, parser.parse_args(argv[1:]).folder, lang)
     parser = build_parser(lang)
     options = parser.parse_args(argv)
-    # How every grade runs (a batch's too), with the rubric's aliases under the --alias flags. Unset, --sandbox
-    # is auto for a grade, and require in a Gradescope bundle (see instructor.py).
-    grading = GradeOptions.from_namespace(options, aliases=_aliases(parser, options, lang))
+    grading = grade_options(parser, options, lang)
     if options.sandbox == "require" and grading.isolate and not options.gradescope_bundle:
         try:
             require_sandbox()  # a machine that cannot is told before any grade
