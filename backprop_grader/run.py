@@ -97,7 +97,14 @@ def grade(submission, options=None, *, profile=PROFILE, extra_args=(), implement
         "-m",
         " or ".join(layers),
     ]
-    environment = {"HYPOTHESIS_PROFILE": profile, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    environment = {
+        "HYPOTHESIS_PROFILE": profile,
+        "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
+        # Hypothesis caches what it reads of local modules in .hypothesis/ under the current folder; a folder
+        # inside the null device cannot be made, so it writes nothing (it reads its cache and writes it only if
+        # it can). The grading profile keeps no example database either.
+        "HYPOTHESIS_STORAGE_DIRECTORY": os.path.join(os.devnull, "hypothesis"),
+    }
     previous = {name: os.environ.get(name) for name in environment}
     os.environ.update(environment)
     path, bytecode = list(sys.path), sys.dont_write_bytecode
