@@ -46,8 +46,12 @@ def run(command, cwd, env=None):
 def main():
     with tempfile.TemporaryDirectory(prefix="backprop-wheel-") as scratch:
         scratch = Path(scratch)
+        # Built from a copy, as from a fresh clone: setuptools leaves build/ behind, and would reuse one left there.
+        source = scratch / "source"
+        shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".git", ".venv", "build", "*.egg-info",
+                                                                     "__pycache__", "dist"))
         code, out = run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(scratch / "dist"),
-                         str(ROOT)], cwd=scratch)
+                         str(source)], cwd=scratch)
         [wheel] = list((scratch / "dist").glob("backprop_grader-*.whl")) or [None]
         step("the wheel builds", code == 0 and wheel is not None, out)
         names = zipfile.ZipFile(wheel).namelist()
