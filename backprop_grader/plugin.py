@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from . import names
+from . import counting, names
 from .book import LAYERS
 from .feedback import CheckFailure
 from .isolation.errors import WorkerFailure
@@ -59,10 +59,11 @@ def _falsifying_example(exc):
 
 def _frames(exc):
     """(code, line number) of each frame the exception passed through, outermost first; not those of the class
-    wrapper that names a misspelt member (names.wrap), which stands between the submission and Python."""
+    wrapper that names a misspelt member (names.wrap) nor those of the reference layers' call counters
+    (counting.py), which stand between the submission and Python."""
     found, tb = [], exc.__traceback__
     while tb is not None:
-        if tb.tb_frame.f_code.co_filename != names.__file__:
+        if tb.tb_frame.f_code.co_filename not in (names.__file__, counting.__file__):
             found.append((tb.tb_frame.f_code, tb.tb_lineno))
         tb = tb.tb_next
     return found

@@ -322,7 +322,7 @@ def test_a_grade_over_its_time_limit_is_a_timeout_row_that_scores_0_and_says_why
     assert {(r["status"], r["total"]) for r in rows if r["submission"] != "erin"} <= {("timeout", "0")}
     results = json.loads((root / "too_short" / "alice" / "results.json").read_text())
     assert results["output"].startswith("Grading your submission took longer than 0.3 s")
-    assert len(results["tests"]) == 65 and results["score"] == 0
+    assert len(results["tests"]) == 66 and results["score"] == 0
 
 
 def test_a_batch_speaks_the_language_asked_for_and_its_csv_keeps_the_status_keys(graded_class):

@@ -102,7 +102,7 @@ def test_a_submission_over_the_pass_mark_passes_with_its_points(graded):
     assert done.returncode == 0, done.stdout + done.stderr
     result = _result(workspace)
     assert result["status"] == "pass" and result["max_score"] == 100
-    assert sum(t["score"] for t in result["tests"]) == 100 and len(result["tests"]) == 65
+    assert sum(t["score"] for t in result["tests"]) == 100 and len(result["tests"]) == 66
     assert "**100 / 100**" in (workspace / "summary.md").read_text()
     assert (workspace / "grades.xml").exists()
 

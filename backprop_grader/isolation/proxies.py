@@ -47,6 +47,11 @@ class IsolatedImplementation:
         """The submission's TwoLayerNet on layers_impl's layers, served by a worker of its own (see session.py)."""
         return self._session.channel("net", layers_impl.directory).resolve("TwoLayerNet")
 
+    def layer_calls_on(self, layers_impl):
+        """{layer class: [forward calls, backward calls]} of the layers the net worker on layers_impl holds, as
+        counted there (counting.py): the worker's own count, not anything the submission's objects say."""
+        return self._session.channel("net", layers_impl.directory).request("layer_calls", {}, label="layer calls")
+
 
 def proxy_for(channel, name=None, handle=None, origin=None, is_class=False):
     """A NameProxy for a resolved name, or the proxy of a handle the worker sent (checked field by field)."""

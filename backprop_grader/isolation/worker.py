@@ -36,7 +36,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 GRADER = HERE.parent
 # The grader's modules a submission is loaded with, in an order in which each finds what it imports.
-LOADING = ("messages", "book", "results", "sources", "names", "intake", "loader", "options")
+LOADING = ("messages", "book", "results", "sources", "names", "intake", "loader", "options", "counting")
 
 
 def _load(name, path):
@@ -90,6 +90,7 @@ class Server:
         self.arrays = shared.WorkerArrays()
         self.loader = grader.loader
         self.wrapper_file = Path(grader.names.__file__).resolve()
+        self.counting_file = Path(grader.counting.__file__).resolve()
         self.impl = self.loader.load(Path(submission).resolve(), aliases=list(aliases), use=list(use))
         self.root = Path(self.impl.root).resolve()  # where the submission's own frames are, as the grader sees it
         self.notes_sent = []  # the loader's notes (which file was graded, ...) as last sent to the grader
@@ -117,6 +118,12 @@ class Server:
             else:
                 self.names[name] = _theirs(getattr, self.impl, name)
         return self.names[name]
+
+    def op_layer_calls(self):
+        """The net worker's: how often the net's layers ran forward and backward so far (counting.py)."""
+        if self.layers_impl is None:
+            raise LookupError("only the net worker counts layer calls")
+        return self.layers_impl.calls()
 
     def object(self, handle):
         if handle not in self.objects:
@@ -223,8 +230,9 @@ class Server:
     def describe(self, exc):
         """What the grader needs to raise exc again: type, message, and the innermost frame of the submission
         and the innermost frame of all (the two that locate an error and tell its origin apart). Neither the
-        worker's frames nor the class wrapper's (names.wrap) count, as the grading plugin counts neither."""
-        frames = [f for f in _frames(exc) if not f[0].is_relative_to(HERE) and f[0] != self.wrapper_file]
+        worker's frames nor the class wrapper's (names.wrap) nor the layers' call counters' (counting.py) count, as
+        the grading plugin counts none of them."""
+        frames = [f for f in _frames(exc) if not f[0].is_relative_to(HERE) and f[0] not in (self.wrapper_file, self.counting_file)]
         mine = [f for f in frames if f[0].is_relative_to(self.root)]
         chosen = mine[-1:] + ([frames[-1]] if frames and (not mine or frames[-1] is not mine[-1]) else [])
         kind = type(exc)
@@ -593,11 +601,12 @@ def _fork_net_worker(options):
 
 
 def _reference_layers(grader, net_layers):
-    """The reference's layers, copied under another name: the net worker grades a TwoLayerNet built on them.
+    """The reference's layers, copied under another name: the net worker grades a TwoLayerNet built on them,
+    each layer class counting its calls (counting.py).
     Loaded before the sandbox is up (the copies are not in it) and before any submission code runs, so the
     grader can delete the copies at once."""
-    layers = grader.loader.load(net_layers, label="layers")
-    layers.Affine, layers.numerical_gradient  # noqa: B018 (imports both modules)
+    layers = grader.counting.CountingLayers(grader.loader.load(net_layers, label="layers"))
+    layers._module("layers"), layers._module("gradient")  # imports both modules
     return layers
 
 

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 
+from backprop_grader.counting import CountingLayers
 from backprop_grader.loader import load
 from backprop_grader.pytest_plugin import implementation, seed
 from backprop_grader.shipped import REFERENCE_DIR
@@ -60,9 +61,25 @@ def ref():
 
 
 @pytest.fixture(scope="session")
-def net_class(impl, ref):
+def net_layers(ref):
+    """The reference's layers as the network under test gets them: each class counts its calls (counting.py)."""
+    return CountingLayers(ref)
+
+
+@pytest.fixture(scope="session")
+def net_class(impl, net_layers):
     """The submission's TwoLayerNet on the reference layers, so only the network's own code is graded."""
-    return impl.two_layer_net_on(ref)
+    return impl.two_layer_net_on(net_layers)
+
+
+@pytest.fixture(scope="session")
+def layer_calls(impl, net_layers):
+    """A function: {layer class: [forward calls, backward calls]} made so far on the layers of net_class's nets.
+    Isolated, the net runs in a worker, which counts there and is asked (impl.layer_calls_on)."""
+    counted_apart = getattr(type(impl), "layer_calls_on", None)
+    if counted_apart is not None:
+        return lambda: counted_apart(impl, net_layers)
+    return net_layers.calls
 
 
 @pytest.fixture(autouse=True)

@@ -20,6 +20,12 @@ LEARNING_RATE = 0.1
 # No hidden pre-activation of a numerically differentiated net is closer than this to Relu's kink: moving one
 # param by h moves it by at most h * max|x| = 2e-4.
 KINK_MARGIN = 0.05
+# The layers one gradient(x, t) backpropagates through, by class: each runs forward once (in self.loss) and
+# backward once. Up to FORWARDS_ALLOWED times as many forward calls pass (a gradient that also calls predict,
+# say); a numerical gradient makes two loss(x, t) per param entry, 86 of them on BACKPROP_DIMS.
+BACKPROP_LAYERS = {"Affine": 2, "Relu": 1, "SoftmaxWithLoss": 1}
+FORWARDS_ALLOWED = 2
+BACKPROP_DIMS = (3, 4, 5, 3)
 
 
 def _name(d, h, c):
@@ -121,7 +127,7 @@ def _central_differences(net, x, t):
     return slopes
 
 
-@check("TwoLayerNet", points=2)
+@check("TwoLayerNet", points=1)
 def test_params_have_book_shapes_and_scale(net_class):
     """params holds W1, b1, W2, b2 with the book's shapes; weights are weight_init_std * randn, biases zeros."""
     d, h, c = 40, 50, 40
@@ -195,7 +201,7 @@ def test_gradient_matches_reference(net_class, ref, dims, seed):
             expect_close(grads[key], expected[key], f"gradient(x, t)['{key}']", inputs={"x": x, "t": labels}, batch_size=n, hint="hint_net_gradient")
 
 
-@check("TwoLayerNet", points=2)
+@check("TwoLayerNet", points=1)
 @given(dims=net_dims(), seed=seeds)
 @settings(max_examples=4)
 @example(dims=(3, 4, 5, 3), seed=0)
@@ -210,6 +216,25 @@ def test_gradient_matches_numerical(net_class, dims, seed):
     slopes = _central_differences(net, x, t)
     for key in KEYS:
         expect_close(grads[key], slopes[key], f"gradient(x, t)['{key}']", inputs={"x": x, "t": t}, batch_size=n, hint="hint_net_numeric", rtol=NUMERIC_RTOL, floor=NUMERIC_FLOOR)
+
+
+@check("TwoLayerNet", points=2)
+def test_gradient_backpropagates(net_class, layer_calls):
+    """gradient(x, t) backpropagates: one forward and one backward through each layer, not a numerical gradient."""
+    n, d, h, c = BACKPROP_DIMS
+    net = net_class(d, h, c, weight_init_std=1.0)
+    x, t = _batch(rng(0), n, d, c)
+    before = layer_calls()
+    _gradient(net, x, t)
+    after = layer_calls()
+    made = {name: [now - then for now, then in zip(counts, before.get(name, (0, 0)))] for name, counts in after.items()}
+    backprop = all(made.get(name, (0, 0))[1] >= times for name, times in BACKPROP_LAYERS.items())
+    forwards = sum(counts[0] for counts in made.values())
+    if not backprop or forwards > FORWARDS_ALLOWED * sum(BACKPROP_LAYERS.values()):
+        shown = [*BACKPROP_LAYERS, *(name for name in made if name not in BACKPROP_LAYERS and any(made[name]))]
+        made = {name: made.get(name, (0, 0)) for name in shown}
+        calls = ", ".join(f"{name}.{method}: {made[name][i]}" for name in shown for i, method in enumerate(("forward", "backward")))
+        raise CheckFailure("net_gradient_not_backprop", n=n, calls=calls, hint="hint_net_backprop")
 
 
 @check("TwoLayerNet", points=1)
