@@ -13,6 +13,7 @@ from . import names
 from .book import LAYERS
 from .feedback import CheckFailure
 from .isolation.errors import WorkerFailure
+from .printed import Tail
 from .pytest_plugin import loaded_implementation, sandbox_status
 from .results import ERROR, FAILED, NOT_RUN, PASSED, SKIPPED, Check, CheckResult, Failure, SubmissionError
 from .sources import in_submission, location
@@ -113,6 +114,11 @@ def failure_of(exc, submission=None):
     return Failure("unusable_result", {"error": error}, None, example)
 
 
+# The options of pytest's terminal plugin that code still running without it reads (_pytest.debugging's
+# create_terminal_writer), with that plugin's defaults.
+TERMINAL_OPTIONS = {"color": "auto", "code_highlight": "yes"}
+
+
 class GradingPlugin:
     """Collects one CheckResult per graded check into self.results (in collection order)."""
 
@@ -122,6 +128,8 @@ class GradingPlugin:
         self.order = []
         self.notes = []
         self.sandbox = None
+        self.printed = Tail()  # what the submission printed, in this process (printed.py)
+        self.config = None
 
     def pytest_sessionfinish(self, session):
         # What the loader noted while loading (intake.py: a skipped training loop, which file was graded).
@@ -130,9 +138,21 @@ class GradingPlugin:
         self.sandbox = sandbox_status(session.config)  # what held in the workers that ran (None: none ran)
 
     def pytest_configure(self, config):
+        self.config = config
         # pytest formats a traceback for every failure, which no report reads: the cheapest style, "value", saves
         # ~15% of the CPU time of grading the template. (--tb belongs to the terminal plugin, disabled here.)
         config.option.tbstyle = "value"
+        # The terminal plugin (disabled: -p no:terminal) declares --color and --code-highlight, which pytest's
+        # debugger integration reads when a learner's breakpoint() starts pdb: their defaults, as it has them.
+        for name, default in TERMINAL_OPTIONS.items():
+            if not hasattr(config.option, name):
+                setattr(config.option, name, default)
+
+    def pytest_runtest_logreport(self, report):
+        # What a check printed, held by pytest's capture: the teardown's report carries every phase's.
+        if report.when == "teardown":
+            self.printed.add(report.capstdout)
+            self.printed.add(report.capstderr)
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, items):

@@ -1,7 +1,5 @@
 """Run the suite in-process on one implementation and return a GradeResult: the grader's only way into pytest."""
 import argparse
-import contextlib
-import io
 import json
 import os
 import signal
@@ -21,7 +19,8 @@ from .isolation.sandbox_plan import require as require_sandbox
 from .messages import render
 from .options import GradeOptions, declare
 from .plugin import GradingPlugin
-from .pytest_plugin import IMPL_OPTION, PLUGIN_PREFIX, ProvidedImplementation
+from .printed import Capture
+from .pytest_plugin import IMPL_OPTION, PLUGIN_PREFIX, ProvidedImplementation, printed_by_workers
 from .results import IN_PROCESS, GradeResult
 from .shipped import CHECKS_DIR, PYTEST_SETTINGS, REFERENCE_DIR, checks_module, resolve
 
@@ -103,10 +102,12 @@ def grade(submission, options=None, *, profile=PROFILE, extra_args=(), implement
     path, bytecode = list(sys.path), sys.dont_write_bytecode
     # Grading writes nothing into the submission: no __pycache__ beside the modules it imports from there.
     sys.dont_write_bytecode = True
+    # What the submission prints is kept for the report (--verbose shows it), never let through to the terminal,
+    # but while a debugger it started runs (printed.py).
+    capture = Capture(plugin.printed)
     try:
-        # The submission may print; its output belongs in no report.
-        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-            status = pytest.main(args, plugins=plugins)
+        with capture:
+            status = pytest.main(args, plugins=[*plugins, capture])
     finally:
         sys.path[:] = path
         sys.dont_write_bytecode = bytecode
@@ -119,8 +120,11 @@ def grade(submission, options=None, *, profile=PROFILE, extra_args=(), implement
     if status in (pytest.ExitCode.INTERRUPTED, pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
         raise RuntimeError(f"pytest could not run the checks (exit status {int(status)}): {' '.join(args)}")
     walls = plugin.sandbox if isolate else {"mode": IN_PROCESS}
+    printed = plugin.printed
+    for text in printed_by_workers(plugin.config):
+        printed.add(text)
     return GradeResult(str(submission), profile, options.seed, plugin.ordered_results(), notes=plugin.notes,
-                       sandbox=walls)
+                       sandbox=walls, printed=printed.text, printed_chars=printed.chars)
 
 
 def declared_checks(layers=None, extra_args=()):

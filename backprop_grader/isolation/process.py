@@ -155,6 +155,12 @@ class WorkerProcess:
         """The last bytes the worker printed, as text."""
         return bytes(self._output).decode("utf-8", "replace")
 
+    def printed(self):
+        """Once the worker is killed: the last bytes it printed, all of them read (its end of the pipe closes
+        as it dies)."""
+        self._drain.join(timeout=1)
+        return self.output()
+
     def receive(self, deadline):
         """The body of the next frame the worker sends."""
         inbox = self._inbox
