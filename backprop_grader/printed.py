@@ -24,9 +24,10 @@ class Tail:
         self.text = ""
         self.chars = 0
 
-    def add(self, text):
+    def add(self, text, chars=None):
+        """Add text: all that was written, or (chars given) the last of chars written."""
         if text:
-            self.chars += len(text)
+            self.chars += len(text) if chars is None else chars
             self.text = (self.text + text)[-self.limit :]
 
 

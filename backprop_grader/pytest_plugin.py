@@ -140,7 +140,8 @@ def pytest_runtest_teardown(item):
 
 
 def printed_by_workers(config):
-    """What the workers of this (finished) run printed, each one's last bytes; [] when none ran."""
+    """What the workers of this (finished) run printed: (its last bytes as text, bytes in all) of each; [] when
+    none ran."""
     return config.stash.get(_PRINTED, []) if config is not None else []
 
 

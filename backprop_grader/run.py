@@ -121,8 +121,8 @@ def grade(submission, options=None, *, profile=PROFILE, extra_args=(), implement
         raise RuntimeError(f"pytest could not run the checks (exit status {int(status)}): {' '.join(args)}")
     walls = plugin.sandbox if isolate else {"mode": IN_PROCESS}
     printed = plugin.printed
-    for text in printed_by_workers(plugin.config):
-        printed.add(text)
+    for text, count in printed_by_workers(plugin.config):
+        printed.add(text, count)
     return GradeResult(str(submission), profile, options.seed, plugin.ordered_results(), notes=plugin.notes,
                        sandbox=walls, printed=printed.text, printed_chars=printed.chars)
 

@@ -3,7 +3,13 @@ where an error they caused is blamed (issue #16)."""
 import os
 import subprocess
 
+import pytest
 from submissions import GRADER, PROJECT_ROOT, reference_with
+
+from backprop_grader.messages import render
+from backprop_grader.report import terminal
+from backprop_grader.run import grade
+from backprop_grader.shipped import REFERENCE_DIR
 
 # A Relu whose forward stops in the debugger the first time it runs, and prints on every call.
 RELU_WITH_BREAKPOINT = '''
@@ -35,3 +41,33 @@ def test_no_isolate_runs_a_breakpoint_as_pytest_would(tmp_path):
     assert "(Pdb)" in before_report and "'ndarray'" in before_report  # pdb spoke to the real stdout, read stdin
     assert "Relu   14 / 14" in done.stdout, done.stdout
     assert "Namespace" not in done.stdout
+
+
+RELU_THAT_PRINTS = '''
+class Relu(Relu):
+    def forward(self, x):
+        print("forward of shape", np.shape(x), "\\x1b[2J")
+        return super().forward(x)
+'''
+
+
+@pytest.mark.parametrize("isolate", [True, False], ids=["isolated", "in-process"])
+def test_what_the_code_printed_is_shown_under_verbose(tmp_path, isolate):
+    submission = reference_with(tmp_path / "sub", RELU_THAT_PRINTS)
+    result = grade(submission, layers=["Relu"], isolate=isolate)
+    assert result.score == result.max_score
+    assert result.printed_chars > len(result.printed) > 0  # the checks call forward often: kept, cut
+    brief = terminal.render_report(result)
+    assert render("printed_captured", chars=result.printed_chars) in brief
+    assert "forward of shape" not in brief
+    verbose = terminal.render_report(result, verbose=True)
+    assert "What your code printed (captured by the grader; the last" in verbose
+    shown = verbose.split("What your code printed")[1].splitlines()[1:]
+    assert shown[0].startswith("  forward of shape (")  # from a whole line
+    assert "\x1b" not in verbose and "\\x1b[2J" in verbose  # escaped for the terminal
+
+
+def test_a_grade_that_printed_nothing_says_nothing_of_it(tmp_path):
+    result = grade(REFERENCE_DIR, layers=["Relu"], isolate=False)
+    assert result.printed_chars == 0
+    assert "printed" not in terminal.render_report(result, verbose=True)
