@@ -16,6 +16,7 @@ from .isolation.errors import WorkerFailure
 from .printed import Tail
 from .pytest_plugin import loaded_implementation, sandbox_status
 from .results import ERROR, FAILED, NOT_RUN, PASSED, SKIPPED, Check, CheckResult, Failure, SubmissionError
+from .shipped import CHECKS_DIR
 from .sources import in_submission, location
 
 try:
@@ -73,6 +74,13 @@ def _in(code, submission):
     return submission is not None and in_submission(code.co_filename, submission)
 
 
+def _called_by_submission(frames, submission):
+    """Whether every frame past the submission's innermost one is code it called, none of the checks' own."""
+    last = max(i for i, (code, _) in enumerate(frames) if _in(code, submission))
+    after = frames[last + 1 :]
+    return bool(after) and not any(_in(code, CHECKS_DIR) for code, _ in after)
+
+
 def _first_leaf(exc):
     """The first exception of a (nested) group: Hypothesis raises a group when it finds several distinct bugs."""
     while isinstance(exc, _EXCEPTION_GROUPS) and exc.exceptions:
@@ -108,6 +116,13 @@ def failure_of(exc, submission=None):
         return Failure("not_implemented", {"function": function, "where": where}, None, example)
     if frames and _in(frames[-1][0], submission):
         return Failure("raised", {"error": error, "where": where}, None, example)
+    if mine and _called_by_submission(frames, submission):
+        # Raised in code the submission's called (a reference layer under its TwoLayerNet, numpy's Python code):
+        # what it passed, or when, is the mistake, at the submission's line that made the call.
+        caller = getattr(mine[-1][0], "co_qualname", mine[-1][0].co_name)
+        callee = getattr(frames[-1][0], "co_qualname", frames[-1][0].co_name)
+        hint = "hint_net_gradient" if caller.endswith("gradient") and callee.endswith("backward") else None
+        return Failure("raised_in_call", {"error": error, "function": callee, "where": where}, hint, example)
     if isinstance(exc, AssertionError):
         return Failure("check_failed", {"message": _clip(str(exc), 500)}, None, example)
     # Raised in the check itself, by what the submission returned (one array where a tuple belongs, ...).
@@ -122,8 +137,9 @@ TERMINAL_OPTIONS = {"color": "auto", "code_highlight": "yes"}
 class GradingPlugin:
     """Collects one CheckResult per graded check into self.results (in collection order)."""
 
-    def __init__(self, submission=None):
+    def __init__(self, submission=None, on_check=None):
         self.submission = Path(submission).resolve() if submission else None
+        self.on_check = on_check  # on_check(results so far): as each graded check ends (run.grade)
         self.results = {}
         self.order = []
         self.notes = []
@@ -153,6 +169,8 @@ class GradingPlugin:
         if report.when == "teardown":
             self.printed.add(report.capstdout)
             self.printed.add(report.capstderr)
+            if self.on_check is not None and report.nodeid in self.results:
+                self.on_check(self.ordered_results())
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, items):

@@ -30,11 +30,12 @@ PROFILE = "grading"
 PLUGINS = ("backprop_grader.pytest_plugin", "_hypothesis_pytestplugin")
 
 
-def grade(submission, options=None, *, profile=PROFILE, extra_args=(), implementation=None, **fields):
+def grade(submission, options=None, *, profile=PROFILE, extra_args=(), implementation=None, on_check=None, **fields):
     """Grade the submission at path submission (a template-shaped folder, a file, a study repository, a
     notebook) as options (a GradeOptions, or its fields as keywords) say: which layers, the seed, where its
     names are, whether its code runs isolated. implementation: an already loaded one to grade instead (a
-    notebook's namespace, for check()), handed to the suite as it is.
+    notebook's namespace, for check()), handed to the suite as it is. on_check(results): called as each check
+    ends, with every check's CheckResult so far (those still to come NOT_RUN), in collection order.
 
     The suite loads the submission itself (pytest_plugin.implementation); the notes it made while loading
     (intake.py: a skipped training loop, which file was graded) come back with the checks' results.
@@ -52,11 +53,11 @@ def grade(submission, options=None, *, profile=PROFILE, extra_args=(), implement
         require_sandbox()
     if implementation is None:
         path = resolve(str(submission))
-        plugin = GradingPlugin(path if path.is_dir() else path.parent)
+        plugin = GradingPlugin(path if path.is_dir() else path.parent, on_check=on_check)
         where = [f"{IMPL_OPTION}={path}"]
         plugins = [plugin]
     else:
-        plugin = GradingPlugin(getattr(implementation, "root", None))
+        plugin = GradingPlugin(getattr(implementation, "root", None), on_check=on_check)
         where = []
         plugins = [plugin, ProvidedImplementation(implementation)]
     layers = options.layers or LAYERS

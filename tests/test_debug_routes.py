@@ -4,7 +4,7 @@ import os
 import subprocess
 
 import pytest
-from submissions import GRADER, PROJECT_ROOT, reference_with
+from submissions import GRADER, PROJECT_ROOT, copy_of, line_of, reference_with
 
 from backprop_grader.messages import render
 from backprop_grader.report import terminal
@@ -71,3 +71,19 @@ def test_a_grade_that_printed_nothing_says_nothing_of_it(tmp_path):
     result = grade(REFERENCE_DIR, layers=["Relu"], isolate=False)
     assert result.printed_chars == 0
     assert "printed" not in terminal.render_report(result, verbose=True)
+
+
+@pytest.mark.parametrize("isolate", [True, False], ids=["isolated", "in-process"])
+def test_an_error_in_a_reference_layer_the_net_called_is_blamed_on_the_line_that_called_it(tmp_path, isolate):
+    # backward in forward order: the reference's Affine.backward gets a dout of the wrong shape.
+    submission = copy_of(REFERENCE_DIR, tmp_path / "sub")
+    path = submission / "two_layer_net.py"
+    path.write_text(path.read_text().replace("in reversed(self.layers.values()):", "in self.layers.values():"))
+    line = line_of(path, "dout = self.lastLayer.backward(1)") + 2
+    result = grade(submission, layers=["TwoLayerNet"], isolate=isolate)
+    [gradient] = [r for r in result.results if r.check.name == "gradient_matches_reference"]
+    failure = gradient.failure
+    assert failure.key == "raised_in_call" and failure.hint == "hint_net_gradient"
+    assert failure.params["function"].endswith("backward") and failure.params["error"].startswith("ValueError")
+    text = failure.render()
+    assert f"which it called (two_layer_net.py, line {line})" in text and "in reversed order" in text
