@@ -71,7 +71,20 @@ def _frames(exc):
 
 
 def _in(code, submission):
+    """Whether code is the submission's: under its folder (a Path), or compiled from one of its files (a frozenset
+    of file names, for objects in memory: check()'s)."""
+    if isinstance(submission, frozenset):
+        return code.co_filename in submission
     return submission is not None and in_submission(code.co_filename, submission)
+
+
+def is_theirs(submission):
+    """code object -> whether it is the submission's (see _in)."""
+    return lambda code: _in(code, submission)
+
+
+def _where(filename, line, submission):
+    return location(filename, line, Path(filename).parent if isinstance(submission, frozenset) else submission)
 
 
 def _called_by_submission(frames, submission):
@@ -107,7 +120,7 @@ def failure_of(exc, submission=None):
         return Failure(exc.key, exc.params, None, example)
     frames = _frames(exc)
     mine = [(code, line) for code, line in frames if _in(code, submission)]
-    where = location(mine[-1][0].co_filename, mine[-1][1], submission) if mine else None
+    where = _where(mine[-1][0].co_filename, mine[-1][1], submission) if mine else None
     error = f"{type(exc).__name__}: {_clip(str(exc))}" if str(exc) else type(exc).__name__
     if isinstance(exc, NotImplementedError) and mine:
         code = mine[-1][0]
@@ -138,13 +151,19 @@ class GradingPlugin:
     """Collects one CheckResult per graded check into self.results (in collection order)."""
 
     def __init__(self, submission=None, on_check=None):
-        self.submission = Path(submission).resolve() if submission else None
+        # The submission's folder, or the files its objects were compiled from (frozenset: an implementation in
+        # memory), for the frames that are its own.
+        if isinstance(submission, frozenset):
+            self.submission = submission
+        else:
+            self.submission = Path(submission).resolve() if submission else None
         self.on_check = on_check  # on_check(results so far): as each graded check ends (run.grade)
         self.results = {}
         self.order = []
         self.notes = []
         self.sandbox = None
         self.printed = Tail()  # what the submission printed, in this process (printed.py)
+        self.interrupted = None  # the KeyboardInterrupt (or pytest.exit: pdb's quit) that stopped the session
         self.config = None
 
     def pytest_sessionfinish(self, session):
@@ -163,6 +182,9 @@ class GradingPlugin:
         for name, default in TERMINAL_OPTIONS.items():
             if not hasattr(config.option, name):
                 setattr(config.option, name, default)
+
+    def pytest_keyboard_interrupt(self, excinfo):
+        self.interrupted = excinfo.value
 
     def pytest_runtest_logreport(self, report):
         # What a check printed, held by pytest's capture: the teardown's report carries every phase's.

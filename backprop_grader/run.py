@@ -11,14 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from . import isolation
+from . import isolation, limits
 from .book import LAYERS
 from .files import write_atomically
 from .isolation.sandbox_plan import SandboxUnavailable
 from .isolation.sandbox_plan import require as require_sandbox
+from .limits import InProcessLimits
 from .messages import render
 from .options import GradeOptions, declare
-from .plugin import GradingPlugin
+from .plugin import GradingPlugin, is_theirs
 from .printed import Capture
 from .pytest_plugin import IMPL_OPTION, PLUGIN_PREFIX, ProvidedImplementation, printed_by_workers
 from .results import IN_PROCESS, GradeResult
@@ -28,6 +29,14 @@ PROFILE = "grading"
 # The plugins a grade runs with, and no others: pytest loads none of an environment's own plugins into a grade
 # (pytest-randomly would reseed it, pytest-benchmark runs git for its machine info).
 PLUGINS = ("backprop_grader.pytest_plugin", "_hypothesis_pytestplugin")
+
+
+class Interrupted(KeyboardInterrupt):
+    """A grade stopped by Ctrl-C: result holds the checks that finished, the others NOT_RUN."""
+
+    def __init__(self, result):
+        super().__init__()
+        self.result = result
 
 
 def grade(submission, options=None, *, profile=PROFILE, extra_args=(), implementation=None, on_check=None, **fields):
@@ -57,7 +66,9 @@ def grade(submission, options=None, *, profile=PROFILE, extra_args=(), implement
         where = [f"{IMPL_OPTION}={path}"]
         plugins = [plugin]
     else:
-        plugin = GradingPlugin(getattr(implementation, "root", None), on_check=on_check)
+        # Its own frames are those under its folder, or compiled from its files (check(): notebook.py).
+        theirs = getattr(implementation, "root", None) or getattr(implementation, "files", None)
+        plugin = GradingPlugin(theirs, on_check=on_check)
         where = []
         plugins = [plugin, ProvidedImplementation(implementation)]
     layers = options.layers or LAYERS
@@ -106,10 +117,17 @@ def grade(submission, options=None, *, profile=PROFILE, extra_args=(), implement
     # What the submission prints is kept for the report (--verbose shows it), never let through to the terminal,
     # but while a debugger it started runs (printed.py).
     capture = Capture(plugin.printed)
+    plugins.append(capture)
+    # In this process, the workers' time limits hold too (limits.py), so that a hang is stopped as isolated.
+    timer = InProcessLimits(is_theirs(plugin.submission)) if not isolate and limits.available() else None
+    if timer is not None:
+        plugins.append(timer)
     try:
         with capture:
-            status = pytest.main(args, plugins=[*plugins, capture])
+            status = pytest.main(args, plugins=plugins)
     finally:
+        if timer is not None:
+            timer.stop()
         sys.path[:] = path
         sys.dont_write_bytecode = bytecode
         for name, value in previous.items():
@@ -117,10 +135,14 @@ def grade(submission, options=None, *, profile=PROFILE, extra_args=(), implement
                 os.environ.pop(name)
             else:
                 os.environ[name] = value
+    walls = plugin.sandbox if isolate else {"mode": IN_PROCESS}
+    if status == pytest.ExitCode.INTERRUPTED and plugin.interrupted is not None:
+        # Ctrl-C (or quit in the learner's debugger): the checks that finished, for whoever stopped it.
+        raise Interrupted(GradeResult(str(submission), profile, options.seed, plugin.ordered_results(),
+                                      notes=plugin.notes, sandbox=walls))
     # A failing check is an ordinary outcome; pytest failing to run at all is the grader's own fault.
     if status in (pytest.ExitCode.INTERRUPTED, pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
         raise RuntimeError(f"pytest could not run the checks (exit status {int(status)}): {' '.join(args)}")
-    walls = plugin.sandbox if isolate else {"mode": IN_PROCESS}
     printed = plugin.printed
     for text, count in printed_by_workers(plugin.config):
         printed.add(text, count)
