@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy.random  # noqa: F401
 
 from .files import write_atomically
+from .isolation.session import Limits
 from .messages import render
 from .options import GradeOptions
 from .progress import Progress
@@ -38,6 +39,11 @@ from .run import PROFILE, grade
 TIMEOUT, CRASHED = "timeout", "crashed"
 STATUSES = (csv.OK, csv.IMPORT_ERROR, TIMEOUT, CRASHED)
 DEFAULT_TIMEOUT = 120.0
+# The shortest time limit a grade is given: what the per-call limits of its workers can add up to (a grade's own
+# limit, isolation/session.py), and a start-up's worth beside. A shorter one would cut grades those limits let
+# finish, and give a submission whose one layer hangs 0 where a single grade scores the others.
+STARTUP_SECONDS = 10.0
+MIN_TIMEOUT = Limits().grade_seconds + STARTUP_SECONDS
 POLL_SECONDS = 0.02
 LOG_TAIL = 4000  # bytes of a crashed child's stderr kept for the instructor
 
@@ -84,8 +90,14 @@ def _unfinished(submission, declared, seed, key, **params):
     return GradeResult(shown_path(submission), PROFILE, seed, results)
 
 
+def _partial_file(result_file):
+    return Path(result_file).with_suffix(".partial.json")
+
+
 def _child(submission, result_file, log_file, options, extra_args):
-    """In the forked child: grade, write the result, and leave without running the parent's clean-up code."""
+    """In the forked child: grade, write the result, and leave without running the parent's clean-up code. As each
+    check ends, the results so far go to the partial file (_partial_file): a grade cut at its time limit keeps
+    every check that finished."""
     code = 1
     try:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -98,7 +110,13 @@ def _child(submission, result_file, log_file, options, extra_args):
         # limit, and is removed at the end of the batch whatever became of the child.
         tempfile.tempdir = str(Path(result_file).with_suffix(".tmp"))
         os.mkdir(tempfile.tempdir, 0o700)
-        result = grade(submission, options, extra_args=extra_args)
+        partial = _partial_file(result_file)
+
+        def finished(results):
+            so_far = GradeResult(str(submission), PROFILE, options.seed, results)
+            write_atomically(partial, json.dumps(so_far.to_dict()))
+
+        result = grade(submission, options, extra_args=extra_args, on_check=finished)
         write_atomically(Path(result_file), json.dumps(result.to_dict()))
         code = 0
     except BaseException:
@@ -245,13 +263,34 @@ def _outcome(child, wait_status, declared, marking, seed, timeout, lang):
         result = marking.apply(replace(result, submission=shown_path(submission)))
         return Outcome(submission.name, csv.status_of(result), result, wall_time)
     if child.timed_out:
-        result = marking.apply(_unfinished(submission, declared, seed, "batch_timeout", seconds=f"{timeout:g}"))
-        return Outcome(submission.name, TIMEOUT, result, wall_time)
+        result = _cut(child, declared, seed, f"{timeout:g}")
+        return Outcome(submission.name, TIMEOUT, marking.apply(result), wall_time)
     key, params = _ended(wait_status)
     result = marking.apply(_unfinished(submission, declared, seed, key, **params))
     # The submission's own last words: an instructor reads the log in a terminal, where they must not act.
     detail = render(key, lang, **params) + "\n" + escape.terminal(_tail(child.log_file))
     return Outcome(submission.name, CRASHED, result, wall_time, detail)
+
+
+def _cut(child, declared, seed, seconds):
+    """The GradeResult of a grade stopped at its time limit: every check that finished as it ended, the others
+    not run in time; every check failed with batch_timeout if none finished (or the child wrote nothing)."""
+    partial = _partial_file(child.result_file)
+    try:
+        so_far = GradeResult.from_dict(json.loads(partial.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError):
+        so_far = None
+    if so_far is None or all(r.status == NOT_RUN for r in so_far.results):
+        return _unfinished(child.submission, declared, seed, "batch_timeout", seconds=seconds)
+    late = Failure("batch_not_run_in_time", {"seconds": seconds})
+    results = [r if r.status != NOT_RUN else replace(r, failure=late) for r in so_far.results]
+    return replace(so_far, submission=shown_path(child.submission), results=results)
+
+
+def _why_unfinished(result):
+    """The failure that says why a grade did not finish (its time limit, a crash), or None for one that did."""
+    keys = ("batch_timeout", "batch_not_run_in_time", "batch_crashed_signal", "batch_crashed_exit")
+    return next((r.failure for r in result.results if r.failure is not None and r.failure.key in keys), None)
 
 
 def write_results(outcome, out, lang):
@@ -261,9 +300,10 @@ def write_results(outcome, out, lang):
     folder.mkdir(parents=True, exist_ok=True)
     document = gradescope.results_json(outcome.result, lang, execution_time=outcome.wall_time)
     document["extra_data"]["status"] = outcome.status
-    if outcome.status in (TIMEOUT, CRASHED):  # why nothing was scored, above the table of zeros
-        failure = outcome.result.results[0].failure
-        document["output"] = render(failure.key, lang, **failure.params) + "\n\n" + document["output"]
+    failure = _why_unfinished(outcome.result) if outcome.status in (TIMEOUT, CRASHED) else None
+    if failure is not None:  # why the grade did not finish, above its table
+        key = "batch_timeout" if failure.key == "batch_not_run_in_time" else failure.key
+        document["output"] = render(key, lang, **failure.params) + "\n\n" + document["output"]
     text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     (folder / "results.json").write_text(text, encoding="utf-8")
     if outcome.detail:

@@ -159,6 +159,10 @@ def _batch(parser, options, lang, grade_options):
     jobs = options.jobs or batch.default_jobs()
     if options.timeout is not None and options.timeout <= 0:
         parser.error(render("instructor_not_positive", lang, value=f"{options.timeout:g}"))
+    if options.timeout is not None and options.timeout < batch.MIN_TIMEOUT:
+        # A time limit under what the per-call limits may take cuts grades short that they would let finish.
+        parser.error(render("instructor_timeout_too_short", lang, value=f"{options.timeout:g}",
+                            limits=f"{batch.Limits().grade_seconds:g}", minimum=f"{batch.MIN_TIMEOUT:g}"))
     timeout = options.timeout or batch.DEFAULT_TIMEOUT
     started = time.perf_counter()
     with setup(parser, options, lang, need_declared=True) as ready:

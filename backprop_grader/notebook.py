@@ -12,6 +12,7 @@ session. The result shows itself as a small HTML table in Jupyter and as plain t
 
 import html
 import sys
+from pathlib import Path
 
 from .book import BOOK_NAMES, CLASSES, LAYER_OF, LAYERS
 from .intake import NamespaceImplementation
@@ -34,6 +35,33 @@ def _book_name_for(name, value, aliases):
     return min(kin)[1] if kin else None
 
 
+_NOT_THEIRS = tuple(
+    str(Path(p).resolve()) for p in {sys.prefix, sys.base_prefix, sys.exec_prefix, Path(__file__).parent} if p
+)
+
+
+def _code_files(value):
+    """The files the code of a function, or of a class's methods, was compiled from."""
+    if isinstance(value, type):
+        found = set()
+        for member in vars(value).values():
+            member = getattr(member, "fget", None) or getattr(member, "__func__", member)
+            found |= _code_files(member) if not isinstance(member, type) else set()
+        return found
+    code = getattr(value, "__code__", None)
+    return {code.co_filename} if code is not None else set()
+
+
+def _learner_files(namespace):
+    """The files (cells: their pseudo-files) the namespace's own functions and classes were compiled from; not
+    those of installed packages, Python's library or the grader."""
+    files = set()
+    for name, value in namespace.items():
+        if not name.startswith("__") and callable(value):
+            files |= _code_files(value)
+    return frozenset(f for f in files if not str(Path(f).resolve()).startswith(_NOT_THEIRS))
+
+
 def _defined_layers(namespace, aliases):
     """The graded layers whose names (or close variants of them) this namespace defines, in the book's order."""
     present = {LAYER_OF[book] for book in LAYER_OF if aliases.name_for(book) in namespace}
@@ -47,7 +75,7 @@ def _defined_layers(namespace, aliases):
 
 def check(*args, aliases=None, seed=DEFAULT_SEED, lang=None):
     """Run the checks of one layer (check(Relu), check("Relu", Relu)) or of every layer defined here (check())."""
-    from .run import grade  # pytest and the suite only when a check runs
+    from .run import Interrupted, grade  # pytest and the suite only when a check runs
 
     aliases = as_aliases(aliases)
     namespace = dict(sys._getframe(1).f_globals)
@@ -73,8 +101,13 @@ def check(*args, aliases=None, seed=DEFAULT_SEED, lang=None):
             layers = [LAYER_OF[book]]
     result = None
     impl = NamespaceImplementation(namespace, aliases)
+    impl.files = _learner_files(namespace)  # where its frames are: the command line's messages name their lines
     if layers:
-        result = grade("notebook", layers=layers, seed=seed, implementation=impl, extra_args=["--capture=no"])
+        try:
+            result = grade("notebook", layers=layers, seed=seed, implementation=impl, extra_args=["--capture=no"])
+        except Interrupted as stopped:  # Ctrl-C (the kernel's interrupt): what finished, and a word of it
+            result = stopped.result
+            notes.append(Note("note_interrupted", {}))
         notes += result.notes
     elif not args:
         notes.append(Note("note_nothing_to_check", {"names": ", ".join(LAYER_OF)}))

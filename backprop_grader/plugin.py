@@ -13,8 +13,10 @@ from . import counting, names
 from .book import LAYERS
 from .feedback import CheckFailure
 from .isolation.errors import WorkerFailure
+from .printed import Tail
 from .pytest_plugin import loaded_implementation, sandbox_status
 from .results import ERROR, FAILED, NOT_RUN, PASSED, SKIPPED, Check, CheckResult, Failure, SubmissionError
+from .shipped import CHECKS_DIR
 from .sources import in_submission, location
 
 try:
@@ -70,7 +72,27 @@ def _frames(exc):
 
 
 def _in(code, submission):
+    """Whether code is the submission's: under its folder (a Path), or compiled from one of its files (a frozenset
+    of file names, for objects in memory: check()'s)."""
+    if isinstance(submission, frozenset):
+        return code.co_filename in submission
     return submission is not None and in_submission(code.co_filename, submission)
+
+
+def is_theirs(submission):
+    """code object -> whether it is the submission's (see _in)."""
+    return lambda code: _in(code, submission)
+
+
+def _where(filename, line, submission):
+    return location(filename, line, Path(filename).parent if isinstance(submission, frozenset) else submission)
+
+
+def _called_by_submission(frames, submission):
+    """Whether every frame past the submission's innermost one is code it called, none of the checks' own."""
+    last = max(i for i, (code, _) in enumerate(frames) if _in(code, submission))
+    after = frames[last + 1 :]
+    return bool(after) and not any(_in(code, CHECKS_DIR) for code, _ in after)
 
 
 def _first_leaf(exc):
@@ -99,7 +121,7 @@ def failure_of(exc, submission=None):
         return Failure(exc.key, exc.params, None, example)
     frames = _frames(exc)
     mine = [(code, line) for code, line in frames if _in(code, submission)]
-    where = location(mine[-1][0].co_filename, mine[-1][1], submission) if mine else None
+    where = _where(mine[-1][0].co_filename, mine[-1][1], submission) if mine else None
     error = f"{type(exc).__name__}: {_clip(str(exc))}" if str(exc) else type(exc).__name__
     if isinstance(exc, NotImplementedError) and mine:
         code = mine[-1][0]
@@ -108,21 +130,42 @@ def failure_of(exc, submission=None):
         return Failure("not_implemented", {"function": function, "where": where}, None, example)
     if frames and _in(frames[-1][0], submission):
         return Failure("raised", {"error": error, "where": where}, None, example)
+    if mine and _called_by_submission(frames, submission):
+        # Raised in code the submission's called (a reference layer under its TwoLayerNet, numpy's Python code):
+        # what it passed, or when, is the mistake, at the submission's line that made the call.
+        caller = getattr(mine[-1][0], "co_qualname", mine[-1][0].co_name)
+        callee = getattr(frames[-1][0], "co_qualname", frames[-1][0].co_name)
+        hint = "hint_net_gradient" if caller.endswith("gradient") and callee.endswith("backward") else None
+        return Failure("raised_in_call", {"error": error, "function": callee, "where": where}, hint, example)
     if isinstance(exc, AssertionError):
         return Failure("check_failed", {"message": _clip(str(exc), 500)}, None, example)
     # Raised in the check itself, by what the submission returned (one array where a tuple belongs, ...).
     return Failure("unusable_result", {"error": error}, None, example)
 
 
+# The options of pytest's terminal plugin that code still running without it reads (_pytest.debugging's
+# create_terminal_writer), with that plugin's defaults.
+TERMINAL_OPTIONS = {"color": "auto", "code_highlight": "yes"}
+
+
 class GradingPlugin:
     """Collects one CheckResult per graded check into self.results (in collection order)."""
 
-    def __init__(self, submission=None):
-        self.submission = Path(submission).resolve() if submission else None
+    def __init__(self, submission=None, on_check=None):
+        # The submission's folder, or the files its objects were compiled from (frozenset: an implementation in
+        # memory), for the frames that are its own.
+        if isinstance(submission, frozenset):
+            self.submission = submission
+        else:
+            self.submission = Path(submission).resolve() if submission else None
+        self.on_check = on_check  # on_check(results so far): as each graded check ends (run.grade)
         self.results = {}
         self.order = []
         self.notes = []
         self.sandbox = None
+        self.printed = Tail()  # what the submission printed, in this process (printed.py)
+        self.interrupted = None  # the KeyboardInterrupt (or pytest.exit: pdb's quit) that stopped the session
+        self.config = None
 
     def pytest_sessionfinish(self, session):
         # What the loader noted while loading (intake.py: a skipped training loop, which file was graded).
@@ -131,9 +174,26 @@ class GradingPlugin:
         self.sandbox = sandbox_status(session.config)  # what held in the workers that ran (None: none ran)
 
     def pytest_configure(self, config):
+        self.config = config
         # pytest formats a traceback for every failure, which no report reads: the cheapest style, "value", saves
         # ~15% of the CPU time of grading the template. (--tb belongs to the terminal plugin, disabled here.)
         config.option.tbstyle = "value"
+        # The terminal plugin (disabled: -p no:terminal) declares --color and --code-highlight, which pytest's
+        # debugger integration reads when a learner's breakpoint() starts pdb: their defaults, as it has them.
+        for name, default in TERMINAL_OPTIONS.items():
+            if not hasattr(config.option, name):
+                setattr(config.option, name, default)
+
+    def pytest_keyboard_interrupt(self, excinfo):
+        self.interrupted = excinfo.value
+
+    def pytest_runtest_logreport(self, report):
+        # What a check printed, held by pytest's capture: the teardown's report carries every phase's.
+        if report.when == "teardown":
+            self.printed.add(report.capstdout)
+            self.printed.add(report.capstderr)
+            if self.on_check is not None and report.nodeid in self.results:
+                self.on_check(self.ordered_results())
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, items):

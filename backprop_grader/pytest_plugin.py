@@ -22,6 +22,7 @@ IMPL_ENV = "BACKPROP_IMPL"
 IMPL_OPTION = f"--{PLUGIN_PREFIX}impl"
 _LOADED = pytest.StashKey()
 _SESSION = pytest.StashKey()
+_PRINTED = pytest.StashKey()
 
 
 def pytest_addoption(parser):
@@ -138,8 +139,15 @@ def pytest_runtest_teardown(item):
         session.end_check()
 
 
+def printed_by_workers(config):
+    """What the workers of this (finished) run printed: (its last bytes as text, bytes in all) of each; [] when
+    none ran."""
+    return config.stash.get(_PRINTED, []) if config is not None else []
+
+
 def pytest_unconfigure(config):
     session = config.stash.get(_SESSION, None)
     if session is not None:
         session.close()
+        config.stash[_PRINTED] = session.printed
         del config.stash[_SESSION]

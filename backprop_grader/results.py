@@ -133,6 +133,9 @@ class GradeResult:
     notes: list = field(default_factory=list)  # Note
     # What held of the workers' sandbox (isolation/sandbox_plan.py; sandbox_summary says it in words).
     sandbox: dict = None
+    # What the submission's code printed: the last characters of it (printed.PRINTED_TAIL), and how many in all.
+    printed: str = ""
+    printed_chars: int = 0
 
     @property
     def score(self):
@@ -175,5 +178,5 @@ class GradeResult:
         notes = [Note(**n) for n in data.get("notes", ())]
         return cls(
             data["submission"], data["profile"], data["seed"], results, data.get("lang", "en"), notes,
-            data.get("sandbox"),
+            data.get("sandbox"), data.get("printed", ""), data.get("printed_chars", 0),
         )

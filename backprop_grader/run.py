@@ -1,7 +1,5 @@
 """Run the suite in-process on one implementation and return a GradeResult: the grader's only way into pytest."""
 import argparse
-import contextlib
-import io
 import json
 import os
 import signal
@@ -13,15 +11,17 @@ from pathlib import Path
 
 import pytest
 
-from . import isolation
+from . import isolation, limits
 from .book import LAYERS
 from .files import write_atomically
 from .isolation.sandbox_plan import SandboxUnavailable
 from .isolation.sandbox_plan import require as require_sandbox
+from .limits import InProcessLimits
 from .messages import render
 from .options import GradeOptions, declare
-from .plugin import GradingPlugin
-from .pytest_plugin import IMPL_OPTION, PLUGIN_PREFIX, ProvidedImplementation
+from .plugin import GradingPlugin, is_theirs
+from .printed import Capture
+from .pytest_plugin import IMPL_OPTION, PLUGIN_PREFIX, ProvidedImplementation, printed_by_workers
 from .results import IN_PROCESS, GradeResult
 from .shipped import CHECKS_DIR, PYTEST_SETTINGS, REFERENCE_DIR, checks_module, resolve
 
@@ -31,11 +31,20 @@ PROFILE = "grading"
 PLUGINS = ("backprop_grader.pytest_plugin", "_hypothesis_pytestplugin")
 
 
-def grade(submission, options=None, *, profile=PROFILE, extra_args=(), implementation=None, **fields):
+class Interrupted(KeyboardInterrupt):
+    """A grade stopped by Ctrl-C: result holds the checks that finished, the others NOT_RUN."""
+
+    def __init__(self, result):
+        super().__init__()
+        self.result = result
+
+
+def grade(submission, options=None, *, profile=PROFILE, extra_args=(), implementation=None, on_check=None, **fields):
     """Grade the submission at path submission (a template-shaped folder, a file, a study repository, a
     notebook) as options (a GradeOptions, or its fields as keywords) say: which layers, the seed, where its
     names are, whether its code runs isolated. implementation: an already loaded one to grade instead (a
-    notebook's namespace, for check()), handed to the suite as it is.
+    notebook's namespace, for check()), handed to the suite as it is. on_check(results): called as each check
+    ends, with every check's CheckResult so far (those still to come NOT_RUN), in collection order.
 
     The suite loads the submission itself (pytest_plugin.implementation); the notes it made while loading
     (intake.py: a skipped training loop, which file was graded) come back with the checks' results.
@@ -53,11 +62,13 @@ def grade(submission, options=None, *, profile=PROFILE, extra_args=(), implement
         require_sandbox()
     if implementation is None:
         path = resolve(str(submission))
-        plugin = GradingPlugin(path if path.is_dir() else path.parent)
+        plugin = GradingPlugin(path if path.is_dir() else path.parent, on_check=on_check)
         where = [f"{IMPL_OPTION}={path}"]
         plugins = [plugin]
     else:
-        plugin = GradingPlugin(getattr(implementation, "root", None))
+        # Its own frames are those under its folder, or compiled from its files (check(): notebook.py).
+        theirs = getattr(implementation, "root", None) or getattr(implementation, "files", None)
+        plugin = GradingPlugin(theirs, on_check=on_check)
         where = []
         plugins = [plugin, ProvidedImplementation(implementation)]
     layers = options.layers or LAYERS
@@ -110,11 +121,20 @@ def grade(submission, options=None, *, profile=PROFILE, extra_args=(), implement
     path, bytecode = list(sys.path), sys.dont_write_bytecode
     # Grading writes nothing into the submission: no __pycache__ beside the modules it imports from there.
     sys.dont_write_bytecode = True
+    # What the submission prints is kept for the report (--verbose shows it), never let through to the terminal,
+    # but while a debugger it started runs (printed.py).
+    capture = Capture(plugin.printed)
+    plugins.append(capture)
+    # In this process, the workers' time limits hold too (limits.py), so that a hang is stopped as isolated.
+    timer = InProcessLimits(is_theirs(plugin.submission)) if not isolate and limits.available() else None
+    if timer is not None:
+        plugins.append(timer)
     try:
-        # The submission may print; its output belongs in no report.
-        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        with capture:
             status = pytest.main(args, plugins=plugins)
     finally:
+        if timer is not None:
+            timer.stop()
         sys.path[:] = path
         sys.dont_write_bytecode = bytecode
         for name, value in previous.items():
@@ -122,12 +142,19 @@ def grade(submission, options=None, *, profile=PROFILE, extra_args=(), implement
                 os.environ.pop(name)
             else:
                 os.environ[name] = value
+    walls = plugin.sandbox if isolate else {"mode": IN_PROCESS}
+    if status == pytest.ExitCode.INTERRUPTED and plugin.interrupted is not None:
+        # Ctrl-C (or quit in the learner's debugger): the checks that finished, for whoever stopped it.
+        raise Interrupted(GradeResult(str(submission), profile, options.seed, plugin.ordered_results(),
+                                      notes=plugin.notes, sandbox=walls))
     # A failing check is an ordinary outcome; pytest failing to run at all is the grader's own fault.
     if status in (pytest.ExitCode.INTERRUPTED, pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
         raise RuntimeError(f"pytest could not run the checks (exit status {int(status)}): {' '.join(args)}")
-    walls = plugin.sandbox if isolate else {"mode": IN_PROCESS}
+    printed = plugin.printed
+    for text, count in printed_by_workers(plugin.config):
+        printed.add(text, count)
     return GradeResult(str(submission), profile, options.seed, plugin.ordered_results(), notes=plugin.notes,
-                       sandbox=walls)
+                       sandbox=walls, printed=printed.text, printed_chars=printed.chars)
 
 
 def declared_checks(layers=None, extra_args=()):

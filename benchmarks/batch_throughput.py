@@ -6,7 +6,7 @@ The target: at least 1 per second on a 2-core machine, with the default (grading
 The class (50 by default, the same every time) is a mix like a real one: copies of the reference and correct
 variants written differently, catalogued bugs (tests/catalogue/bugs), and broken submissions: syntax errors,
 missing files, an empty folder, a file that raises at import, the untouched template, and one that loops forever
-at import, which costs its --timeout (10 s here; the grader's default is 120 s) in one of the jobs' slots.
+at import, which costs its --timeout (70 s here, the shortest a batch allows; the grader's default is 120 s) in one of the jobs' slots.
 
 Printed: the wall time and submissions per second; the CPU time of the grading processes per submission, and
 the rate that CPU time allows on the machine's CPUs (what the wall-clock rate comes to on an otherwise idle
@@ -84,7 +84,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=50)
     parser.add_argument("--jobs", type=int, default=None, help="default: the grader's (the CPUs available)")
-    parser.add_argument("--timeout", type=float, default=10.0)
+    parser.add_argument("--timeout", type=float, default=70.0)
     parser.add_argument("--keep", metavar="DIR", help="write the class here and keep it (and DIR-results)")
     options = parser.parse_args(argv)
     scratch = None

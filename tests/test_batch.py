@@ -24,15 +24,22 @@ from submissions import GRADER, PROJECT_ROOT, copy_of, grader, installed_copy, r
 from backprop_grader import batch
 from backprop_grader.book import LAYERS
 from backprop_grader.cli import main
+from backprop_grader.options import GradeOptions
 from backprop_grader.progress import Progress
 from backprop_grader.report.csv import COLUMNS
-from backprop_grader.results import FAILED, IN_PROCESS, PASSED, Check, CheckResult, Failure, GradeResult
+from backprop_grader.results import FAILED, IN_PROCESS, NOT_RUN, PASSED, Check, CheckResult, Failure, GradeResult
 from backprop_grader.rubric import NO_RUBRIC, Rubric, resolve
+from backprop_grader.run import declared_checks
 
 CHECK = Check("t::a", "Relu", "forward_values", 3.0, False, "")
+# grader.py with no shortest time limit for a batch, for the tests of a limit that stops every grade.
+WITHOUT_MINIMUM = [
+    sys.executable, "-c",
+    "import sys; from backprop_grader import batch, cli; batch.MIN_TIMEOUT = 0; sys.exit(cli.main(sys.argv[1:]))",
+]
 
 
-def _stand_in(submission, layers=None, seed=0, extra_args=()):
+def _stand_in(submission, layers=None, seed=0, extra_args=(), on_check=None):
     """run.grade's stand-in: what it does is the submission folder's name."""
     behaviour = Path(submission).name.split("_")[0]
     if behaviour in ("hang", "segfault"):
@@ -248,11 +255,15 @@ def graded_class(tmp_path_factory):
         "single": [klass / "carol", "--rubric", rubric, "--json", root / "carol.json"],
         "too_short": ["--batch", klass, "--out", root / "too_short", "--timeout", "0.3"],
         "too_short_ja": ["--batch", klass, "--out", root / "too_short_ja", "--timeout", "0.3", "--lang", "ja"],
+        "refused": ["--batch", klass, "--out", root / "refused", "--timeout", "10"],
         "aliased": ["--batch", root / "renamed", "--alias", "Relu=ReLU", "--extra-tests", root / "extra"],
         "in_process": ["--batch", klass, "--out", root / "in_process", "--no-isolate", "--layer", "Relu"],
     }
     with ThreadPoolExecutor(max_workers=4) as pool:
-        runs = dict(zip(commands, pool.map(lambda args: grader(*args), commands.values())))
+        # A time limit too short for any check to finish: the command line refuses one under batch.MIN_TIMEOUT.
+        runs = dict(zip(commands, pool.map(
+            lambda item: grader(*item[1], command=WITHOUT_MINIMUM if item[0].startswith("too_short") else GRADER),
+            commands.items())))
     return root, runs
 
 
@@ -323,6 +334,45 @@ def test_a_grade_over_its_time_limit_is_a_timeout_row_that_scores_0_and_says_why
     results = json.loads((root / "too_short" / "alice" / "results.json").read_text())
     assert results["output"].startswith("Grading your submission took longer than 0.3 s")
     assert len(results["tests"]) == 66 and results["score"] == 0
+
+
+def test_a_time_limit_below_what_the_per_call_limits_can_add_up_to_is_refused(graded_class):
+    root, runs = graded_class
+    run = runs["refused"]
+    assert run.returncode == 2 and not (root / "refused").exists()
+    assert "--timeout 10: a grade's per-call time limits can add up to 60 s" in run.stderr
+    assert f"give --timeout {batch.MIN_TIMEOUT:g} or more" in run.stderr
+
+
+RELU_FOREVER = """
+class Relu(Relu):
+    def forward(self, x):
+        while True:
+            pass
+"""
+
+
+def test_a_grade_cut_by_its_time_limit_keeps_every_check_that_finished(tmp_path):
+    layers = ("MulLayer", "Relu", "Affine")
+    reference_with(tmp_path / "class" / "loops", RELU_FOREVER)
+    declared = declared_checks(layers)
+    [outcome] = batch.grade_all([tmp_path / "class" / "loops"], declared, NO_RUBRIC, jobs=1, timeout=7,
+                                options=GradeOptions(layers=layers))
+    assert outcome.status == "timeout"
+    by_layer = {layer: [r for r in outcome.result.results if r.check.layer == layer] for layer in layers}
+    assert [r.check for r in outcome.result.results] == declared
+    assert {r.status for r in by_layer["MulLayer"]} == {PASSED}  # finished before the limit: scored
+    relu = by_layer["Relu"]
+    assert relu[0].status == FAILED and relu[0].failure.key == "timeout"  # the per-call limit stopped it
+    late = [r for r in outcome.result.results if r.status == NOT_RUN]
+    assert by_layer["Affine"][0] in late and {r.failure.key for r in late} == {"batch_not_run_in_time"}
+    assert late[0].failure.render() == (
+        "not run in time: grading your submission took longer than 7 s and was stopped before this check.")
+    batch.write_results(outcome, tmp_path / "out", "en")
+    document = json.loads((tmp_path / "out" / "loops" / "results.json").read_text())
+    assert document["output"].startswith("Grading your submission took longer than 7 s, so it was stopped: the "
+                                         "checks that had finished keep their scores")
+    assert document["score"] == sum(r.check.points for r in by_layer["MulLayer"]) > 0
 
 
 def test_a_batch_speaks_the_language_asked_for_and_its_csv_keeps_the_status_keys(graded_class):

@@ -7,7 +7,10 @@ ipykernel are installed), and must show exactly what is committed.
 
 import ast
 import json
+import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +18,8 @@ import pytest
 from submissions import PROJECT_ROOT
 
 from backprop_grader import check
+from backprop_grader.results import NOT_RUN
+from backprop_grader.run import grade
 from backprop_grader.shipped import CHECKS_DIR
 from backprop_grader.sources import notebook_cells
 
@@ -128,3 +133,70 @@ def test_check_leaves_the_kernels_import_path_as_it_was(monkeypatch):
     monkeypatch.setattr(sys, "path", list(kernels))
     check(ReLU)
     assert sys.path == kernels
+
+
+# A learner's module: a Sigmoid that fails at its line 6, a Relu that never returns; check() called from here.
+LEARNERS_MODULE = '''import numpy as np
+
+
+class Sigmoid:
+    def forward(self, x):
+        return x.out_of_nowhere
+
+    def backward(self, dout):
+        return dout
+
+
+class Relu:
+    def forward(self, x):
+        while True:
+            pass
+
+    def backward(self, dout):
+        return dout
+
+
+def run(*args):
+    from backprop_grader import check
+    return check(*args)
+'''
+
+
+@pytest.fixture
+def learners_module(tmp_path, monkeypatch):
+    (tmp_path / "sig.py").write_text(LEARNERS_MODULE)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "sig", raising=False)
+    import sig
+
+    return sig
+
+
+def test_check_gives_the_command_lines_message_with_the_line(learners_module, tmp_path):
+    notebook = learners_module.run(learners_module.Sigmoid)
+    command_line = grade(tmp_path / "sig.py", layers=["Sigmoid"])
+    assert [r.failure.render() for r in notebook.result.results] == [
+        r.failure.render() for r in command_line.results
+    ]
+    assert notebook.result.results[0].failure.render() == (
+        "your code raised AttributeError: 'numpy.ndarray' object has no attribute 'out_of_nowhere' (sig.py, line 6)"
+    )
+
+
+def test_check_stops_a_hang_with_the_command_lines_per_call_limit(learners_module):
+    report = learners_module.run(learners_module.Relu)
+    assert {r.failure.render() for r in report.result.results} == {
+        "your code took longer than 2 s in Relu.forward (an infinite loop?), so it was stopped."
+    }
+
+
+def test_ctrl_c_stops_check_cleanly_with_what_finished(learners_module):
+    timer = threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    try:
+        report = learners_module.run(learners_module.Relu)  # the first check hangs until Ctrl-C
+    finally:
+        timer.cancel()
+    assert [n.key for n in report.notes] == ["note_interrupted"]
+    assert {r.status for r in report.result.results} == {NOT_RUN}
+    assert "check() was stopped (Ctrl-C)" in str(report)

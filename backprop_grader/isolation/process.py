@@ -128,6 +128,7 @@ class WorkerProcess:
         self.pid = process.pid if process is not None else None
         os.set_blocking(self._requests, False)
         self._output = bytearray()
+        self.output_bytes = 0  # how many it printed in all
         self._drain = threading.Thread(target=self._drain_output, args=(output,), daemon=True)
         self._drain.start()
         self._inbox = bytearray()  # reply bytes read but not yet taken as frames
@@ -146,6 +147,7 @@ class WorkerProcess:
     def _drain_output(self, fd):
         try:
             while chunk := os.read(fd, 65536):
+                self.output_bytes += len(chunk)
                 self._output += chunk
                 del self._output[:-OUTPUT_TAIL]
         finally:
@@ -154,6 +156,12 @@ class WorkerProcess:
     def output(self):
         """The last bytes the worker printed, as text."""
         return bytes(self._output).decode("utf-8", "replace")
+
+    def printed(self):
+        """Once the worker is killed: (the last bytes it printed as text, how many bytes it printed in all), all of
+        them read (its end of the pipe closes as it dies)."""
+        self._drain.join(timeout=1)
+        return self.output(), self.output_bytes
 
     def receive(self, deadline):
         """The body of the next frame the worker sends."""

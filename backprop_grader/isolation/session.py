@@ -69,6 +69,7 @@ class Session:
             self.worker_options.append(f"--sandbox={json.dumps(the_plan)}")
         self.generator = shared.Generator()
         self.channels = {}
+        self.printed = []  # (last bytes as text, bytes in all) each worker stopped so far printed, in that order
         self.grade_spent = 0.0
         self.check_spent = 0.0
         self.check_number = 0
@@ -205,6 +206,9 @@ class Channel:
     def stop(self):
         if self.worker is not None:
             self.worker.kill()
+            text, count = self.worker.printed()
+            if count:
+                self.session.printed.append((text, count))
             self.worker = None
 
     # --- names -------------------------------------------------------------------------------------------------

@@ -553,6 +553,16 @@ def _module_name(exc):
     return name if type(name) is str else None
 
 
+def _flush_printed():
+    """Write out what the submission printed without a newline yet, before the reply: through the process's own
+    streams, whatever it made of sys.stdout."""
+    for stream in (sys.__stdout__, sys.__stderr__):
+        try:
+            stream.flush()
+        except Exception:  # noqa: BLE001 a stream the submission closed
+            pass
+
+
 def _read_frames(fd, buffer, frame_length):
     """The bodies of the complete frames in buffer after reading at least once from fd (EOFError at its end)."""
     chunk = os.read(fd, 1 << 20)
@@ -652,6 +662,10 @@ def main(argv=None):
     filtered = sandbox.lock_down(options.grader_pid, options.memory_mb, options.cpu_seconds, writable_scratch)
     walls["read_only"] = writable_scratch or filtered
     generator = shared.Generator()
+    # What the submission prints reaches the grader line by line (its report shows the last of it), and what a
+    # call printed before it hung is not lost with the worker.
+    for stream in (sys.stdout, sys.stderr):
+        stream.reconfigure(line_buffering=True)
     hello = {"pid": os.getpid(), "filtered": filtered, "sandbox": walls}
     _write_all(options.replies, wire.Packer().frame({"hello": hello}))
     buffer = bytearray()
@@ -669,6 +683,7 @@ def main(argv=None):
             except Exception:  # noqa: BLE001 the worker's own code failed (what the submission raises is a reply)
                 _write_all(options.replies, wire.Packer().frame({"internal": traceback.format_exc()[-4000:]}))
                 os._exit(70)
+            _flush_printed()
             _write_all(options.replies, answers)
 
 

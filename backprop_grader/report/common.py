@@ -20,7 +20,8 @@ DOES_NOT_LOAD = frozenset(
 )
 WHOLE_SUBMISSION = DOES_NOT_LOAD | {"not_implemented", "skipped", "not_run", "misspelt_member", "misspelt_init",
                                     "misspelt_member_inline", "misspelt_init_inline"}
-WHOLE_SUBMISSION |= {"batch_timeout", "batch_crashed_signal", "batch_crashed_exit"}  # a grade that did not finish
+# A grade that did not finish.
+WHOLE_SUBMISSION |= {"batch_timeout", "batch_not_run_in_time", "batch_crashed_signal", "batch_crashed_exit"}
 MAX_NAMED = 3  # a group of more checks of a layer is counted, not listed (--verbose lists every check)
 
 

@@ -129,6 +129,23 @@ def _every_check(result, lang, paint, rerun_options=()):
     return lines
 
 
+def _printed(result, lang, paint, verbose):
+    """What the submission printed: under --verbose, its last characters (escaped: they must not act on the
+    terminal) under a line saying the grader captured them; otherwise only that line, pointing to --verbose."""
+    if not result.printed_chars:
+        return []
+    if not verbose:
+        return ["", render("printed_captured", lang, chars=result.printed_chars)]
+    text = result.printed
+    cut = len(text) < result.printed_chars
+    if cut and "\n" in text[:-1]:
+        text = text.split("\n", 1)[1]  # from the first whole line kept
+    heading = (render("printed_heading_cut", lang, shown=len(text), chars=result.printed_chars) if cut else
+               render("printed_heading", lang))
+    text = escape.terminal(text).rstrip("\n")
+    return ["", paint(heading, "bold"), *(INDENT + line for line in text.split("\n"))]
+
+
 def render_report(result, lang="en", verbose=False, color=False, rerun_options=()):
     """The whole terminal report as text ending in a newline. rerun_options: the options the grading was given
     that the command running one check alone needs too (--alias, --use)."""
@@ -136,5 +153,6 @@ def render_report(result, lang="en", verbose=False, color=False, rerun_options=(
     paint = _Painter(color)
     lines = _header(result, lang, paint) + [""] + _table(result, lang, paint) + _notes(result, lang, paint) + [""]
     lines += _every_check(result, lang, paint, rerun_options) if verbose else _failures(result, lang, paint)
+    lines += _printed(result, lang, paint, verbose)
     lines += ["", paint(render("tip", lang), "dim")]
     return "\n".join(lines) + "\n"
