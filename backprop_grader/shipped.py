@@ -7,6 +7,8 @@ so that an installed grader works from any folder.
 import importlib.util
 from pathlib import Path
 
+from .book import checks_module_name
+
 
 def _folder(package):
     spec = importlib.util.find_spec(package)  # imports the parents only, not the package itself
@@ -27,8 +29,6 @@ PYTEST_SETTINGS = Path(__file__).resolve().parent / "pytest_settings.ini"
 
 def checks_module(layer):
     """The file of a layer's graded checks: test_softmax_with_loss.py for SoftmaxWithLoss."""
-    from .book import checks_module_name
-
     return CHECKS_DIR / f"{checks_module_name(layer)}.py"
 
 
