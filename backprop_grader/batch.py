@@ -31,7 +31,7 @@ from .isolation.session import Limits
 from .messages import render
 from .options import GradeOptions
 from .progress import Progress
-from .report import csv, escape, gradescope
+from .report import csv, escape, gradescope, markdown, summary
 from .report.common import shown_path
 from .results import NOT_RUN, CheckResult, Failure, GradeResult
 from .run import PROFILE, grade
@@ -332,4 +332,23 @@ def run(directory, out, csv_path, jobs, timeout, declared, marking, options=Grad
         if progress is not None:
             progress.close()
     csv.write(csv_path, [csv.row(o.result, o.id, o.wall_time, o.status) for o in outcomes])
+    write_class_files(outcomes, out, lang)
     return outcomes
+
+
+CHECKS_CSV, SUMMARY_JSON, SUMMARY_MARKDOWN = "checks.csv", "summary.json", "summary.md"
+
+
+def write_class_files(outcomes, out, lang):
+    """What the batch writes about the class as a whole, beside grades.csv: out/checks.csv (a row per check of
+    every submission, with its diagnosed mistake), and the class summary (report/summary.py) as out/summary.json
+    and out/summary.md. Returns the ClassSummary."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    rows = [row for o in outcomes for row in csv.check_rows(o.result, o.id)]
+    csv.write(out / CHECKS_CSV, rows, csv.CHECK_COLUMNS)
+    found = summary.summarise(outcomes)
+    document = json.dumps(summary.to_dict(found, lang), indent=2, ensure_ascii=False) + "\n"
+    write_atomically(out / SUMMARY_JSON, document)
+    write_atomically(out / SUMMARY_MARKDOWN, markdown.class_summary(found, lang, more_in=SUMMARY_JSON))
+    return found

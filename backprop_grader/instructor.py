@@ -18,9 +18,10 @@ from .extra_tests import ExtraTestsError, staged
 from .messages import render
 from .options import GradeOptions
 from .progress import counted, status_label
-from .report import escape
+from .report import escape, terminal
 from .report.common import points, shown_path
 from .report.csv import OK
+from .report.summary import summarise
 from .rubric import NO_RUBRIC, RubricError, read, resolve
 from .run import declared_checks
 
@@ -188,5 +189,12 @@ def _batch(parser, options, lang, grade_options):
             )
             see_log = render("batch_see_log", lang, log=escape.terminal(shown_path(log), keep="")) if outcome.detail else ""
             print(line + see_log)
+    # The class as a whole: what batch.run wrote to summary.json and summary.md, in the terminal's words.
+    found = summarise(outcomes)
+    print()
+    print("\n".join(terminal.class_summary(found, lang, more_in=shown_path(out / batch.SUMMARY_JSON))))
+    print()
     print(render("batch_files", lang, csv=shown_path(csv_path), out=shown_path(out)))
+    print(render("batch_class_files", lang, checks=shown_path(out / batch.CHECKS_CSV),
+                 json=shown_path(out / batch.SUMMARY_JSON), markdown=shown_path(out / batch.SUMMARY_MARKDOWN)))
     return 0

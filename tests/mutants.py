@@ -7,6 +7,9 @@ Module constants, read without running the entry:
   when it costs several (an attack at the import of layers.py costs all six of its layers);
 - FILE: which reference file it is appended to;
 - MUST_FAIL: checks (titles, "Layer: name") that must be among the failures;
+- MISTAKE: for bugs/, the mistake the grader must diagnose on LAYER (a hint's message key, as results.json's
+  tests, checks.csv and a batch's summary name it), where the bug's failures carry one: tests/test_class_summary.py
+  plants the bugs that declare it in a class and counts them;
 - EXPECTED_FAILURES: for variants/, the exact set of checks it fails (empty for a correct variant; the
   book-style variant fails the two strict checks);
 - SHAPE: how the submission is laid out. "template" (the default) as above; "script": the reference's three
@@ -40,6 +43,7 @@ class Entry:
     layer: str = None
     file: str = "layers.py"
     must_fail: frozenset = field(default_factory=frozenset)
+    mistake: str = None
     expected_failures: frozenset = field(default_factory=frozenset)
     also: tuple = ()  # (file name, contents) pairs
     budget: float = None
@@ -81,6 +85,7 @@ def entries(kind=None):
                 layer=consts.get("LAYER"),
                 file=consts.get("FILE", "layers.py"),
                 must_fail=frozenset(consts.get("MUST_FAIL", ())),
+                mistake=consts.get("MISTAKE"),
                 expected_failures=frozenset(consts.get("EXPECTED_FAILURES", ())),
                 also=tuple(sorted(consts.get("ALSO", {}).items())),
                 budget=consts.get("BUDGET"),

@@ -326,6 +326,28 @@ def test_the_summary_names_what_did_not_go_well_and_no_progress_bar_leaves_a_ter
     assert "Rubric" in run.stderr and "\r" not in run.stderr
 
 
+def test_the_batch_prints_and_writes_the_class_summary_and_a_row_per_check(graded_class):
+    root, runs = graded_class
+    run, out = runs["batch"], root / "out"
+    assert "Class summary: 5 submissions" in run.stdout
+    assert re.search(r"^  1 of 5  Relu: the mask must be x <= 0", run.stdout, re.M)
+    assert "Not graded in the table: 2 did not load" in run.stdout
+    assert f"Every check of every submission: {out / 'checks.csv'}" in run.stdout
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["statuses"] == {"ok": 3, "import_error": 2, "timeout": 0, "crashed": 0}
+    [relu_zero] = [m for m in summary["mistakes"] if m["mistake"] == BUG.mistake]
+    assert (relu_zero["layer"], relu_zero["count"], relu_zero["of"], relu_zero["submissions"]) == ("Relu", 1, 5, ["carol"])
+    [affine] = [s for s in summary["layers"] if s["layer"] == "Affine"]  # the rubric's 30 points
+    assert affine == {"layer": "Affine", "max_score": 30, "graded": 3, "mean": 20, "median": 30, "full_marks": 2,
+                      "zero": 1, "did_not_load": 2}  # alice and carol full, bob's template 0; dave and erin do not load
+    assert (out / "summary.md").read_text(encoding="utf-8").startswith("## Class summary: 5 submissions")
+    rows = _rows(out / "checks.csv")
+    assert [r["student"] for r in rows[::66]] == ["alice", "bob", "carol", "dave", "erin"] and len(rows) == 5 * 66
+    assert {r["mistake"] for r in rows if r["student"] == "carol" and r["outcome"] != "passed"} == {BUG.mistake}
+    assert {r["mistake"] for r in rows if r["student"] in ("alice", "erin")} == {""}
+    assert "クラスのまとめ: 提出物 5 個" in runs["too_short_ja"].stdout
+
+
 def test_a_grade_over_its_time_limit_is_a_timeout_row_that_scores_0_and_says_why(graded_class):
     root, runs = graded_class
     assert runs["too_short"].returncode == 0, runs["too_short"].stderr

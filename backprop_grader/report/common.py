@@ -77,6 +77,16 @@ def layer_note(result, layer_score, lang):
     return ""
 
 
+def mistake_of(check_result):
+    """The key of the mistake a failed check diagnosed: its hint's message key (hint_affine_db), the same in every
+    language; None when it passed or no mistake was diagnosed (a file that does not import, a method not written
+    yet). results.json's tests, checks.csv and the batch's summary (report/summary.py) all name mistakes so."""
+    failure = check_result.failure
+    if check_result.status == PASSED or failure is None:
+        return None
+    return failure.hint or None
+
+
 @dataclass
 class Feedback:
     """A failed check's feedback in one language: what went wrong, on which input, and the likely mistake."""

@@ -1,15 +1,20 @@
 """One CSV row per graded submission, with the same columns whatever was graded, so a class's grades
 (the batch mode grades many submissions) land in one file: row() builds a row, append() adds rows to a file,
-write() starts a new one."""
+write() starts a new one. And one row per check of a submission (check_rows(), CHECK_COLUMNS), for the batch's
+checks.csv: which checks a class failed, and with which diagnosed mistake."""
 import csv
 from pathlib import Path
 
 from ..book import LAYERS
 from ..results import sandbox_summary
 from . import escape
-from .common import DOES_NOT_LOAD, points
+from .common import DOES_NOT_LOAD, in_layer_order, mistake_of, points
 
 COLUMNS = ("submission", *LAYERS, "total", "status", "wall_time_s", "sandbox")
+# checks.csv: student (the submission's folder), the check's layer and name (English: a rubric's), the points it
+# scored and could, its outcome (passed, failed, error, skipped or not_run) and the key of the diagnosed mistake
+# (the hint's, e.g. hint_affine_db; empty when it passed or none was diagnosed).
+CHECK_COLUMNS = ("student", "layer", "check", "points", "max", "outcome", "mistake")
 # The grade finished: ok, or import_error when some of the submission could not be loaded (a file missing or
 # failing to import, a name the checks need not found): those checks score 0, the rest is graded. The batch
 # mode adds its own statuses for a grade that did not finish (timeout, crashed). A status is a key, the same in every
@@ -41,21 +46,40 @@ def row(result, submission_id, wall_time, status=None):
     return {column: escape.csv_cell(value) for column, value in cells.items()}
 
 
+def check_rows(result, submission_id):
+    """The rows of checks.csv for one submission, a dict keyed by CHECK_COLUMNS per check, in the book's order of
+    layers; every cell safe for a spreadsheet (escape.csv_cell)."""
+    rows = []
+    for check_result in in_layer_order(result):
+        check = check_result.check
+        cells = {
+            "student": escape.name(submission_id),
+            "layer": check.layer,
+            "check": check.name,
+            "points": points(check_result.score),
+            "max": points(check.points),
+            "outcome": check_result.status,
+            "mistake": mistake_of(check_result) or "",
+        }
+        rows.append({column: escape.csv_cell(value) for column, value in cells.items()})
+    return rows
+
+
 def append(path, rows):
     """Append rows to the CSV file at path, writing the header first when the file is new or empty."""
     path = Path(path)
     _write(path, rows, "a", header=not path.exists() or path.stat().st_size == 0)
 
 
-def write(path, rows):
+def write(path, rows, columns=COLUMNS):
     """Write a new CSV file at path (replacing any): the header, then rows."""
-    _write(Path(path), rows, "w", header=True)
+    _write(Path(path), rows, "w", header=True, columns=columns)
 
 
-def _write(path, rows, mode, header):
+def _write(path, rows, mode, header, columns=COLUMNS):
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open(mode, newline="", encoding="utf-8") as out:
-        writer = csv.DictWriter(out, fieldnames=COLUMNS)
+        writer = csv.DictWriter(out, fieldnames=columns)
         if header:
             writer.writeheader()
         writer.writerows(rows)

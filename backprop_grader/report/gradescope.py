@@ -15,7 +15,7 @@ from ..book import LAYERS
 from ..messages import render as message
 from ..results import PASSED, sandbox_summary
 from . import escape
-from .common import check_text, in_layer_order
+from .common import check_text, in_layer_order, mistake_of
 from .terminal import summary
 
 VISIBLE = "visible"
@@ -45,7 +45,14 @@ def _test(check_result, number, lang):
         "output_format": "text",
         "visibility": check.visibility,
         "tags": [check.layer],
-        "extra_data": {"layer": check.layer, "check": check.name, "outcome": check_result.status, "strict": check.strict},
+        # What went wrong as keys, the same in every language (the output says it in words): the failure's message
+        # key and the diagnosed mistake's (the hint's, as checks.csv and the batch's summary count them); None for
+        # a check that passed, and a mistake of None for a failure without a diagnosis.
+        "extra_data": {
+            "layer": check.layer, "check": check.name, "outcome": check_result.status, "strict": check.strict,
+            "failure": check_result.failure.key if check_result.status != PASSED and check_result.failure else None,
+            "mistake": mistake_of(check_result),
+        },
     }
 
 

@@ -2,6 +2,7 @@
 from ..messages import render as message
 from . import escape
 from .common import failure_groups, fraction, layer_note, notes, points
+from .summary import SHOWN_MISTAKES, mistake_text
 
 _escape = escape.markdown
 
@@ -50,4 +51,42 @@ def render(result, lang="en"):
         for label, text in (("label_input", found.example), ("label_hint", found.hint)):
             if text:
                 lines.append(f"- **{_escape(message(label, lang))}**: {_escape(text)}")
+    return "\n".join(lines) + "\n"
+
+
+def class_summary(summary, lang="en", shown=None, more_in=""):
+    """A batch's ClassSummary (report/summary.py) in Markdown: the layers' table, what did not finish, and the most
+    common mistakes."""
+    shown = SHOWN_MISTAKES if shown is None else shown
+    keys = ("col_layer", "summary_col_max", "summary_col_graded", "summary_col_mean", "summary_col_median",
+            "summary_col_full_marks", "summary_col_zero")
+
+    def number(value):
+        return "-" if value is None else points(round(value, 1))
+
+    lines = [
+        "## " + _escape(message("summary_heading", lang, count=summary.submissions)),
+        "",
+        "| " + " | ".join(_escape(message(key, lang)) for key in keys) + " |",
+        "|---|" + "---:|" * (len(keys) - 1),
+    ]
+    for s in summary.layers:
+        cells = [s.layer, points(s.max_score), str(s.graded), number(s.mean), number(s.median), str(s.full_marks),
+                 str(s.zero)]
+        lines.append("| " + " | ".join(cells) + " |")
+    statuses = summary.statuses
+    lines += ["", _escape(message("summary_unfinished", lang, import_error=statuses.get("import_error", 0),
+                                  timeout=statuses.get("timeout", 0), crashed=statuses.get("crashed", 0)))]
+    lines += ["", "### " + _escape(message("summary_mistakes_heading", lang)), ""]
+    if not summary.mistakes:
+        lines.append(_escape(message("summary_no_mistakes", lang)))
+    else:
+        lines += [f"| {_escape(message('summary_col_submissions', lang))} | {_escape(message('col_layer', lang))} "
+                  f"| {_escape(message('summary_col_mistake', lang))} |", "|---:|---|---|"]
+        for m in summary.mistakes[:shown]:
+            count = message("summary_count", lang, count=m.count, total=summary.submissions)
+            lines.append(f"| {_escape(count)} | {m.layer} | {_escape(mistake_text(m.mistake, lang))} `{escape.markdown_code(m.mistake)}` |")
+        if len(summary.mistakes) > shown:
+            more = message("summary_more_mistakes", lang, count=len(summary.mistakes) - shown, path=more_in)
+            lines += ["", _escape(more)]
     return "\n".join(lines) + "\n"

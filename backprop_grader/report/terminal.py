@@ -9,6 +9,7 @@ from ..messages import render
 from ..results import PASSED, sandbox_summary
 from . import escape
 from .common import failure_groups, feedback, fraction, layer_note, notes, points, rerun_command
+from .summary import SHOWN_MISTAKES, mistake_text
 
 _STYLES = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33"}
 INDENT = "  "
@@ -156,3 +157,54 @@ def render_report(result, lang="en", verbose=False, color=False, rerun_options=(
     lines += _printed(result, lang, paint, verbose)
     lines += ["", paint(render("tip", lang), "dim")]
     return "\n".join(lines) + "\n"
+
+
+MISTAKE_COLUMNS = 100  # a mistake's text in the class summary is clipped to this many columns (summary.md has it whole)
+
+
+def clipped(text, columns):
+    """text cut to fit columns (CJK characters take two), an ellipsis marking the cut."""
+    if width_of(text) <= columns:
+        return text
+    while width_of(text) > columns - 1:
+        text = text[:-1]
+    return text.rstrip() + escape.ELLIPSIS
+
+
+def _summary_number(value):
+    return "-" if value is None else points(round(value, 1))
+
+
+def class_summary(summary, lang="en", color=False, shown=None, more_in=""):
+    """A batch's ClassSummary (report/summary.py) as lines of text: per layer the spread of scores, then how
+    many grades did not load or finish, then the most common mistakes (shown of them; more_in names the file
+    that has every one)."""
+    shown = SHOWN_MISTAKES if shown is None else shown
+    paint = _Painter(color)
+    keys = ("col_layer", "summary_col_max", "summary_col_graded", "summary_col_mean", "summary_col_median",
+            "summary_col_full_marks", "summary_col_zero")
+    rows = [[render(key, lang) for key in keys]]
+    for s in summary.layers:
+        rows.append([s.layer, points(s.max_score), str(s.graded), _summary_number(s.mean), _summary_number(s.median),
+                     str(s.full_marks), str(s.zero)])
+    width = [max(width_of(row[i]) for row in rows) for i in range(len(keys))]
+
+    def line(row):
+        cells = [pad(row[0], width[0])] + [pad(cell, w, right=True) for cell, w in zip(row[1:], width[1:])]
+        return INDENT + "  ".join(cells)
+
+    lines = [paint(render("summary_heading", lang, count=summary.submissions), "bold"), paint(line(rows[0]), "bold")]
+    lines += [line(row) for row in rows[1:]]
+    statuses = summary.statuses
+    lines.append(INDENT + render("summary_unfinished", lang, import_error=statuses.get("import_error", 0),
+                                 timeout=statuses.get("timeout", 0), crashed=statuses.get("crashed", 0)))
+    lines += ["", paint(render("summary_mistakes_heading", lang), "bold")]
+    if not summary.mistakes:
+        lines.append(INDENT + render("summary_no_mistakes", lang))
+    counts = [render("summary_count", lang, count=m.count, total=summary.submissions) for m in summary.mistakes[:shown]]
+    count_width = max((width_of(c) for c in counts), default=0)
+    for count, m in zip(counts, summary.mistakes):
+        lines.append(f"{INDENT}{pad(count, count_width, right=True)}  {m.layer}: {clipped(escape.terminal(mistake_text(m.mistake, lang), keep=''), MISTAKE_COLUMNS)}")
+    if len(summary.mistakes) > shown:
+        lines.append(INDENT + render("summary_more_mistakes", lang, count=len(summary.mistakes) - shown, path=more_in))
+    return lines

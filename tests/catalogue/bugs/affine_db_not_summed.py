@@ -1,5 +1,6 @@
 """Affine.backward sets db = dout, forgetting that b was added to every row so its gradient sums over the batch."""
 LAYER = "Affine"
+MISTAKE = "hint_affine_db"
 MUST_FAIL = ["Affine: backward_db", "Affine: numerical_gradient_db"]
 
 

@@ -1,5 +1,6 @@
 """MulLayer.backward multiplies dout by the same input instead of the other one: dx = dout * x, dy = dout * y."""
 LAYER = "MulLayer"
+MISTAKE = "hint_mul_not_swapped"
 MUST_FAIL = ["MulLayer: backward_values", "MulLayer: numerical_gradient", "MulLayer: book_two_apples_with_tax"]
 
 

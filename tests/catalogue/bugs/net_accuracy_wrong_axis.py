@@ -1,5 +1,6 @@
 """accuracy takes np.argmax(y, axis=0), the best row of each class, instead of the best class of each row."""
 LAYER = "TwoLayerNet"
+MISTAKE = "hint_net_accuracy"
 FILE = "two_layer_net.py"
 MUST_FAIL = ["TwoLayerNet: accuracy_matches_reference"]
 

@@ -1,5 +1,6 @@
 """Relu's mask is x < 0 instead of x <= 0, so an input of exactly 0 lets its gradient through."""
 LAYER = "Relu"
+MISTAKE = "hint_relu_zero"
 MUST_FAIL = ["Relu: zero_is_blocked"]
 
 
