@@ -127,7 +127,7 @@ def test_run_autograder_grades_the_submission_into_results_json(autograder):
     assert run.returncode == 0, run.stdout + run.stderr
     results = json.loads((home / "results" / "results.json").read_text())
     tests = {t["name"]: t for t in results["tests"]}
-    assert len(tests) == 66
+    assert len(tests) == 67
     assert results["score"] == pytest.approx(sum(t["score"] for t in tests.values()))
     assert sum(t["max_score"] for t in tests.values()) == pytest.approx(106)
     lost = {name.split(":")[0] for name, t in tests.items() if t["score"] < t["max_score"]}

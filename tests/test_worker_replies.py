@@ -116,7 +116,7 @@ def _server(tmp_path):
     """A Server with just what failure() and run() read (no submission is loaded)."""
     server = worker.Server.__new__(worker.Server)
     server.root = tmp_path
-    server.wrapper_file = tmp_path / "names.py"
+    server.wrapper_files = {tmp_path / "names.py"}
     server.loader = type("Loader", (), {"SubmissionError": _SubmissionError})
     server.arrays = shared.WorkerArrays()
     server.wire = wire

@@ -89,8 +89,9 @@ class Server:
         self.wire = wire
         self.arrays = shared.WorkerArrays()
         self.loader = grader.loader
-        self.wrapper_file = Path(grader.names.__file__).resolve()
-        self.counting_file = Path(grader.counting.__file__).resolve()
+        # The grader's wrappers that stand between the submission's frames and Python's: the class wrapper that
+        # names a misspelt member, the layers that count the network's calls. A location never names them.
+        self.wrapper_files = {Path(grader.names.__file__).resolve(), Path(grader.counting.__file__).resolve()}
         self.impl = self.loader.load(Path(submission).resolve(), aliases=list(aliases), use=list(use))
         self.root = Path(self.impl.root).resolve()  # where the submission's own frames are, as the grader sees it
         self.notes_sent = []  # the loader's notes (which file was graded, ...) as last sent to the grader
@@ -232,7 +233,7 @@ class Server:
         and the innermost frame of all (the two that locate an error and tell its origin apart). Neither the
         worker's frames nor the class wrapper's (names.wrap) nor the layers' call counters' (counting.py) count, as
         the grading plugin counts none of them."""
-        frames = [f for f in _frames(exc) if not f[0].is_relative_to(HERE) and f[0] not in (self.wrapper_file, self.counting_file)]
+        frames = [f for f in _frames(exc) if not f[0].is_relative_to(HERE) and f[0] not in self.wrapper_files]
         mine = [f for f in frames if f[0].is_relative_to(self.root)]
         chosen = mine[-1:] + ([frames[-1]] if frames and (not mine or frames[-1] is not mine[-1]) else [])
         kind = type(exc)
