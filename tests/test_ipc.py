@@ -12,11 +12,11 @@ import pytest
 from mutants import entries, materialise
 from submissions import copy_of
 
-from backprop_grader import REFERENCE_DIR
 from backprop_grader.isolation import sandbox_plan
 from backprop_grader.isolation.proxies import IsolatedImplementation
 from backprop_grader.isolation.session import Session
 from backprop_grader.run import grade_in_subprocess
+from backprop_grader.shipped import REFERENCE_DIR
 
 pytestmark = pytest.mark.skipif(
     platform.system() != "Linux" or platform.machine().lower() not in ("x86_64", "aarch64"),

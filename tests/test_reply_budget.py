@@ -9,13 +9,13 @@ import time
 
 import numpy as np
 import pytest
-from submissions import reference_with
+from submissions import PROJECT_ROOT, reference_with
 
-from backprop_grader import PROJECT_ROOT, REFERENCE_DIR
 from backprop_grader.isolation import replies, wire
 from backprop_grader.isolation.errors import WorkerFailure
 from backprop_grader.isolation.proxies import IsolatedImplementation
 from backprop_grader.isolation.session import Limits, Session
+from backprop_grader.shipped import REFERENCE_DIR
 
 
 def _body(message, blobs=()):

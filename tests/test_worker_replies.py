@@ -9,11 +9,11 @@ import textwrap
 import numpy as np
 import pytest
 
-from backprop_grader import REFERENCE_DIR
 from backprop_grader.isolation import shared, wire, worker
 from backprop_grader.isolation.errors import WorkerBug
 from backprop_grader.isolation.proxies import IsolatedImplementation
 from backprop_grader.isolation.session import Session
+from backprop_grader.shipped import REFERENCE_DIR
 
 # A MulLayer that also reaches into other objects and replaces the entries of a dict of its own.
 LAYER = """
