@@ -10,8 +10,9 @@ import pytest
 from mutants import _reference_pieces
 from submissions import copy_of, grader
 
-from backprop_grader import REFERENCE_DIR, sources
+from backprop_grader import sources
 from backprop_grader.intake import discover
+from backprop_grader.shipped import REFERENCE_DIR
 
 NESTED = 1_100
 _NESTS = []  # the first folder of each chain made, for _remove_nests
