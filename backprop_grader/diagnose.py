@@ -50,12 +50,33 @@ def check_type(actual, expected, what, inputs=None, hint=None, hint_params=None)
     if isinstance(expected, np.ndarray) and expected.ndim > 0:
         if not isinstance(actual, np.ndarray):
             raise failure("not_an_array", got=type(actual).__name__)
-        if actual.dtype.kind not in "fc" and expected.dtype.kind == "f":
-            raise failure("not_float", dtype=str(actual.dtype))
-        if actual.dtype == np.float32 and expected.dtype == np.float64:
-            raise failure("float32")
+        if expected.dtype.kind == "f":
+            _check_float64(actual, failure)
     elif not (_is_number(actual) or (isinstance(actual, np.ndarray) and actual.size == 1)):
         raise failure("not_a_number", got=type(actual).__name__)
+    elif isinstance(actual, (np.ndarray, np.generic)) and actual.dtype.kind == "c":
+        raise failure("complex_result", dtype=_dtype_name(actual.dtype))
+
+
+def _dtype_name(dtype):
+    """A dtype as a learner reads it: float32, and >f4 for a big-endian one (whose name is float32 too)."""
+    return dtype.name if dtype.isnative else f"{dtype.name} ({dtype.str})"
+
+
+def _check_float64(actual, failure):
+    """Results are float64 real arrays. Refused: complex of any width (comparing its real part alone would pass
+    a garbage imaginary part), float32 and float16 in either byte order (comparing by `dtype == np.float32`
+    missed '>f4'), and long double. Accepted: float64 in either byte order, which holds the very same values
+    (a byte order is how they are stored, not what they are: converting is exact)."""
+    dtype = actual.dtype
+    if dtype.kind == "c":
+        raise failure("complex_result", dtype=_dtype_name(dtype))
+    if dtype.kind != "f":
+        raise failure("not_float", dtype=_dtype_name(dtype))
+    if dtype.itemsize == 4:
+        raise failure("float32")
+    if dtype.itemsize != 8:
+        raise failure("not_float64", dtype=_dtype_name(dtype))
 
 
 def _shape_failure(actual, expected, ctx, batch_size, hint):

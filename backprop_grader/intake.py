@@ -22,6 +22,7 @@ import importlib.util
 import itertools
 import json
 import keyword
+import os
 import re
 import sys
 import sysconfig
@@ -37,7 +38,12 @@ from .results import Note, SubmissionError
 
 SKIP_DIRS = {"__pycache__", "site-packages", "node_modules", "venv", "env", "build", "dist", "__MACOSX"}
 MAX_FILES = 1000
-MAX_BYTES = {".py": 2_000_000, ".ipynb": 50_000_000}
+MAX_BYTES = sources.MAX_BYTES
+# The notes the loader makes (self._note below): the only ones a worker's reply may bring to a report.
+NOTE_KEYS = frozenset(
+    {"note_alias", "note_folders_cut", "note_graded_choice", "note_graded_choices", "note_skipped_statements",
+     "note_skipped_cells", "note_skipped_magics", "note_syntax_error", "note_import_failed", "note_import_beside"}
+)
 CHAPTER_5 = re.compile(r"(?i)(^|[^0-9])0*5([^0-9]|$)|backprop")
 
 _counter = itertools.count()
@@ -62,7 +68,8 @@ def discover(path, cut=None):
         for name in sorted(files):
             file = Path(directory) / name
             limit = MAX_BYTES.get(file.suffix)
-            if limit and file.is_file() and file.stat().st_size <= limit:  # is_file: no broken link, no fifo
+            # is_file: no broken link, no FIFO (and sources.read_bounded reads a regular file only, within limit)
+            if limit and file.is_file() and file.stat().st_size <= limit:
                 found.append(file)
         if len(found) >= MAX_FILES:
             break
@@ -300,7 +307,7 @@ class _DefinitionsLoader(importlib.abc.Loader):
 class Intake(BookNames):
     """The book's names from a file, a notebook or a folder of them, loaded for their definitions."""
 
-    def __init__(self, path, aliases=None, use=None, label=None):
+    def __init__(self, path, aliases=None, use=None, label=None, beside=None):
         self.path = Path(path).resolve()
         single = self.path.is_file()
         super().__init__(label or self.path.stem, aliases)
@@ -320,7 +327,7 @@ class Intake(BookNames):
         self._finder = _Finder(self)
         self._package = self._root_package()
         self._names_here = self._importable_names()
-        self._beside_found = self._beside_imports()
+        self._beside_found = self._beside_imports(beside)
 
     # ---- where the book's names are
 
@@ -604,13 +611,15 @@ class Intake(BookNames):
         grader at ch05/ of a repository whose ch05 scripts import common/ from the folder above."""
         return self._beside_found.get(missing.partition(".")[0]) if missing else None
 
-    def _beside_imports(self):
+    def _beside_imports(self, beside=None):
         """{name: path} of the folders and files beside the graded folder that its files import by name, looked
-        for now, before any of its code runs: a sandboxed worker then sees only the submission
-        (isolation/namespaces.py), and nothing but these names of what lies beside it."""
+        for now, before any of its code runs. beside: what beside_entries listed there before a sandbox hid it
+        (a sandboxed worker sees only the submission, isolation/namespaces.py, and reads it only in there)."""
         names = set().union(
             *(sources.imported_packages(s.node) for source in self.sources.values() for s in source.kept)
         )
+        if beside is not None:
+            return {name: Path(beside[name]) for name in sorted(names) if name in beside}
         found = {}
         for name in sorted(names):
             for candidate in (self.top.parent / name, self.top.parent / f"{name}.py"):
@@ -646,5 +655,29 @@ class NamespaceImplementation(BookNames):
         raise SubmissionError("not_defined_inline", kind=kind, name=book)
 
 
-def load(path, aliases=None, use=None, label=None):
-    return Intake(path, aliases, use, label)
+def beside_entries(path, limit=10_000):
+    """{name: path} of what a submission at path could import from beside its top folder (a folder or a
+    name.py, a folder winning as Intake._beside_imports has it), by listing that folder only: nothing is
+    read. For a worker to take into its sandbox, where nothing beside the submission is."""
+    path = Path(path).resolve()
+    single = path.is_file()
+    root = path.parent if single else path
+    top = root.parent if single else root
+    found, files = {}, {}
+    try:
+        with os.scandir(top.parent) as listing:
+            for entry in itertools.islice(listing, limit):
+                candidate = Path(entry.path)
+                if candidate == top:
+                    continue
+                if entry.name.endswith(".py") and entry.name[:-3].isidentifier():
+                    files[entry.name[:-3]] = str(candidate)
+                elif entry.name.isidentifier():
+                    found[entry.name] = str(candidate)
+    except OSError:
+        return {}
+    return {**files, **found}
+
+
+def load(path, aliases=None, use=None, label=None, beside=None):
+    return Intake(path, aliases, use, label, beside)

@@ -21,7 +21,7 @@ from .book import CLASSES, MODULE_OF
 from .messages import msg
 from .names import as_aliases, closest, kind_of, wrap
 from .results import SubmissionError
-from .sources import imported_packages, in_submission, location
+from .sources import decode, imported_packages, in_submission, location, read_bounded
 
 _counter = itertools.count()
 
@@ -197,23 +197,30 @@ def is_template_shaped(path):
 
 
 def _imports_itself(folder):
-    for file in folder.glob("*.py"):
+    """Whether a top-level .py file of folder imports folder by its own name. Only regular files within
+    sources.MAX_BYTES are read (no FIFO, no link to a device, no file of gigabytes), and only one that names the
+    folder at all is parsed: an unused large file costs one read."""
+    for file in itertools.islice(sorted(folder.glob("*.py")), intake.MAX_FILES):
         try:
-            tree = ast.parse(file.read_bytes())
-        except (SyntaxError, ValueError, OSError):
+            text = decode(read_bounded(file))
+            if folder.name not in text:
+                continue
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError, OSError, MemoryError, RecursionError):
             continue
         if folder.name in imported_packages(tree):
             return True
     return False
 
 
-def load(path, label=None, aliases=None, use=None):
+def load(path, label=None, aliases=None, use=None, beside=None):
     """The submission at path: a template-shaped folder as a package, anything else through intake.
 
     aliases: BOOK=THEIRS names to grade under (Relu=ReLU, Affine.dW=dw); use: BOOK=FILE, which of several
-    files defining a name to grade (intake only: a template-shaped folder has one place for each name).
+    files defining a name to grade (intake only: a template-shaped folder has one place for each name);
+    beside: intake.beside_entries(path), listed before a sandbox hid what lies beside the submission.
     """
     if is_template_shaped(path) and not use:
         return Implementation(path, label, aliases)
 
-    return intake.load(path, aliases=aliases, use=use, label=label)
+    return intake.load(path, aliases=aliases, use=use, label=label, beside=beside)

@@ -10,6 +10,26 @@ PASSED, FAILED, ERROR, SKIPPED, NOT_RUN = "passed", "failed", "error", "skipped"
 IN_PROCESS = "none"
 # The sandbox's protections, each held or missing (isolation/sandbox_plan.py puts them up).
 PROTECTIONS = ("network", "ipc", "hidden", "read_only")
+# The most characters any one param of a message may have in a report (show() cuts values at 300, error texts
+# at 300 to 600): whatever a submission makes a check say (its exception's text, a file name, a note's file) is
+# clipped to it, here, where every Failure and Note is made or read back.
+MAX_PARAM_CHARS = 1000
+
+
+def clipped(value, limit=MAX_PARAM_CHARS, depth=3):
+    """A message param as a report may hold it: a string cut to limit characters, a message (messages.msg: a
+    dict of key and params) with its params clipped, a number as it is; anything else as its clipped text."""
+    if type(value) is str:
+        return value if len(value) <= limit else value[: limit - 3] + "..."
+    if type(value) in (int, float, bool) or value is None:
+        return value
+    if depth > 0 and type(value) is dict and set(value) == {"key", "params"} and type(value["params"]) is dict:
+        return {"key": clipped(value["key"], 100, 0), "params": clipped_params(value["params"], limit, depth - 1)}
+    return clipped(str(value), limit, 0)
+
+
+def clipped_params(params, limit=MAX_PARAM_CHARS, depth=3):
+    return {clipped(str(k), 100, 0): clipped(v, limit, depth) for k, v in list(params.items())[:32]}
 
 
 class SubmissionError(Exception):
@@ -80,6 +100,11 @@ class Failure:
     hint: str = None
     example: str = None  # Hypothesis's falsifying example, e.g. "shape=(1, 2), seed=0"
 
+    def __post_init__(self):
+        self.params = clipped_params(self.params or {})
+        if self.example is not None:
+            self.example = clipped(self.example)
+
     def render(self, lang="en"):
         text = render(self.key, lang, **self.params)
         if self.hint:
@@ -95,6 +120,9 @@ class Note:
     key: str
     params: dict = field(default_factory=dict)
     layer: str = None  # the layer it concerns, or None for the whole submission
+
+    def __post_init__(self):
+        self.params = clipped_params(self.params or {})
 
     def render(self, lang="en"):
         return render(self.key, lang, **self.params)

@@ -13,10 +13,12 @@ their source, which is all we need (nbformat would add validation we do not use)
 import __future__
 
 import ast
+import errno
 import io
 import json
 import os
 import re
+import stat
 import sys
 import tokenize
 from dataclasses import dataclass, field
@@ -40,6 +42,8 @@ _CONSTANT_NODES = tuple(
     for name in "Constant Name Attribute Tuple List Set Dict BinOp UnaryOp BoolOp Compare IfExp Subscript Slice "
     "Starred keyword JoinedStr FormattedValue expr_context operator unaryop boolop cmpop Call Lambda".split()
 )
+# The largest file of each kind that is read at all: a learner's layers.py is a few kilobytes.
+MAX_BYTES = {".py": 2_000_000, ".ipynb": 50_000_000}
 _TOP_LEVEL_DEF = re.compile(r"^(?:class|def|async\s+def)\s+([A-Za-z_]\w*)", re.MULTILINE)
 _RUN_MAGIC = re.compile(r"^%run\s+(?:-\w+\s+)*([\w./]+\.py)\s*$")
 _MAGIC_LINE = re.compile(r"^\s*(?:[%!]|\?|[\w.]+\s*=\s*[%!]|[\w.]+\?{1,2}\s*$)")
@@ -103,9 +107,20 @@ def location(filename, line, root):
         shown = path.relative_to(base).as_posix()
     except ValueError:
         shown = path.name
+    shown = clipped_name(shown)
     if cell:
         return msg("where_cell_line", file=shown, cell=cell, line=line)
     return msg("where_line", file=shown, line=line)
+
+
+MAX_NAME_CHARS = 200
+
+
+def clipped_name(name, limit=MAX_NAME_CHARS):
+    """A file name as a message shows it: code may be compiled under any file name (200,000 characters, lines
+    of its own), so it is put on one line and cut to limit characters, keeping its end (the file's own name)."""
+    name = "".join(c if c.isprintable() else "?" for c in name[-4 * limit :])
+    return name if len(name) <= limit else "..." + name[-(limit - 3) :]
 
 
 def in_submission(filename, root):
@@ -292,17 +307,46 @@ def _syntax_error(source, text, exc, cell=None):
     source.syntax_errors.append((cell, exc.lineno or 0, f"{type(exc).__name__}: {exc.msg}", names))
 
 
+def read_bounded(path, limit=None):
+    """The bytes of the regular file at path, of at most limit bytes (MAX_BYTES for its kind by default); OSError
+    for anything else. Whatever a submission holds under a source's name (a FIFO, a link to /dev/zero or to a
+    device, a file of gigabytes) costs no wait and no more than limit bytes: it is opened without blocking,
+    checked to be a regular file through the descriptor that is read (no race with a rename), and read no
+    further than its limit, whatever its size says."""
+    path = Path(path)
+    limit = MAX_BYTES.get(path.suffix, MAX_BYTES[".py"]) if limit is None else limit
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | getattr(os, "O_NOCTTY", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", path.name)
+        if info.st_size > limit:
+            raise OSError(errno.EFBIG, f"larger than {limit} bytes", path.name)
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:  # it grew while being read
+            raise OSError(errno.EFBIG, f"larger than {limit} bytes", path.name)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
 def read_python(path):
     """The definitions of a .py file (a file that is not Python is one syntax error)."""
     path = Path(path)
     source = Source(path, notebook=False)
     try:
-        text = decode(path.read_bytes())
+        text = decode(read_bounded(path))
         tree = ast.parse(text, filename=str(path))
     except SyntaxError as exc:
         _syntax_error(source, text, exc)
         return source
-    except (ValueError, OSError) as exc:
+    except (ValueError, OSError, MemoryError, RecursionError) as exc:
         source.syntax_errors.append((None, 0, f"{type(exc).__name__}: {exc}", ()))
         return source
     _add_tree(source, tree, str(path))
@@ -355,7 +399,7 @@ def _strip_magics(text, cell, magics):
 
 def notebook_cells(path):
     """The code cells of a notebook, in order, as strings (nbformat 4 keeps a cell's source as a list of lines)."""
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    data = json.loads(read_bounded(path).decode("utf-8"))
     if "cells" not in data:  # nbformat 3 keeps its cells in worksheets
         data = {"cells": [c for w in data.get("worksheets", []) for c in w.get("cells", [])]}
     cells = []
@@ -376,7 +420,7 @@ def read_notebook(path):
     source = Source(path, notebook=True)
     try:
         cells = notebook_cells(path)
-    except (ValueError, OSError, KeyError, TypeError, AttributeError) as exc:
+    except (ValueError, OSError, KeyError, TypeError, AttributeError, MemoryError, RecursionError) as exc:
         source.syntax_errors.append((None, 0, f"{type(exc).__name__}: {exc}", ()))
         return source
     for number, text in enumerate(cells, 1):

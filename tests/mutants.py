@@ -17,12 +17,15 @@ Module constants, read without running the entry:
   cells of an .ipynb, then the entry's code split into cells at its "# %%" lines. IPython's magics and shell
   lines, which are not Python, are written in the entry behind "#!ipython " and become cell lines as they are;
 - ALSO: for attacks/, other files of the submission, {file name: contents}, written as they are;
+- ODD_FILES: for attacks/, files no text editor makes, {file name: what}: "fifo" (a named pipe), "link:PATH" (a
+  symbolic link to PATH, /dev/zero say), "large:N" (N bytes of Python, a comment line repeated);
 - BUDGET: for attacks/, the seconds grading it may take at most;
 - FEEDBACK: for attacks/, the message key every check it costs must report.
 The entry's docstring says the mistake (or the attack) in a student's words.
 """
 import ast
 import json
+import os
 import re
 import shutil
 from dataclasses import dataclass, field
@@ -46,6 +49,7 @@ class Entry:
     mistake: str = None
     expected_failures: frozenset = field(default_factory=frozenset)
     also: tuple = ()  # (file name, contents) pairs
+    odd_files: tuple = ()  # (file name, what) pairs
     budget: float = None
     feedback: str = None
     shape: str = "template"
@@ -88,6 +92,7 @@ def entries(kind=None):
                 mistake=consts.get("MISTAKE"),
                 expected_failures=frozenset(consts.get("EXPECTED_FAILURES", ())),
                 also=tuple(sorted(consts.get("ALSO", {}).items())),
+                odd_files=tuple(sorted(consts.get("ODD_FILES", {}).items())),
                 budget=consts.get("BUDGET"),
                 feedback=consts.get("FEEDBACK"),
                 shape=consts.get("SHAPE", "template"),
@@ -136,7 +141,22 @@ def materialise(entry, root):
     patched.write_text(patched.read_text(encoding="utf-8") + "\n\n" + entry.path.read_text(encoding="utf-8"))
     for name, contents in entry.also:
         (target / name).write_text(contents, encoding="utf-8")
+    for name, what in entry.odd_files:
+        _odd_file(target / name, what)
     return target
+
+
+def _odd_file(path, what):
+    if what == "fifo":
+        os.mkfifo(path)
+    elif what.startswith("link:"):
+        path.symlink_to(what.removeprefix("link:"))
+    elif what.startswith("large:"):
+        line = b"# " + b"x" * 97 + b"\n"
+        size = int(what.removeprefix("large:"))
+        path.write_bytes(line * (size // len(line)))
+    else:
+        raise ValueError(f"{path.name}: unknown odd file {what!r}")
 
 
 def failed_checks(result):

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -433,3 +434,43 @@ def test_other_shapes_graded_alike_in_both_modes(tmp_path, shape):
         (r.check.title, r.status, r.failure) for r in in_process.results
     ]
     assert isolated.notes == in_process.notes
+
+
+def test_a_net_worker_that_never_booted_is_killed_with_the_session(tmp_path):
+    """The forked net worker's pid is its first frame, sent before it reads anything of the submission: a session
+    that ends before it ever asked the net worker anything still kills it (and its group), and waits for it; and
+    a FIFO among the sources holds up neither worker."""
+    submission = _submission(tmp_path)
+    os.mkfifo(submission / "zz_notes.py")  # a worker that opened it before its limits would wait here for ever
+    session = Session(submission)
+    try:
+        session.start_both(REFERENCE_DIR)
+        session.begin_check()
+        # The submission's worker answers once it has forked the net worker, which is then never asked anything.
+        assert IsolatedImplementation(session).Relu().forward(np.array([-1.0, 1.0])).tolist() == [0.0, 1.0]
+        net = session.channel("net", REFERENCE_DIR)
+        worker = net.worker
+        assert worker.pid is None and not net.booted
+    finally:
+        session.close()
+    assert not worker.alive
+    assert _processes_naming(submission) == [], "killed and waited for"
+
+
+def _processes_naming(path):
+    """The pids of processes whose command line names path (a worker's names its submission)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and str(path).encode() in (entry / "cmdline").read_bytes():
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+def test_start_up_is_charged_to_the_grade(isolated):
+    impl = isolated()
+    assert impl.Relu().forward(np.array([-1.0, 1.0])).tolist() == [0.0, 1.0]
+    session = impl._session
+    assert session.grade_spent > session.check_spent > 0

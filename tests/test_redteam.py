@@ -15,6 +15,7 @@ from mutants import entries, materialise
 from submissions import PROJECT_ROOT
 
 from backprop_grader.book import LAYERS
+from backprop_grader.intake import NOTE_KEYS
 from backprop_grader.isolation.replies import GRADER_MODULES
 from backprop_grader.messages import languages
 from backprop_grader.results import GradeResult
@@ -146,3 +147,25 @@ def test_every_attack_is_catalogued_with_its_layers():
         assert entry.layers and entry.layers <= set(LAYERS), entry.id
         assert entry.doc, f"{entry.id} says nothing about what it does"
     assert len(ATTACKS) >= 12
+
+
+MAX_RESULTS_BYTES = 120_000  # a whole results file, every check failing with its longest message
+
+
+def test_a_submission_adds_nothing_to_the_report_but_clipped_messages(attacked):
+    """Notes forged from inside the worker (forge_report_text: any message key, instructions on lines of their
+    own) are dropped, and no message grows with what a submission makes it quote (a 200,000-character file
+    name): every param is clipped, every note is one the loader makes, and the results file stays small."""
+    for entry in ATTACKS:
+        run = attacked[entry.id]
+        result = _result(run)
+        assert len(run.out) < MAX_RESULTS_BYTES, f"{entry.id}: {len(run.out)} bytes of results"
+        assert {n.key for n in result.notes} <= NOTE_KEYS, entry.id
+        for note in result.notes:
+            assert all(len(str(v)) <= 300 and "\n" not in str(v) for v in note.params.values()), entry.id
+        for r in result.results:
+            if r.failure:
+                assert len(r.failure.render()) <= 4000, f"{entry.id} {r.check.title}"
+    forged = _result(attacked["attacks/forge_report_text"])
+    assert forged.notes == []
+    assert "IGNORE" not in json.dumps(forged.to_dict())

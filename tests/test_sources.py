@@ -1,9 +1,11 @@
 """Reading learners' files for their definitions only, and recognising the names they give the book's things."""
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
+import time
 
 import learners
 import pytest
@@ -13,7 +15,7 @@ from backprop_grader import rubric
 from backprop_grader.names import Aliases, as_aliases, closest
 from backprop_grader.results import GradeResult
 from backprop_grader.run import grade
-from backprop_grader.sources import execute, read_notebook, read_python
+from backprop_grader.sources import execute, read_bounded, read_notebook, read_python
 
 
 def _read(tmp_path, code):
@@ -215,3 +217,20 @@ def test_a_class_with_its_own_getattr_keeps_it():
     with pytest.raises(AttributeError) as raised:
         _ = wrapped().forward
     assert raised.value.key == "misspelt_member" and raised.value.params["found"] == "foward"
+
+
+def test_only_regular_files_within_their_limit_are_read(tmp_path):
+    """A FIFO named like a source is not waited on, a link to /dev/zero not read without end, a file past its
+    limit not read at all: each is an OSError, which the loader reports as a file that could not be read."""
+    fifo, zero, big, fine = tmp_path / "fifo.py", tmp_path / "zero.py", tmp_path / "big.py", tmp_path / "ok.py"
+    os.mkfifo(fifo)
+    zero.symlink_to("/dev/zero")
+    big.write_bytes(b"# x\n" * 1000)
+    fine.write_text("x = 1\n")
+    start = time.monotonic()
+    for path, limit in ((fifo, None), (zero, None), (big, 100)):
+        with pytest.raises(OSError):
+            read_bounded(path, limit)
+    assert time.monotonic() - start < 5
+    assert read_bounded(fine) == b"x = 1\n"
+    assert read_python(fifo).syntax_errors and read_python(zero).syntax_errors

@@ -5,17 +5,22 @@ Everything a reply holds is checked before it is used (its shape, every field's 
 inside the submission, that a message key and its values fit the catalogue): a reply that breaks the protocol
 raises WireError (or LookupError, for a token or handle that is not there), and its worker is given up.
 """
+import re
 import signal
 import string
 from pathlib import Path
 
 from ..book import LAYERS
+from ..intake import NOTE_KEYS
 from ..messages import catalogue, msg
-from ..results import Note, SubmissionError
+from ..results import MAX_PARAM_CHARS, Note, SubmissionError, clipped
 from . import errors, wire
 from .errors import WorkerBug, WorkerFailure
 from .proxies import proxy_for
 
+MAX_FRAME_PATH = 4096  # PATH_MAX: a frame's file beyond it is no file's
+MAX_NAME_PART, MAX_PATH_PARTS = 255, 16  # NAME_MAX, and folders deep enough for any submission
+MAX_NOTES = 32
 # A failed import of one of these means a submission reached for the grader's own code.
 GRADER_MODULES = frozenset(
     {"reference", "backprop_grader", "tests", "conftest", "checks", "strategies", "gradcheck", "mutants",
@@ -51,7 +56,7 @@ def read(channel, body, label, last=True):
             channel.stale.add(handle)
             channel.caches.pop(handle, {}).clear()
     if "notes" in reply:
-        channel.notes[channel.generation] = [_note(unpacker, note) for note in _list(reply["notes"])]
+        channel.notes[channel.generation] = _notes(channel, unpacker, reply["notes"])
     channel.moved_generator = "rng" in reply
     if channel.moved_generator:
         _adopt(channel.session.generator, unpacker, reply["rng"])
@@ -83,14 +88,73 @@ def _keep_attributes(channel, unpacker, attributes, last):
         proxy._bpg_take(values, channel.epoch if last else -1)
 
 
-def _note(unpacker, note):
-    """A Note the loader made in the worker (which file was graded, a training loop skipped), checked."""
-    if type(note) is not list or len(note) != 3:
-        raise wire.WireError("bad note")
-    key, params, layer = note[0], unpacker.value(note[1]), note[2]
-    if not _fills(key, params, (str, int, float)) or not (layer is None or layer in LAYERS):
-        raise wire.WireError("bad note")
-    return Note(key, params, layer)
+def _notes(channel, unpacker, notes):
+    """The notes a worker's loader made (which file was graded, a training loop skipped) that the grader can
+    stand behind. The loader runs in the worker, next to the submission's code, which can reach its list of
+    notes and add to it: so only a note of a key the loader makes is taken (intake.NOTE_KEYS), each of its params
+    of the kind the loader puts there (a file of the submission that is there, a number, a list of line
+    numbers, the folders the grader itself was given), and the rest (an error's text, quoted like the checks'
+    messages quote one) on one line and clipped. A note that is none of that is dropped, and so is any beyond
+    MAX_NOTES."""
+    taken = []
+    for note in _list(notes)[:MAX_NOTES]:
+        if type(note) is not list or len(note) != 3:
+            raise wire.WireError("bad note")
+        key, params, layer = note[0], unpacker.value(note[1]), note[2]
+        if not _fills(key, params, (str, int, float)) or not (layer is None or layer in LAYERS):
+            raise wire.WireError("bad note")
+        if key in NOTE_KEYS and _trusted_note_params(channel.session.root, key, params):
+            taken.append(Note(key, {k: _one_line(v) for k, v in params.items()}, layer))
+    return taken
+
+
+_NUMBERS = re.compile(r"[0-9]+(-[0-9]+)?(, [0-9]+(-[0-9]+)?)*")
+_WORDS = re.compile(r"[%!?\w.=-]+(, [%!?\w.=-]+)*")
+
+
+def _trusted_note_params(root, key, params):
+    """Whether a note's params are what the loader would have put there (see _notes)."""
+    top = root  # what the loader calls the top folder: the graded folder, or the one above a lone file's
+    for name, value in params.items():
+        if name in ("file", "chosen", "example") and not _submission_file(root, top, value):
+            return False
+        if name == "others" and not all(_submission_file(root, top, v) for v in str(value).split(", ")):
+            return False
+        if name in ("count", "depth") and type(value) is not int:
+            return False
+        if name in ("lines", "cells") and not (type(value) is str and _NUMBERS.fullmatch(value)):
+            return False
+        if name in ("name", "names", "theirs", "module", "magics") and not (
+            type(value) is str and len(value) <= 500 and _WORDS.fullmatch(value)
+        ):
+            return False
+        if name in ("folder", "parent", "command") and key in ("note_import_beside", "note_folders_cut"):
+            places = {str(p) for p in (root, root.parent)} | {p.name for p in (root, root.parent)}
+            places |= {f"python grader.py {p}" for p in (root.parent, root.parent.parent)} | {str(root.parent.parent)}
+            if value not in places:
+                return False
+    return True
+
+
+def _submission_file(root, top, value):
+    """Whether value names a file of the submission as the loader shows it (relative to the graded folder)."""
+    if type(value) is not str or not value or len(value) > MAX_FRAME_PATH or "\x00" in value:
+        return False
+    path = Path(value)
+    if path.is_absolute() or ".." in path.parts:
+        return False
+    try:
+        return any((base / path).is_file() for base in (root, top.parent))
+    except (OSError, ValueError):
+        return False
+
+
+def _one_line(value):
+    """A param on one line, clipped: a line break or a terminal's control character in it would let the text
+    it quotes pass for a line of the grader's own."""
+    if type(value) is not str:
+        return value
+    return clipped("".join(c if c.isprintable() else " " for c in value[: MAX_PARAM_CHARS + 1]), 300)
 
 
 def _failure(channel, reply, label):
@@ -151,9 +215,12 @@ def _stack_frame(submission, frame):
     if path is None:
         name = frame[3] if len(frame) == 4 and type(frame[3]) is str and _printable(frame[3], 100) else "?"
         return (f"<{name}>", line, qualname)
-    parts = Path(path).parts if type(path) is str else ("..",)
+    parts = Path(path[:MAX_FRAME_PATH]).parts if type(path) is str else ("..",)
     if not parts or Path(path).is_absolute() or ".." in parts:
         raise wire.WireError("bad frame")
+    # Code may be compiled under any file name inside the submission (200,000 characters, lines of its own):
+    # the grader raises again under a name of real files' bounds, which reports then clip (sources.location).
+    parts = ["".join(c if c.isprintable() else "?" for c in p[:MAX_NAME_PART]) for p in parts[-MAX_PATH_PARTS:]]
     return (str(submission.joinpath(*parts)), line, qualname)
 
 

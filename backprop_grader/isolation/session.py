@@ -42,7 +42,9 @@ class Limits:
     check_seconds: float = 10.0
     grade_seconds: float = 60.0
     memory_mb: int = 512
-    boot_seconds: float = 30.0  # starting Python and numpy, before any submission code: not charged to it
+    # Starting Python and numpy, and reading the submission (in the sandbox, under the limits): charged to the
+    # grade (not to the check), and never longer than the grade has left.
+    boot_seconds: float = 30.0
 
 
 class Session:
@@ -186,18 +188,28 @@ class Channel:
         self.constructed = {}  # class name -> (type, kind, methods, deferrable) of an object it made: see call_name
         self.next_handle = -1  # handles this side chooses (for deferred constructions) are negative
 
-    def _boot(self):
-        worker = self.worker
+    def _boot(self, label):
+        """Wait for the worker's hello: it has started, put up its sandbox and limits, and read the submission
+        (none of whose code has run yet). The wait is charged to the grade, and lasts no longer than it has left."""
+        worker, session = self.worker, self.session
+        start = time.monotonic()
+        left = session.limits.grade_seconds - session.grade_spent
+        deadline = start + max(min(session.limits.boot_seconds, left), 0.0)
         try:
-            hello = wire.Unpacker(worker.receive(time.monotonic() + self.session.limits.boot_seconds)).message
+            if not worker.learn_pid(deadline):
+                raise process.Died(None, worker.output())
+            hello = wire.Unpacker(worker.receive(deadline)).message
             worker.adopted(hello["hello"]["pid"])
-            self.session.sandbox_statuses.append(hello["hello"]["sandbox"])
+            session.sandbox_statuses.append(hello["hello"]["sandbox"])
         except (process.Timeout, process.Died, process.Garbled, wire.WireError, KeyError, TypeError) as exc:
             output = worker.output()
             worker.kill()
             self.worker = None
+            if isinstance(exc, process.Timeout) and left < session.limits.boot_seconds:
+                raise WorkerFailure("grade_timeout", call=label, seconds=_seconds(session.limits.grade_seconds)) from None
             raise WorkerFailure("worker_failed", error=f"{type(exc).__name__} {output[-500:]}") from None
         finally:
+            session.grade_spent += time.monotonic() - start
             if self.copies is not None:
                 shutil.rmtree(self.copies, ignore_errors=True)
                 self.copies = None
@@ -269,7 +281,7 @@ class Channel:
         if self.worker is None:
             self.start()
         if not self.booted:
-            self._boot()
+            self._boot(label)
         self.outbox.append(self._frame(op, fields))
         self.epoch += 1
         waiting = self.pending + [(label, importing)]

@@ -84,7 +84,7 @@ def _theirs(function, *args, **kwargs):
 class Server:
     """The submission's names and the objects the grader holds proxies of, and the answer to each request."""
 
-    def __init__(self, np, wire, shared, grader, submission, aliases=(), use=(), layers_impl=None):
+    def __init__(self, np, wire, shared, grader, submission, aliases=(), use=(), layers_impl=None, beside=None):
         self.np = np
         self.wire = wire
         self.arrays = shared.WorkerArrays()
@@ -92,7 +92,7 @@ class Server:
         # The grader's wrappers that stand between the submission's frames and Python's: the class wrapper that
         # names a misspelt member, the layers that count the network's calls. A location never names them.
         self.wrapper_files = {Path(grader.names.__file__).resolve(), Path(grader.counting.__file__).resolve()}
-        self.impl = self.loader.load(Path(submission).resolve(), aliases=list(aliases), use=list(use))
+        self.impl = self.loader.load(Path(submission).resolve(), aliases=list(aliases), use=list(use), beside=beside)
         self.root = Path(self.impl.root).resolve()  # where the submission's own frames are, as the grader sees it
         self.notes_sent = []  # the loader's notes (which file was graded, ...) as last sent to the grader
         self.layers_impl = layers_impl  # the net worker's: see _reference_layers
@@ -584,10 +584,12 @@ def _write_all(fd, data):
         view = view[os.write(fd, view) :]
 
 
-def _fork_net_worker(options):
+def _fork_net_worker(options, wire):
     """Fork the net worker (--fork-net), all imports done and no submission code run yet; in the net worker, turn
     options into its own. It is forked twice so that its parent exits at once and the grader, which adopts
-    orphans, becomes its parent: then it can die with the grader, and the grader can wait for it."""
+    orphans, becomes its parent: then it can die with the grader, and the grader can wait for it. Its first
+    frame, before anything else, is its pid: from then on the grader can kill it with its process group, booted
+    or not."""
     requests, replies, output, layers = options.fork_net.split(",", 3)
     requests, replies, output = int(requests), int(replies), int(output)
     child = os.fork()
@@ -599,6 +601,7 @@ def _fork_net_worker(options):
     if os.fork():
         os._exit(0)
     os.setsid()
+    _write_all(replies, wire.Packer().frame({"pid": os.getpid()}))
     os.dup2(output, 1)
     os.dup2(output, 2)
     for fd in (options.requests, options.replies, output):
@@ -648,12 +651,12 @@ def main(argv=None):
     namespaces = _load("_bpg_namespaces", HERE / "namespaces.py")
     grader.messages.catalogue("en")  # read now: the grader's files are not in the sandbox
     if options.fork_net:
-        _fork_net_worker(options)
+        _fork_net_worker(options, wire)
     layers = _reference_layers(grader, options.net_layers) if options.net_layers else None
-    # The loader reads the submission's files and looks around them now (runs none of its code): see
-    # intake.Intake._beside_imports.
-    names = grader.options.GradeOptions.from_namespace(options, fields=grader.options.WHERE_NAMES_ARE)
-    server = Server(np, wire, shared, grader, options.submission, names.aliases, names.use, layers)
+    # Nothing of the submission is read before the sandbox and the limits are up (a FIFO, a link to /dev/zero,
+    # a file of gigabytes would be read by root, without limits): only the names beside it are listed now, which
+    # the sandbox hides (intake.Intake._beside_imports).
+    beside = grader.intake.beside_entries(options.submission)
     if options.sandbox:
         walls = namespaces.enter(json.loads(options.sandbox))
     else:
@@ -662,6 +665,10 @@ def main(argv=None):
     writable_scratch = bool(walls.get("hidden") and walls.get("read_only"))
     filtered = sandbox.lock_down(options.grader_pid, options.memory_mb, options.cpu_seconds, writable_scratch)
     walls["read_only"] = writable_scratch or filtered
+    # The loader reads the submission's files now, inside the sandbox and under the limits (runs none of its
+    # code); the grader charges the time until the hello to the grade.
+    names = grader.options.GradeOptions.from_namespace(options, fields=grader.options.WHERE_NAMES_ARE)
+    server = Server(np, wire, shared, grader, options.submission, names.aliases, names.use, layers, beside)
     generator = shared.Generator()
     # What the submission prints reaches the grader line by line (its report shows the last of it), and what a
     # call printed before it hung is not lost with the worker.

@@ -9,7 +9,7 @@ from backprop_grader.feedback import passed_to
 
 from .gradcheck import NUMERIC_FLOOR, NUMERIC_RTOL, numeric_grad, weighted
 from .marks import check
-from .strategies import batch_dims, seeds, sides, uniform
+from .strategies import batch_dims, rng, seeds, sides, uniform
 
 
 def _problem(seed, n, d, m):
@@ -30,7 +30,7 @@ def _shown(x, W, b, dout=None):
     return inputs if dout is None else dict(inputs, dout=dout)
 
 
-@check("Affine", points=4)
+@check("Affine", points=3)
 @given(dims=batch_dims(), seed=seeds)
 @settings(max_examples=15)
 @example(dims=(1, 3, 2), seed=0)
@@ -41,6 +41,25 @@ def test_forward_values(impl, ref, dims, seed):
     out = impl.Affine(W.copy(), b.copy()).forward(x.copy())
     expected = ref.Affine(W, b).forward(x)
     expect_close(out, expected, "Affine.forward(x)", inputs=_shown(x, W, b), batch_size=dims[0], hint="hint_affine_forward")
+
+
+@check("Affine", points=1)
+def test_mnist_batch(impl, ref):
+    """a batch as chapter 5 trains on MNIST, x (100, 784) and W (784, 50): out, dx, dW and db are right at that size too."""
+    n, d, m = 100, 784, 50
+    # Multiples of small powers of two: every product and sum is exact, in any order, so that the numbers a
+    # failure shows are the same whatever BLAS (and its threads) computed them.
+    draw = rng(5).integers
+    x = draw(0, 5, (n, d)) / 4  # pixels in [0, 1]
+    W, b, dout = draw(-8, 9, (d, m)) / 256, draw(-8, 9, (m,)) / 64, draw(-8, 9, (n, m)) / 16
+    inputs = _shown(x, W, b, dout)
+    out, dx, dW, db = _round_trip(impl.Affine, x, W, b, dout)
+    expected = _round_trip(ref.Affine, x, W, b, dout)
+    for got, want, what, hint in zip(
+        (out, dx, dW, db), expected, ("Affine.forward(x)", "Affine.backward(dout)", "self.dW", "self.db"),
+        ("hint_affine_forward", "hint_affine_dx", "hint_affine_dW", "hint_affine_db"),
+    ):
+        expect_close(got, want, what, inputs=inputs, batch_size=n, hint=hint)
 
 
 @check("Affine", points=3)

@@ -24,7 +24,7 @@ def _backward_hint(dx, x, dout, default=None):
     return likely_mistake(dx, mistakes, default)
 
 
-@check("Relu", points=3)
+@check("Relu", points=2)
 @given(shape=shapes(min_dims=0), seed=seeds)
 @settings(max_examples=15)
 def test_forward_values(impl, ref, shape, seed):
@@ -32,6 +32,16 @@ def test_forward_values(impl, ref, shape, seed):
     x = uniform(seed, shape)
     out = impl.Relu().forward(x.copy())
     expect_close(out, ref.Relu().forward(x), "Relu.forward(x)", inputs={"x": x}, hint=_forward_hint(out, x))
+
+
+@check("Relu", points=1)
+def test_mnist_batch(impl, ref):
+    """the hidden layer of a batch as chapter 5 trains on MNIST, x and dout (100, 50): out and dx are right at that size too."""
+    x, dout = uniform(5, (100, 50)), uniform(6, (100, 50))
+    layer, expected = impl.Relu(), ref.Relu()
+    inputs = {"x": x, "dout": dout}
+    expect_close(layer.forward(x.copy()), expected.forward(x), "Relu.forward(x)", inputs={"x": x})
+    expect_close(layer.backward(dout.copy()), expected.backward(dout), "Relu.backward(dout)", inputs=inputs)
 
 
 @check("Relu", points=3)
