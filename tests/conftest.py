@@ -2,10 +2,11 @@
 judges the suite by it."""
 import pytest
 from mutants import entries, materialise
+from submissions import TEMPLATE
 
 from backprop_grader.loader import load
 from backprop_grader.run import grade_many
-from backprop_grader.shipped import REFERENCE_DIR, TEMPLATE_DIR
+from backprop_grader.shipped import REFERENCE_DIR
 
 
 @pytest.fixture(scope="session")
@@ -14,7 +15,7 @@ def graded(tmp_path_factory):
     parallel processes; keyed by entry id ("bugs/relu_np_max"), "reference" and "template"."""
     root = tmp_path_factory.mktemp("catalogue")
     chosen = {e.id: materialise(e, root) for e in entries("bugs") + entries("variants")}
-    chosen.update(reference=REFERENCE_DIR, template=TEMPLATE_DIR)
+    chosen.update(reference=REFERENCE_DIR, template=TEMPLATE)
     return dict(zip(chosen, grade_many(list(chosen.values()))))
 
 

@@ -1,15 +1,19 @@
 """Submissions for the grader's own tests: the reference or the template with one change, built in a tmp dir,
 and the command line run as a student runs it."""
 import ast
+import atexit
+import io
 import os
 import shutil
 import subprocess
 import sys
+import tarfile
+import tempfile
 from pathlib import Path
 
 from mutants import Entry, entries, materialise
 
-from backprop_grader.shipped import REFERENCE_DIR, TEMPLATE_DIR
+from backprop_grader.shipped import CHECKS_DIR, REFERENCE_DIR
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -18,14 +22,35 @@ GRADER = [sys.executable, str(PROJECT_ROOT / "grader.py")]
 INTERNALS = ("Traceback", "backprop_grader", "site-packages", "_pytest", "tests/test_", "conftest")
 
 
+def committed_template(root=PROJECT_ROOT, into=None):
+    """student_template/ as the repository's last commit has it, in a folder of its own: a learner fills in the
+    working copy in their clone, and the project's tests must not depend on what they wrote there. Outside a git
+    checkout (an unpacked archive, whose template nobody has filled in) it is the folder itself."""
+    into = Path(into or tempfile.mkdtemp(prefix="pristine-template-"))
+    archive = subprocess.run(["git", "-C", str(root), "archive", "--format=tar", "HEAD", "student_template"],
+                             capture_output=True)
+    if archive.returncode != 0:
+        return Path(root) / "student_template"
+    safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}  # Python 3.10.12 and later
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(into, **safe)
+    return into / "student_template"
+
+
+# The template every project test grades or copies: made once per test session, removed at its end.
+TEMPLATE = committed_template()
+if TEMPLATE != PROJECT_ROOT / "student_template":
+    atexit.register(shutil.rmtree, TEMPLATE.parent, True)
+
+
 def installed_copy(target):
     """A copy of the grader's package laid out as a wheel installs it (the reference, the template and the checks
     inside it), at target/backprop_grader: `python -m backprop_grader` run from target grades with the copy alone."""
     package = Path(target) / "backprop_grader"
     ignore = shutil.ignore_patterns("__pycache__")
     shutil.copytree(PROJECT_ROOT / "backprop_grader", package, ignore=ignore)
-    for folder, inside in (("reference", "reference"), ("student_template", "student_template"), ("tests/checks", "checks")):
-        shutil.copytree(PROJECT_ROOT / folder, package / inside, ignore=ignore)
+    for folder, inside in ((REFERENCE_DIR, "reference"), (TEMPLATE, "student_template"), (CHECKS_DIR, "checks")):
+        shutil.copytree(folder, package / inside, ignore=ignore)
     return package
 
 
@@ -69,7 +94,7 @@ def line_of(path, marker):
 def template_with_reference(target, *names, change=None):
     """A copy of the template in which the named classes of layers.py are the reference's: a student who has
     written those layers and nothing else. change, an (old, new) pair, then edits the code written in."""
-    target = copy_of(TEMPLATE_DIR, target)
+    target = copy_of(TEMPLATE, target)
     path = target / "layers.py"
     text = path.read_text(encoding="utf-8")
     reference = (REFERENCE_DIR / "layers.py").read_text(encoding="utf-8")

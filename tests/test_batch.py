@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from mutants import entries, materialise
-from submissions import GRADER, PROJECT_ROOT, copy_of, grader, installed_copy, reference_with
+from submissions import GRADER, PROJECT_ROOT, TEMPLATE, copy_of, grader, installed_copy, reference_with
 
 from backprop_grader import batch
 from backprop_grader.book import LAYERS
@@ -238,7 +238,7 @@ def graded_class(tmp_path_factory):
     root = tmp_path_factory.mktemp("batch")
     klass = root / "class"
     copy_of("reference", klass / "alice")
-    copy_of("student_template", klass / "bob")
+    copy_of(TEMPLATE, klass / "bob")
     materialise(BUG, root / "bugs").rename(klass / "carol")
     reference_with(klass / "dave", append="def broken(:\n    pass\n")
     (klass / "erin").mkdir()

@@ -9,9 +9,10 @@ trains, so a bug in any layer may fail it): a bug may fail them besides its own 
 still be failed by some bug, and a variant must pass them like any other check."""
 import pytest
 from mutants import costly_checks, entries, failed_checks, materialise
+from submissions import TEMPLATE
 
 from backprop_grader.run import grade_many
-from backprop_grader.shipped import REFERENCE_DIR, TEMPLATE_DIR
+from backprop_grader.shipped import REFERENCE_DIR
 
 BUGS = entries("bugs")
 VARIANTS = entries("variants")
@@ -22,7 +23,7 @@ def graded_in_process(tmp_path_factory):
     """Every bug and variant, the reference and the template graded with --no-isolate; keyed by entry id."""
     root = tmp_path_factory.mktemp("catalogue_in_process")
     chosen = {e.id: materialise(e, root) for e in BUGS + VARIANTS}
-    chosen |= {"reference": REFERENCE_DIR, "template": TEMPLATE_DIR}
+    chosen |= {"reference": REFERENCE_DIR, "template": TEMPLATE}
     return dict(zip(chosen, grade_many(list(chosen.values()), isolate=False)))
 
 

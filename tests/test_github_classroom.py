@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from submissions import PROJECT_ROOT, copy_of
+from submissions import PROJECT_ROOT, TEMPLATE, copy_of
 
 from backprop_grader.classroom import payload
 from backprop_grader.run import declared_checks
@@ -73,7 +73,7 @@ def graded(tmp_path_factory):
         workspace = root / name
         workspace.mkdir()
         (workspace / "grader").symlink_to(PROJECT_ROOT)
-        copy_of(PROJECT_ROOT / submission, workspace / "submission")
+        copy_of(submission, workspace / "submission")
         env = {
             **os.environ,
             **_workflow()["env"],
@@ -88,7 +88,7 @@ def graded(tmp_path_factory):
         return name, (done, workspace)
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        return dict(pool.map(lambda args: run(*args), [("correct", "reference"), ("untouched", "student_template")]))
+        return dict(pool.map(lambda args: run(*args), [("correct", PROJECT_ROOT / "reference"), ("untouched", TEMPLATE)]))
 
 
 def _result(workspace):

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from submissions import grader
+from submissions import TEMPLATE, grader
 
 from backprop_grader.cli import main
 from backprop_grader.report import csv, gradescope, junit, markdown
@@ -179,7 +179,7 @@ def runs(tmp_path_factory):
     typo = _write(root / "typo.toml", '[checks]\n"Affine: backward_dB" = 5\n')
     commands = {
         "rubric": ["reference", "--rubric", rubric, "--extra-tests", extra, "--json", root / "rubric.json"],
-        "extra_on_template": ["student_template", "--extra-tests", extra, "--json", root / "template.json"],
+        "extra_on_template": [TEMPLATE, "--extra-tests", extra, "--json", root / "template.json"],
         "typo": ["reference", "--rubric", typo],
         "extra_check_without_its_folder": ["reference", "--rubric", rubric],
         "duplicate": ["reference", "--extra-tests", duplicate],

@@ -1,6 +1,10 @@
 """The two ends of the scale: the untouched student template scores 0 on every check, each failure saying
 "not implemented yet" (not a crash, a collection error or a traceback), and the reference scores full marks."""
+import shutil
+import subprocess
+
 import pytest
+from submissions import TEMPLATE, committed_template
 
 from backprop_grader.results import PASSED
 
@@ -27,3 +31,19 @@ def test_reference_gets_full_marks(template_and_reference):
     _, reference = template_and_reference
     assert [r.check.title for r in reference.results if r.status != PASSED] == []
     assert reference.score == reference.max_score > 0
+
+
+def test_the_projects_tests_grade_the_template_as_committed(tmp_path):
+    """A learner who filled in student_template/ in their clone, then ran the project's own tests, saw 13 of them
+    fail: the tests graded the working copy. They take the template from the last commit instead."""
+    clone = tmp_path / "clone"
+    shutil.copytree(TEMPLATE, clone / "student_template")
+    git = ["git", "-C", str(clone), "-c", "user.name=learner", "-c", "user.email=learner@example.invalid"]
+    for command in (["init", "-q"], ["add", "."], ["commit", "-q", "-m", "template"]):
+        subprocess.run(git + command, check=True, capture_output=True)
+    layers = clone / "student_template" / "layers.py"
+    committed = layers.read_text(encoding="utf-8")
+    layers.write_text(committed.replace("raise _todo(", "return None  # my attempt\n        raise _todo(", 1),
+                      encoding="utf-8")
+    pristine = committed_template(clone, tmp_path / "pristine")
+    assert (pristine / "layers.py").read_text(encoding="utf-8") == committed != layers.read_text(encoding="utf-8")
