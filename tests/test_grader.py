@@ -6,8 +6,11 @@ import csv
 import json
 import os
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 from submissions import (
@@ -224,17 +227,23 @@ def test_no_colour_when_the_output_is_not_a_terminal(runs):
 
 
 def test_every_graded_check_lives_in_its_layers_module():
-    """The grader collects only test_<layer>.py: a check declared in any other module would never be graded."""
-
-    class Collected:
-        items = []
-
-        def pytest_collection_finish(self, session):
-            self.items.extend(session.items)
-
-    collected = Collected()
-    args = [str(CHECKS_DIR), "--collect-only", "-p", "no:terminal", "-m", " or ".join(LAYERS)]
-    pytest.main([*args, f"--rootdir={PROJECT_ROOT}", "-c", str(PROJECT_ROOT / "pyproject.toml")], plugins=[collected])
-    placed = {(item.path, checks_module(m.name)) for item in collected.items for m in item.iter_markers() if m.name in LAYERS}
+    """The grader collects only test_<layer>.py: a check declared in any other module would never be graded.
+    (Collected in a process of its own: the checks' modules this session imported must not stand in for them.)"""
+    script = (
+        "import json, sys, pytest\n"
+        "class Collected:\n"
+        "    items = []\n"
+        "    def pytest_collection_finish(self, session):\n"
+        "        self.items.extend(session.items)\n"
+        "found = Collected()\n"
+        "status = pytest.main(sys.argv[1:], plugins=[found])\n"
+        "print(json.dumps([[str(i.path), m.name] for i in found.items for m in i.iter_markers()]))\n"
+        "sys.exit(int(status))\n"
+    )
+    args = [str(CHECKS_DIR), "--collect-only", "-q", "-p", "no:cacheprovider", "-m", " or ".join(LAYERS)]
+    done = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, cwd=PROJECT_ROOT)
+    assert done.returncode == 0, done.stdout + done.stderr
+    markers = json.loads(done.stdout.strip().splitlines()[-1])
+    placed = {(Path(path), checks_module(name)) for path, name in markers if name in LAYERS}
     assert {layer_module for _, layer_module in placed} == {checks_module(layer) for layer in LAYERS}
     assert [path for path, layer_module in placed if path != layer_module] == []
