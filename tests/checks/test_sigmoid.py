@@ -10,6 +10,9 @@ from .gradcheck import ELEMENTWISE_FLOOR, numeric_grad, weighted
 from .marks import check
 from .strategies import seeds, shapes, uniform
 
+# Integer inputs, such as a batch of raw pixels or labels: the sigmoid of an int array is still a float array.
+INTEGER_INPUTS = [np.array([[0, 1], [-2, 3]]), np.array([5, -5, 0], dtype=np.int32), np.array(2)]
+
 # Beyond |x| = 709.78, np.exp(|x|) overflows to inf: a formula that divides inf by inf gives nan there.
 EXP_OVERFLOWS = 709.78
 
@@ -86,7 +89,7 @@ def test_mnist_batch(impl, ref):
     expect_close(layer.backward(dout.copy()), expected.backward(dout), "Sigmoid.backward(dout)", inputs=inputs)
 
 
-@check("Sigmoid", points=3)
+@check("Sigmoid", points=2)
 @given(shape=shapes(min_dims=0), seed=seeds)
 @settings(max_examples=15)
 def test_backward_values(impl, ref, shape, seed):
@@ -96,6 +99,14 @@ def test_backward_values(impl, ref, shape, seed):
     out = expected.forward(x)
     _expect_usable(layer.forward(x.copy()), out, x)
     _expect_backward(layer.backward(dout.copy()), expected.backward(dout), x, out, dout)
+
+
+@check("Sigmoid", points=1)
+def test_integer_input(impl, ref):
+    """forward of an integer array, such as np.array([[0, 1], [-2, 3]]), returns the float sigmoid, not values cut to integers."""
+    for x in INTEGER_INPUTS:
+        out = impl.Sigmoid().forward(x.copy())
+        expect_close(out, ref.Sigmoid().forward(x), "Sigmoid.forward(x)", inputs={"x": x}, hint="hint_sigmoid_integer_input")
 
 
 @check("Sigmoid", points=2)

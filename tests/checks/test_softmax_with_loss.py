@@ -13,7 +13,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from backprop_grader.diagnose import expect_close, expect_close_to_any, expect_number
-from backprop_grader.feedback import passed_to
+from backprop_grader.feedback import CheckFailure, after_statement, passed_to
 
 from .gradcheck import NUMERIC_FLOOR, NUMERIC_RTOL, numeric_grad
 from .marks import check
@@ -22,14 +22,19 @@ from .strategies import batch_classes, classes, labels, one_hot, seeds, sides, u
 BOOK_DELTA = 1e-7
 FORMS = st.sampled_from(["labels", "one-hot"])
 
-# Logits of +-1000 where a probability underflows to exactly 0. Every row holds its batch's maximum, so a
-# softmax shifted by the maximum of the whole batch rather than of each row (correct, if fragile) stays exact.
+# Logits of +-1000 where a probability underflows to exactly 0. Every row holds its batch's maximum, so that a
+# softmax shifted by the maximum of the whole batch rather than of each row fails only softmax_rows_far_apart.
 EXTREME_LOGITS = [
     (np.array([[1000.0, -1000.0, 0.0], [-1000.0, 1000.0, 999.0]]), np.array([1, 0])),
     (np.array([[-1000.0, 1000.0]]), np.array([0])),
     (np.array([[1000.0, 1000.0, -1000.0], [1000.0, -1000.0, -1000.0]]), np.array([2, 0])),
 ]
 EXTREME_SOFTMAX_INPUTS = [x for x, _ in EXTREME_LOGITS] + [np.array([1000.0, -1000.0, 0.0]), np.array([-1000.0, -999.0])]
+# Rows far apart: shifted by the batch's maximum (2), the second row's exp underflows to 0 everywhere: 0 / 0.
+ROWS_FAR_APART = [
+    (np.array([[0.0, 1.0, 2.0], [-1000.0, -999.0, -998.0]]), np.array([2, 0])),
+    (np.array([[-998.0, -999.0, -1000.0], [3.0, 1.0, 2.0], [-800.0, -800.0, -801.0]]), np.array([0, 1, 2])),
+]
 
 
 def _problem(seed, n, c, form):
@@ -68,7 +73,7 @@ def test_loss_one_hot(impl, ref, nc, seed):
     expect_close_to_any(loss, accepted, what, inputs={"x": x, "t": t}, batch_size=nc[0], hint="hint_swl_loss")
 
 
-@check("SoftmaxWithLoss", points=2)
+@check("SoftmaxWithLoss", points=1)
 @given(nc=batch_classes(), seed=seeds)
 @settings(max_examples=12)
 @example(nc=(3, 4), seed=0)
@@ -93,7 +98,7 @@ def test_loss_is_a_number(impl, nc, seed, form):
     expect_number(loss, "SoftmaxWithLoss.forward(x, t)", inputs={"x": x, "t": t}, hint="hint_swl_number")
 
 
-@check("SoftmaxWithLoss", points=2)
+@check("SoftmaxWithLoss", points=1)
 @given(nc=batch_classes(), seed=seeds)
 @settings(max_examples=12)
 @example(nc=(3, 4), seed=0)
@@ -106,7 +111,7 @@ def test_backward_one_hot(impl, ref, nc, seed):
     expect_close(dx, expected, what, inputs={"x": x, "t": t}, batch_size=nc[0], hint="hint_swl_dx")
 
 
-@check("SoftmaxWithLoss", points=2)
+@check("SoftmaxWithLoss", points=1)
 @given(nc=batch_classes(), seed=seeds)
 @settings(max_examples=12)
 @example(nc=(3, 4), seed=0)
@@ -118,6 +123,46 @@ def test_backward_labels(impl, ref, nc, seed):
     _, expected = _forward_backward(ref.SoftmaxWithLoss, x, t)
     what = "SoftmaxWithLoss.backward(1)"
     expect_close(dx, expected, what, inputs={"x": x, "t": t}, batch_size=nc[0], hint="hint_swl_dx_labels")
+
+
+@check("SoftmaxWithLoss", points=1)
+@given(nc=batch_classes(), seed=seeds, form=FORMS)
+@settings(max_examples=2)
+@example(nc=(3, 4), seed=0, form="labels")
+def test_backward_default_dout(impl, ref, nc, seed, form):
+    """backward() with no argument returns backward(1): dout defaults to 1, as in the book's backward(self, dout=1)."""
+    x, _, t = _problem(seed, *nc, form)
+    layer = impl.SoftmaxWithLoss()
+    layer.forward(x.copy(), t.copy())
+    inputs = {"x": x, "t": t}
+    try:
+        dx = layer.backward()
+    except TypeError:
+        raise CheckFailure("swl_backward_no_default", hint="hint_swl_default_dout", what="SoftmaxWithLoss.backward()") from None
+    _, expected = _forward_backward(ref.SoftmaxWithLoss, x, t)
+    expect_close(dx, expected, "SoftmaxWithLoss.backward()", inputs=inputs, batch_size=nc[0], hint="hint_swl_default_dout")
+
+
+@check("SoftmaxWithLoss", points=1)
+@given(nc=batch_classes(), seed=seeds, form=FORMS)
+@settings(max_examples=4)
+@example(nc=(3, 4), seed=0, form="labels")
+@example(nc=(3, 4), seed=0, form="one-hot")
+def test_backward_twice(impl, ref, nc, seed, form):
+    """a second backward(1) returns the same dx as the first, and leaves the stored softmax output (self.y) unchanged."""
+    x, _, t = _problem(seed, *nc, form)
+    layer = impl.SoftmaxWithLoss()
+    layer.forward(x.copy(), t.copy())
+    stored = getattr(layer, "y", None)
+    stored = np.array(stored, dtype=np.float64) if isinstance(stored, np.ndarray) else None
+    layer.backward(1)
+    dx = layer.backward(1)
+    inputs = {"x": x, "t": t}
+    _, expected = _forward_backward(ref.SoftmaxWithLoss, x, t)
+    what = after_statement("SoftmaxWithLoss.backward(1)", "backward(1)")
+    expect_close(dx, expected, what, inputs=inputs, batch_size=nc[0], hint="hint_swl_backward_twice")
+    if stored is not None:
+        expect_close(layer.y, stored, after_statement("self.y", "backward(1)"), inputs=inputs, hint="hint_swl_backward_twice")
 
 
 @check("SoftmaxWithLoss", points=1)
@@ -195,6 +240,20 @@ def test_softmax_extreme_logits(impl, ref):
     """softmax of logits of +-1000 is finite and right: exp must never see a large positive number."""
     for x in EXTREME_SOFTMAX_INPUTS:
         expect_close(impl.softmax(x.copy()), ref.softmax(x), "softmax(x)", inputs={"x": x}, hint="hint_softmax_overflow")
+
+
+@check("SoftmaxWithLoss", points=1)
+def test_softmax_rows_far_apart(impl, ref):
+    """softmax is right for rows far apart, such as [[0, 1, 2], [-1000, -999, -998]]: each row is shifted by its own maximum."""
+    for x, t in ROWS_FAR_APART:
+        inputs = {"x": x}
+        expect_close(impl.softmax(x.copy()), ref.softmax(x), "softmax(x)", inputs=inputs, hint="hint_softmax_row_max")
+        loss, dx = _forward_backward(impl.SoftmaxWithLoss, x, t)
+        inputs = {"x": x, "t": t}
+        expect_number(loss, "SoftmaxWithLoss.forward(x, t)", inputs=inputs, hint="hint_softmax_row_max")
+        _, expected = _forward_backward(ref.SoftmaxWithLoss, x, t)
+        what = "SoftmaxWithLoss.backward(1)"
+        expect_close(dx, expected, what, inputs=inputs, batch_size=len(x), hint="hint_softmax_row_max")
 
 
 @check("SoftmaxWithLoss", points=1)
