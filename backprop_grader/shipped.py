@@ -14,7 +14,7 @@ def _folder(package):
     spec = importlib.util.find_spec(package)  # imports the parents only, not the package itself
     if spec is None or not spec.submodule_search_locations:
         raise ModuleNotFoundError(
-            f"{package} is missing: install backprop-grader (`python -m pip install -e .` in a clone)"
+            f"{package} is missing: install backprop-grader (`python -m pip install -e .` in a clone)", name=package
         )
     return Path(spec.submodule_search_locations[0]).resolve()
 

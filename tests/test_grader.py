@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+import venv
 import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -247,3 +248,12 @@ def test_every_graded_check_lives_in_its_layers_module():
     placed = {(Path(path), checks_module(name)) for path, name in markers if name in LAYERS}
     assert {layer_module for _, layer_module in placed} == {checks_module(layer) for layer in LAYERS}
     assert [path for path, layer_module in placed if path != layer_module] == []
+
+
+def test_a_clone_not_yet_installed_says_how_to_install_it(tmp_path):
+    """`python grader.py` in a fresh clone before `pip install -e .` ended in a traceback into the package."""
+    venv.create(tmp_path / "bare", with_pip=False)
+    done = subprocess.run([str(tmp_path / "bare" / "bin" / "python"), str(PROJECT_ROOT / "grader.py")],
+                          capture_output=True, text=True, cwd=tmp_path, env={"PATH": os.environ["PATH"]})
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert f"python -m pip install -e {PROJECT_ROOT}" in done.stderr
