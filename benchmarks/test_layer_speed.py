@@ -1,7 +1,7 @@
 """A submission's forward and backward of each layer, timed beside the reference's at realistic sizes.
 
-`python -m backprop_grader.benchmark SUBMISSION` runs this file with --impl=SUBMISSION in its own process and
-prints the ratios; `pytest benchmarks/test_layer_speed.py --benchmark-only --impl DIR` shows pytest-benchmark's
+`python -m backprop_grader.benchmark SUBMISSION` runs this file with --backprop-impl=SUBMISSION in its own process and
+prints the ratios; `pytest benchmarks/test_layer_speed.py --benchmark-only --backprop-impl DIR` shows pytest-benchmark's
 own table. Each pair (reference, submission) is timed back to back, so both see the same machine.
 """
 import layer_inputs as li
