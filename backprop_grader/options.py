@@ -19,6 +19,8 @@ PLUGIN_PREFIX = "backprop-"
 SANDBOX_MODES = ("require", "auto", "off")
 FIELDS = ("layers", "seed", "aliases", "use", "isolate", "sandbox")
 WHERE_NAMES_ARE = ("aliases", "use")  # what a worker needs to load a submission
+# What the pytest plugin takes: which layers to check is pytest's own -m, not an option of the plugin's.
+PLUGIN_FIELDS = tuple(f for f in FIELDS if f != "layers")
 
 
 @dataclasses.dataclass(frozen=True)

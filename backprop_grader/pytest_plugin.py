@@ -15,7 +15,7 @@ import os
 import pytest
 
 from .book import LAYERS, MARKERS
-from .options import FIELDS, PLUGIN_PREFIX, GradeOptions, declare
+from .options import PLUGIN_FIELDS, PLUGIN_PREFIX, GradeOptions, declare
 from .shipped import REFERENCE_DIR, resolve
 
 IMPL_ENV = "BACKPROP_IMPL"
@@ -34,13 +34,12 @@ def pytest_addoption(parser):
         help=f"implementation to check (default: ${IMPL_ENV}, else the reference); 'reference' and "
         "'student_template' name the package's own",
     )
-    declare(group.addoption, prefix=PLUGIN_PREFIX, fields=[f for f in FIELDS if f != "layers"])
+    declare(group.addoption, prefix=PLUGIN_PREFIX, fields=PLUGIN_FIELDS)
 
 
 def grade_options(config):
     """The GradeOptions this run was given; by default the code runs in pytest's own process, for a debugger."""
-    return GradeOptions.from_namespace(config.option, PLUGIN_PREFIX, [f for f in FIELDS if f != "layers"],
-                                       isolate=False)
+    return GradeOptions.from_namespace(config.option, PLUGIN_PREFIX, PLUGIN_FIELDS, isolate=False)
 
 
 def seed(config):

@@ -18,10 +18,10 @@ from .isolation.sandbox_plan import SandboxUnavailable
 from .isolation.sandbox_plan import require as require_sandbox
 from .limits import InProcessLimits
 from .messages import render
-from .options import GradeOptions, declare
+from .options import PLUGIN_FIELDS, PLUGIN_PREFIX, GradeOptions, declare
 from .plugin import GradingPlugin, is_theirs
 from .printed import Capture
-from .pytest_plugin import IMPL_OPTION, PLUGIN_PREFIX, ProvidedImplementation, printed_by_workers
+from .pytest_plugin import IMPL_OPTION, ProvidedImplementation, printed_by_workers
 from .results import IN_PROCESS, GradeResult
 from .shipped import CHECKS_DIR, PYTEST_SETTINGS, REFERENCE_DIR, checks_module, resolve
 
@@ -81,7 +81,7 @@ def grade(submission, options=None, *, profile=PROFILE, extra_args=(), implement
         f"--rootdir={CHECKS_DIR.parent}",
         *(arg for name in PLUGINS for arg in ("-p", name)),
         *where,
-        *options.argv(prefix=PLUGIN_PREFIX, fields=("seed", "aliases", "use", "isolate", "sandbox")),
+        *options.argv(prefix=PLUGIN_PREFIX, fields=PLUGIN_FIELDS),
         f"--hypothesis-seed={options.seed}",
         "--strict-markers",
         # Test modules are imported without putting their folder on sys.path, where its helper modules would
