@@ -310,10 +310,10 @@ def write_results(outcome, out, lang):
         (folder / "grader.log").write_text(outcome.detail, encoding="utf-8")
 
 
-def run(directory, out, csv_path, jobs, timeout, declared, marking, options=GradeOptions(), extra_args=(), lang="en",
+def run(paths, out, csv_path, jobs, timeout, declared, marking, options=GradeOptions(), extra_args=(), lang="en",
         progress_stream=None):
-    """Grade the class in directory; write every results.json and the CSV; return the Outcomes."""
-    paths = submissions(directory, out)
+    """Grade the submission folders in paths (submissions() lists a class's); write every results.json, the CSV
+    and the class's files; return the Outcomes."""
     counts = dict.fromkeys(STATUSES, 0)
     progress = Progress(len(paths), progress_stream, lang) if progress_stream is not None else None
 
@@ -331,20 +331,20 @@ def run(directory, out, csv_path, jobs, timeout, declared, marking, options=Grad
     finally:
         if progress is not None:
             progress.close()
-    csv.write(csv_path, [csv.row(o.result, o.id, o.wall_time, o.status) for o in outcomes])
-    write_class_files(outcomes, out, lang)
+    write_class_files(outcomes, out, csv_path, lang)
     return outcomes
 
 
-CHECKS_CSV, SUMMARY_JSON, SUMMARY_MARKDOWN = "checks.csv", "summary.json", "summary.md"
+GRADES_CSV, CHECKS_CSV, SUMMARY_JSON, SUMMARY_MARKDOWN = "grades.csv", "checks.csv", "summary.json", "summary.md"
 
 
-def write_class_files(outcomes, out, lang):
-    """What the batch writes about the class as a whole, beside grades.csv: out/checks.csv (a row per check of
-    every submission, with its diagnosed mistake), and the class summary (report/summary.py) as out/summary.json
-    and out/summary.md. Returns the ClassSummary."""
+def write_class_files(outcomes, out, csv_path, lang):
+    """What the batch writes about the class as a whole: the CSV at csv_path (a row per submission), out/checks.csv
+    (a row per check of every submission, with its diagnosed mistake), and the class summary (report/summary.py)
+    as out/summary.json and out/summary.md. Returns the ClassSummary."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    csv.write(csv_path, [csv.row(o.result, o.id, o.wall_time, o.status) for o in outcomes])
     rows = [row for o in outcomes for row in csv.check_rows(o.result, o.id)]
     csv.write(out / CHECKS_CSV, rows, csv.CHECK_COLUMNS)
     found = summary.summarise(outcomes)

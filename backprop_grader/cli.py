@@ -145,6 +145,11 @@ def main(argv=None):
         init.add_arguments(parser, lang)
         parser.add_argument("--lang", choices=languages(), help=render("cli_help_lang", lang))
         return init.run(parser, parser.parse_args(argv[1:]).folder, lang)
+    if argv[:1] == ["merge"]:  # backprop-grader merge --out DIR SHARD_OUT...: a class graded in shards, joined
+        parser = _Parser(lang, prog="backprop-grader merge", description=render("merge_description", lang))
+        instructor.add_merge_arguments(parser, lang)
+        parser.add_argument("--lang", choices=languages(), help=render("cli_help_lang", lang))
+        return instructor.merge(parser, parser.parse_args(argv[1:]), lang)
     parser = build_parser(lang)
     options = parser.parse_args(argv)
     grading = grade_options(parser, options, lang)

@@ -7,13 +7,14 @@ of them is a usage error (exit status 2) before any grading starts.
 """
 import argparse
 import contextlib
+import hashlib
 import os
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import batch, gradescope_bundle
+from . import batch, gradescope_bundle, shards
 from .extra_tests import ExtraTestsError, staged
 from .messages import render
 from .options import GradeOptions
@@ -26,7 +27,7 @@ from .rubric import NO_RUBRIC, RubricError, read, resolve
 from .run import declared_checks
 
 ONE_SUBMISSION_OPTIONS = ("json", "junit", "markdown", "fail_under", "verbose", "benchmark")
-BATCH_OPTIONS = ("jobs", "out")  # and --timeout, which --benchmark shares
+BATCH_OPTIONS = ("jobs", "out", "shard")  # and --timeout, which --benchmark shares
 
 
 def _positive(kind, lang):
@@ -53,6 +54,8 @@ def add_options(parser, lang):
         "--jobs", type=_positive(int, lang), metavar="N", help=render("instructor_help_jobs", lang, jobs=batch.default_jobs())
     )
     group.add_argument("--out", metavar="DIR", help=render("instructor_help_out", lang))
+    group.add_argument("--shard", metavar="K/N", help=render("instructor_help_shard", lang,
+                                                                         command="backprop-grader merge"))
     group.add_argument("--gradescope-bundle", metavar="ZIP", help=render("instructor_help_gradescope_bundle", lang))
 
 
@@ -153,10 +156,15 @@ def _batch(parser, options, lang, grade_options):
     directory = Path(options.batch)
     if not directory.is_dir():
         parser.error(render("cli_no_such_folder", lang, path=options.batch))
+    try:
+        shard = shards.Shard.parse(options.shard) if options.shard is not None else None
+    except shards.ShardError as exc:
+        parser.error(render(exc.key, lang, **exc.params))
     out = Path(options.out) if options.out else batch.default_out(directory)
-    if not batch.submissions(directory, out):
+    everyone = batch.submissions(directory, out)
+    if not everyone:
         parser.error(render("batch_no_submissions", lang, path=options.batch))
-    csv_path = Path(options.csv) if options.csv else out / "grades.csv"
+    csv_path = Path(options.csv) if options.csv else out / batch.GRADES_CSV
     jobs = options.jobs or batch.default_jobs()
     if options.timeout is not None and options.timeout <= 0:
         parser.error(render("instructor_not_positive", lang, value=f"{options.timeout:g}"))
@@ -165,21 +173,54 @@ def _batch(parser, options, lang, grade_options):
         parser.error(render("instructor_timeout_too_short", lang, value=f"{options.timeout:g}",
                             limits=f"{batch.Limits().grade_seconds:g}", minimum=f"{batch.MIN_TIMEOUT:g}"))
     timeout = options.timeout or batch.DEFAULT_TIMEOUT
+    # A shard of a small class may hold no submission: it writes empty files, which merge as nothing.
+    paths = shards.pick(everyone, shard)
     started = time.perf_counter()
     with setup(parser, options, lang, need_declared=True) as ready:
         outcomes = batch.run(
-            directory, out, csv_path, jobs, timeout, ready.declared, ready.marking, grade_options,
+            paths, out, csv_path, jobs, timeout, ready.declared, ready.marking, grade_options,
             extra_args=ready.extra_args, lang=lang,
             progress_stream=sys.stderr if sys.stderr.isatty() else None,
         )
+    shards.write_record(out, outcomes, lang, _settings(options, grade_options, timeout), shard)
     seconds = time.perf_counter() - started
     counts = {status: sum(o.status == status for o in outcomes) for status in batch.STATUSES}
     print(
         render(
-            "batch_summary", lang, count=len(outcomes), seconds=f"{seconds:.1f}", rate=f"{len(outcomes) / seconds:.2f}",
-            jobs=jobs, counts=counted(counts, lang, ", "),
+            "batch_summary", lang, count=len(outcomes), seconds=f"{seconds:.1f}",
+            rate=f"{len(outcomes) / seconds:.2f}", jobs=jobs, counts=counted(counts, lang, ", "),
         )
     )
+    if shard is not None:
+        print(render("shard_graded", lang, shard=str(shard), count=len(outcomes), of=len(everyone)))
+    _print_class(outcomes, out, csv_path, lang)
+    return 0
+
+
+def _digest(path):
+    """A digest of the file or folder at path (None for none): shards graded with different rubrics or extra
+    tests must not merge."""
+    if path is None:
+        return None
+    path = Path(path)
+    digest = hashlib.sha256()
+    for file in sorted(p for p in ([path] if path.is_file() else path.rglob("*")) if p.is_file()):
+        digest.update(str(file.relative_to(path) if file != path else file.name).encode("utf-8", "surrogateescape"))
+        digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def _settings(options, grade_options, timeout):
+    """What every grade of a batch ran with, for merge to check that shards were graded alike."""
+    return {
+        "options": grade_options.argv(), "timeout": timeout, "rubric": _digest(options.rubric),
+        "extra_tests": _digest(options.extra_tests),
+    }
+
+
+def _print_class(outcomes, out, csv_path, lang):
+    """What a batch (or a merge) says of the class after its one line of figures: the submissions that did not
+    go well, the class summary and where the files are."""
     for outcome in outcomes:
         if outcome.status != OK:
             log = out / outcome.id / "grader.log"
@@ -197,4 +238,21 @@ def _batch(parser, options, lang, grade_options):
     print(render("batch_files", lang, csv=shown_path(csv_path), out=shown_path(out)))
     print(render("batch_class_files", lang, checks=shown_path(out / batch.CHECKS_CSV),
                  json=shown_path(out / batch.SUMMARY_JSON), markdown=shown_path(out / batch.SUMMARY_MARKDOWN)))
+
+
+def add_merge_arguments(parser, lang):
+    parser.add_argument("shards", nargs="+", metavar="SHARD_OUT", help=render("merge_help_shards", lang))
+    parser.add_argument("--out", metavar="DIR", required=True, help=render("merge_help_out", lang))
+
+
+def merge(parser, options, lang):
+    """backprop-grader merge --out DIR SHARD_OUT...: the shards' outputs joined as one batch would have written
+    them; the exit status."""
+    try:
+        outcomes, merged_lang = shards.merge([Path(folder) for folder in options.shards], options.out)
+    except shards.ShardError as exc:
+        parser.error(render(exc.key, lang, **exc.params))
+    out = Path(options.out)
+    print(render("merge_done", lang, shards=len(options.shards), count=len(outcomes)))
+    _print_class(outcomes, out, out / batch.GRADES_CSV, merged_lang)
     return 0

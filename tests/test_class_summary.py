@@ -178,7 +178,7 @@ def planted_class(tmp_path_factory):
     outcomes = batch.grade_all(paths, declared_checks(), NO_RUBRIC, jobs=2, timeout=batch.DEFAULT_TIMEOUT,
                                options=GradeOptions(isolate=False))
     out = root / "out"
-    batch.write_class_files(outcomes, out, "en")
+    batch.write_class_files(outcomes, out, out / "grades.csv", "en")
     return outcomes, copies, out
 
 
