@@ -31,7 +31,7 @@ from .isolation.session import Limits
 from .messages import render
 from .options import GradeOptions
 from .progress import Progress
-from .report import csv, escape, gradescope, markdown, summary
+from .report import csv, escape, gradescope, html, markdown, summary
 from .report.common import shown_path
 from .results import NOT_RUN, CheckResult, Failure, GradeResult
 from .run import PROFILE, grade
@@ -311,7 +311,7 @@ def write_results(outcome, out, lang):
 
 
 def run(paths, out, csv_path, jobs, timeout, declared, marking, options=GradeOptions(), extra_args=(), lang="en",
-        progress_stream=None):
+        progress_stream=None, html_path=None):
     """Grade the submission folders in paths (submissions() lists a class's); write every results.json, the CSV
     and the class's files; return the Outcomes."""
     counts = dict.fromkeys(STATUSES, 0)
@@ -331,17 +331,18 @@ def run(paths, out, csv_path, jobs, timeout, declared, marking, options=GradeOpt
     finally:
         if progress is not None:
             progress.close()
-    write_class_files(outcomes, out, csv_path, lang)
+    write_class_files(outcomes, out, csv_path, lang, html_path)
     return outcomes
 
 
 GRADES_CSV, CHECKS_CSV, SUMMARY_JSON, SUMMARY_MARKDOWN = "grades.csv", "checks.csv", "summary.json", "summary.md"
 
 
-def write_class_files(outcomes, out, csv_path, lang):
+def write_class_files(outcomes, out, csv_path, lang, html_path=None):
     """What the batch writes about the class as a whole: the CSV at csv_path (a row per submission), out/checks.csv
-    (a row per check of every submission, with its diagnosed mistake), and the class summary (report/summary.py)
-    as out/summary.json and out/summary.md. Returns the ClassSummary."""
+    (a row per check of every submission, with its diagnosed mistake), the class summary (report/summary.py) as
+    out/summary.json and out/summary.md, and with html_path the class page there and each student's page as
+    out/<id>/report.html. Returns the ClassSummary."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     csv.write(csv_path, [csv.row(o.result, o.id, o.wall_time, o.status) for o in outcomes])
@@ -351,4 +352,8 @@ def write_class_files(outcomes, out, csv_path, lang):
     document = json.dumps(summary.to_dict(found, lang), indent=2, ensure_ascii=False) + "\n"
     write_atomically(out / SUMMARY_JSON, document)
     write_atomically(out / SUMMARY_MARKDOWN, markdown.class_summary(found, lang, more_in=SUMMARY_JSON))
+    if html_path is not None:
+        for outcome in outcomes:
+            write_atomically(out / outcome.id / html.STUDENT_PAGE, html.student_page(outcome, lang))
+        write_atomically(Path(html_path), html.class_page(outcomes, found, html_path, out, lang))
     return found

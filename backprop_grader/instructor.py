@@ -27,7 +27,7 @@ from .rubric import NO_RUBRIC, RubricError, read, resolve
 from .run import declared_checks
 
 ONE_SUBMISSION_OPTIONS = ("json", "junit", "markdown", "fail_under", "verbose", "benchmark")
-BATCH_OPTIONS = ("jobs", "out", "shard")  # and --timeout, which --benchmark shares
+BATCH_OPTIONS = ("jobs", "out", "shard", "html")  # and --timeout, which --benchmark shares
 
 
 def _positive(kind, lang):
@@ -54,6 +54,7 @@ def add_options(parser, lang):
         "--jobs", type=_positive(int, lang), metavar="N", help=render("instructor_help_jobs", lang, jobs=batch.default_jobs())
     )
     group.add_argument("--out", metavar="DIR", help=render("instructor_help_out", lang))
+    group.add_argument("--html", metavar="FILE", help=render("instructor_help_html", lang))
     group.add_argument("--shard", metavar="K/N", help=render("instructor_help_shard", lang,
                                                                          command="backprop-grader merge"))
     group.add_argument("--gradescope-bundle", metavar="ZIP", help=render("instructor_help_gradescope_bundle", lang))
@@ -180,7 +181,7 @@ def _batch(parser, options, lang, grade_options):
         outcomes = batch.run(
             paths, out, csv_path, jobs, timeout, ready.declared, ready.marking, grade_options,
             extra_args=ready.extra_args, lang=lang,
-            progress_stream=sys.stderr if sys.stderr.isatty() else None,
+            progress_stream=sys.stderr if sys.stderr.isatty() else None, html_path=options.html,
         )
     shards.write_record(out, outcomes, lang, _settings(options, grade_options, timeout), shard)
     seconds = time.perf_counter() - started
@@ -243,13 +244,14 @@ def _print_class(outcomes, out, csv_path, lang):
 def add_merge_arguments(parser, lang):
     parser.add_argument("shards", nargs="+", metavar="SHARD_OUT", help=render("merge_help_shards", lang))
     parser.add_argument("--out", metavar="DIR", required=True, help=render("merge_help_out", lang))
+    parser.add_argument("--html", metavar="FILE", help=render("instructor_help_html", lang))
 
 
 def merge(parser, options, lang):
     """backprop-grader merge --out DIR SHARD_OUT...: the shards' outputs joined as one batch would have written
     them; the exit status."""
     try:
-        outcomes, merged_lang = shards.merge([Path(folder) for folder in options.shards], options.out)
+        outcomes, merged_lang = shards.merge([Path(folder) for folder in options.shards], options.out, options.html)
     except shards.ShardError as exc:
         parser.error(render(exc.key, lang, **exc.params))
     out = Path(options.out)

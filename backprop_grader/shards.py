@@ -137,14 +137,15 @@ def merged_outcomes(folders):
     return [outcomes[name] for name in sorted(outcomes)], records[0]["lang"], records[0]["settings"]
 
 
-def merge(folders, out):
-    """Join the shards' output folders into out, which must be new or empty; the Outcomes and their language."""
+def merge(folders, out, html_path=None):
+    """Join the shards' output folders into out, which must be new or empty (with html_path, the class page
+    there too); the Outcomes and their language."""
     out = Path(out)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise ShardError("merge_out_not_empty", path=str(out))
     outcomes, lang, settings = merged_outcomes(folders)
     for outcome in outcomes:
         batch.write_results(outcome, out, lang)
-    batch.write_class_files(outcomes, out, out / batch.GRADES_CSV, lang)
+    batch.write_class_files(outcomes, out, out / batch.GRADES_CSV, lang, html_path)
     write_record(out, outcomes, lang, settings)
     return outcomes, lang

@@ -51,7 +51,7 @@ def _files(folder):
 @pytest.fixture(scope="module")
 def sharded(tmp_path_factory):
     """A class (a correct submission, the template, two catalogued bugs, one that does not load) graded whole and
-    in three shards; the shards merged."""
+    in three shards; the shards merged. The whole batch and the merge write the class page too."""
     root = tmp_path_factory.mktemp("sharded")
     klass = root / "class"
     copy_of("reference", klass / "alice")
@@ -61,7 +61,7 @@ def sharded(tmp_path_factory):
         materialise(bug, root / "made" / name).rename(klass / name)
     reference_with(klass / "erin", append="def broken(:\n    pass\n")
     common = ["--no-isolate", "--jobs", "1"]
-    runs = [["--batch", klass, "--out", root / "whole", *common]]
+    runs = [["--batch", klass, "--out", root / "whole", "--html", root / "whole" / "class.html", *common]]
     runs += [["--batch", klass, "--out", root / f"shard{k}", "--shard", f"{k}/{SHARDS}", *common]
              for k in range(1, SHARDS + 1)]
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -69,7 +69,7 @@ def sharded(tmp_path_factory):
     for run in done:
         assert run.returncode == 0, run.stderr
     shard_outs = [root / f"shard{k}" for k in range(1, SHARDS + 1)]
-    merged = grader("merge", "--out", root / "merged", *shard_outs)
+    merged = grader("merge", "--out", root / "merged", "--html", root / "merged" / "class.html", *shard_outs)
     assert merged.returncode == 0, merged.stderr
     return root, shard_outs, merged
 
@@ -81,6 +81,7 @@ def test_a_class_graded_in_shards_merges_to_what_one_batch_writes(sharded):
     whole, joined = _files(root / "whole"), _files(root / "merged")
     assert set(joined) == set(whole)
     assert len([p for p in whole if p.name == "results.json"]) == 5
+    assert len([p for p in whole if p.name == "report.html"]) == 5 and Path("class.html") in whole
     for relative, path in whole.items():
         assert _timings_aside(joined[relative]) == _timings_aside(path), relative
     assert "Merged 3 shards: 5 submissions" in merged.stdout

@@ -49,6 +49,7 @@ class LayerSummary:
     full_marks: int = 0
     zero: int = 0
     did_not_load: int = 0
+    scores: list = field(default_factory=list)  # each graded submission's points, in the batch's order
 
 
 @dataclass
@@ -95,9 +96,9 @@ def _layer(layer, outcomes):
             did_not_load += 1
             continue
         scores.append((sum(r.score for r in mine), sum(r.check.points for r in mine)))
-    summary = LayerSummary(layer, max_score, len(scores), did_not_load=did_not_load)
+    points = [score for score, _ in scores]
+    summary = LayerSummary(layer, max_score, len(scores), did_not_load=did_not_load, scores=points)
     if scores:
-        points = [score for score, _ in scores]
         summary.mean = statistics.fmean(points)
         summary.median = statistics.median(points)
         summary.full_marks = sum(score == most and most > 0 for score, most in scores)
