@@ -26,11 +26,13 @@ from .isolation.sandbox_plan import require as require_sandbox
 from .messages import DEFAULT_LANGUAGE, language_from_environment, languages, render
 from .names import Aliases, as_aliases
 from .options import PLUGIN_PREFIX, GradeOptions, declare
-from .report import csv, gradescope, junit, markdown, terminal
+from .report import csv, gradescope, junit, markdown, plots, terminal
 from .report.common import shown_path
 from .results import sandbox_summary
 from .run import grade
 from .shipped import resolve
+
+DEFAULT_PLOT = "training.png"  # --plot with no FILE: in the folder it runs from, as the learner asked
 
 
 def _formatter(lang):
@@ -86,6 +88,8 @@ def build_parser(lang=DEFAULT_LANGUAGE):
     parser.set_defaults(isolate=None)
     for option in ("json", "junit", "markdown", "csv"):
         parser.add_argument(f"--{option}", metavar="FILE", help=render(f"cli_help_{option}", lang))
+    parser.add_argument("--plot", nargs="?", const=DEFAULT_PLOT, metavar="FILE",
+                        help=render("cli_help_plot", lang, default=DEFAULT_PLOT))
     parser.add_argument("--benchmark", action="store_true", help=render("cli_help_benchmark", lang))
     benchmark.add_options(parser, lang)
     instructor.add_options(parser, lang)
@@ -135,6 +139,20 @@ def _write(path, text):
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
+
+
+def _plot(submission, grading, result, path, lang):
+    """--plot: the training curves of the graded submission beside the reference's, saved as a PNG at path."""
+    if not plots.available():
+        print(render("plot_needs_matplotlib", lang, command=plots.INSTALL), file=sys.stderr)
+        return
+    from . import training  # numpy and the reference, only when asked for
+
+    found = training.run(submission, grading, result)
+    picture = plots.png(plots.training(found, plots.training_texts(found, lang)))
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_bytes(picture)
+    print(render("plot_written", lang, path=path))
 
 
 def main(argv=None):
@@ -190,6 +208,8 @@ def main(argv=None):
         _write(options.markdown, markdown.render(result, lang))
     if options.csv:
         csv.append(options.csv, [csv.row(result, submission.name, wall_time)])
+    if options.plot:
+        _plot(submission, grading, result, options.plot, lang)
     if options.fail_under is not None and result.score < options.fail_under:
         return 1
     return 0

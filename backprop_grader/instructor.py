@@ -26,7 +26,7 @@ from .report.summary import summarise
 from .rubric import NO_RUBRIC, RubricError, read, resolve
 from .run import declared_checks
 
-ONE_SUBMISSION_OPTIONS = ("json", "junit", "markdown", "fail_under", "verbose", "benchmark")
+ONE_SUBMISSION_OPTIONS = ("json", "junit", "markdown", "fail_under", "verbose", "benchmark", "plot")
 BATCH_OPTIONS = ("jobs", "out", "shard", "html")  # and --timeout, which --benchmark shares
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .book import BOOK_NAMES, CLASSES, LAYER_OF, LAYERS
 from .intake import NamespaceImplementation
-from .messages import language_from_environment
+from .messages import language_from_environment, render
 from .names import as_aliases, likeness
 from .options import DEFAULT_SEED
 from .results import PASSED, Note
@@ -73,8 +73,10 @@ def _defined_layers(namespace, aliases):
     return [layer for layer in LAYERS if layer in present]
 
 
-def check(*args, aliases=None, seed=DEFAULT_SEED, lang=None):
-    """Run the checks of one layer (check(Relu), check("Relu", Relu)) or of every layer defined here (check())."""
+def check(*args, aliases=None, seed=DEFAULT_SEED, lang=None, plot=False):
+    """Run the checks of one layer (check(Relu), check("Relu", Relu)) or of every layer defined here (check()).
+    plot=True: then train the TwoLayerNet defined here on the layers defined here beside the reference's, and show
+    both loss curves inline (and, for a failed gradient check, the layer's backward against its slopes)."""
     from .run import Interrupted, grade  # pytest and the suite only when a check runs
 
     aliases = as_aliases(aliases)
@@ -111,7 +113,26 @@ def check(*args, aliases=None, seed=DEFAULT_SEED, lang=None):
         notes += result.notes
     elif not args:
         notes.append(Note("note_nothing_to_check", {"names": ", ".join(LAYER_OF)}))
-    return CheckReport(result, notes, lang or language_from_environment())
+    report = CheckReport(result, notes, lang or language_from_environment())
+    if plot and result is not None:
+        _show_training(impl, result, report.lang)
+    return report
+
+
+def _show_training(impl, result, lang):
+    """check(plot=True): the training curves of impl, shown inline below the cell (in a kernel with IPython)."""
+    from . import training
+    from .report import plots
+
+    try:
+        from IPython.display import Image, display
+    except ImportError:  # a plain script: nowhere inline to show it (python grader.py --plot saves it)
+        return
+    if not plots.available():
+        print(render("plot_needs_matplotlib", lang, command=plots.INSTALL))
+        return
+    found = training.run_on(impl, result)
+    display(Image(data=plots.png(plots.training(found, plots.training_texts(found, lang))), format="png"))
 
 
 class CheckReport:
