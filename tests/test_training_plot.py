@@ -116,3 +116,16 @@ def test_the_check_helpers_result_names_only_lost_points():
     informational = Check("t::own", "TwoLayerNet", "own_layers_train", 0.0, False, "")
     result = GradeResult("s", "grading", 0, [CheckResult(informational, FAILED)])
     assert training.wrong_layers(result) == []
+
+
+@needs_matplotlib
+def test_check_with_plot_shows_the_curves_below_the_cell(monkeypatch):
+    """check(plot=True) in a notebook: the picture goes to the cell's output, the report is returned as ever."""
+    display = pytest.importorskip("IPython.display")
+    shown = []
+    monkeypatch.setattr(display, "display", shown.append)
+    reference = load(REFERENCE_DIR)
+    namespace = {name: getattr(reference, name) for name in ("Affine", "Relu", "SoftmaxWithLoss", "TwoLayerNet")}
+    exec("from backprop_grader import check\nreport = check(Relu, plot=True)", namespace)
+    assert namespace["report"].score == namespace["report"].max_score > 0
+    assert len(shown) == 1 and shown[0].data.startswith(b"\x89PNG")
