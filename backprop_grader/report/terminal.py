@@ -5,7 +5,8 @@ prints the same report. Colour is a parameter: the caller decides whether the ou
 """
 import unicodedata
 
-from ..messages import render
+from ..book import LAYERS
+from ..messages import languages, render
 from ..results import PASSED, sandbox_summary
 from . import escape
 from .common import failure_groups, feedback, fraction, layer_note, notes, points, rerun_command
@@ -47,11 +48,28 @@ def _indented(text, prefix=INDENT):
     return "\n".join([prefix + first] + [prefix + "    " + line for line in rest])
 
 
-def _header(result, lang, paint):
-    return [
-        paint(render("title", lang, submission=result.submission), "bold"),
-        render("settings", lang, seed=result.seed, profile=result.profile),
-    ] + ([sandbox_summary(result.sandbox, lang)] if result.sandbox is not None else [])
+def _graded(result, lang):
+    """Which layers were graded, and the report's language with the option that chooses it."""
+    layers = [s.layer for s in result.layer_scores()]
+    if len(layers) == len(LAYERS):
+        graded = render("header_all_layers", lang, count=len(LAYERS))
+    else:
+        graded = render("header_some_layers", lang, layers=", ".join(layers), count=len(layers), of=len(LAYERS))
+    option = "--lang " + "|".join(languages())
+    return render("header_graded", lang, layers=graded, language=render("language_name", lang), option=option)
+
+
+def _header(result, lang, paint, verbose=False):
+    """The title with the score, the layers graded and the language; with verbose (and in the instructors'
+    formats) also the seed, the Hypothesis profile and what held of the sandbox, which a learner needs only
+    to tell a report from another one."""
+    title = render("title", lang, submission=result.submission, score=points(result.score),
+                   max_score=points(result.max_score))
+    lines = [paint(title, "bold"), _graded(result, lang)]
+    if verbose:
+        lines.append(render("settings", lang, seed=result.seed, profile=result.profile))
+        lines += [sandbox_summary(result.sandbox, lang)] if result.sandbox is not None else []
+    return lines
 
 
 def _table(result, lang, paint):
@@ -90,10 +108,11 @@ def _notes(result, lang, paint):
 
 
 def summary(result, lang="en", color=False):
-    """The title, the seed and profile, the score table and the notes: the part every format shares."""
+    """The title, the seed, profile and sandbox, the score table and the notes: the instructors' formats' part."""
     result = escape.sanitized(result, escape.terminal)  # nothing the submission wrote acts on the terminal
     paint = _Painter(color)
-    return "\n".join(_header(result, lang, paint) + [""] + _table(result, lang, paint) + _notes(result, lang, paint)) + "\n"
+    lines = _header(result, lang, paint, verbose=True) + [""] + _table(result, lang, paint) + _notes(result, lang, paint)
+    return "\n".join(lines) + "\n"
 
 
 def _failures(result, lang, paint):
@@ -107,7 +126,17 @@ def _failures(result, lang, paint):
         if len(group.results) == 1 and group.results[0].check.describe(lang):
             lines.append(_indented(group.results[0].check.describe(lang)))
         lines += [_indented(line) for line in group.feedback.lines(lang)]
+        if group.explained:
+            lines.append(_indented(_also_explains(group.explained, lang)))
     return lines
+
+
+def _also_explains(explained, lang):
+    """The checks of the layer that the same mistake made fail, named, with the points they cost together."""
+    names = ", ".join(r.check.name for r in explained)
+    lost = fraction(sum(r.score for r in explained), sum(r.check.points for r in explained), lang)
+    return render("labelled", lang, label=render("label_also_explains", lang),
+                  text=render("also_explains", lang, checks=names, points=lost))
 
 
 def _every_check(result, lang, paint, rerun_options=()):
@@ -124,7 +153,7 @@ def _every_check(result, lang, paint, rerun_options=()):
             if r.check.describe(lang):
                 lines.append(_indented(r.check.describe(lang), INDENT * 3))
             if r.status != PASSED:
-                lines += [_indented(line, INDENT * 3) for line in feedback(r, lang).lines(lang)]
+                lines += [_indented(line, INDENT * 3) for line in feedback(r, lang, whole_inputs=True).lines(lang)]
                 command = rerun_command(r, result.submission, rerun_options)
                 lines.append(_indented(render("rerun", lang, command=command), INDENT * 3))
     return lines
@@ -152,7 +181,8 @@ def render_report(result, lang="en", verbose=False, color=False, rerun_options=(
     that the command running one check alone needs too (--alias, --use)."""
     result = escape.sanitized(result, escape.terminal)  # nothing the submission wrote acts on the terminal
     paint = _Painter(color)
-    lines = _header(result, lang, paint) + [""] + _table(result, lang, paint) + _notes(result, lang, paint) + [""]
+    lines = _header(result, lang, paint, verbose) + [""] + _table(result, lang, paint) + _notes(result, lang, paint)
+    lines += [""]
     lines += _every_check(result, lang, paint, rerun_options) if verbose else _failures(result, lang, paint)
     lines += _printed(result, lang, paint, verbose)
     lines += ["", paint(render("tip", lang), "dim")]
