@@ -17,8 +17,9 @@ INDENT = "  "
 
 
 def width_of(text):
-    """Columns text takes in a terminal: CJK characters take two (for the catalogues a later language adds)."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    """Columns text takes in a terminal: wide and full-width characters (Japanese, Korean, Chinese) take two, a
+    combining mark none."""
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def pad(text, width, right=False):
@@ -142,13 +143,14 @@ def _also_explains(explained, lang):
 def _every_check(result, lang, paint, rerun_options=()):
     """--verbose: every check with its outcome and what it checks, and for each failure how to run it alone."""
     lines = [paint(render("every_check_heading", lang), "bold")]
+    status_width = max(width_of(render(f"status_{r.status}", lang)) for r in result.results) + 2 if result.results else 0
     for layer_score in result.layer_scores():
         lines += ["", paint(layer_score.layer, "bold")]
         for r in (r for r in result.results if r.check.layer == layer_score.layer):
             status = render(f"status_{r.status}", lang)
             style = "green" if r.status == PASSED else "red"
             lines.append(
-                f"{INDENT}{paint(pad(status, 8), style)}{r.check.name}  ({fraction(r.score, r.check.points, lang)})"
+                f"{INDENT}{paint(pad(status, status_width), style)}{r.check.name}  ({fraction(r.score, r.check.points, lang)})"
             )
             if r.check.describe(lang):
                 lines.append(_indented(r.check.describe(lang), INDENT * 3))
