@@ -7,13 +7,14 @@ import unicodedata
 
 from ..book import LAYERS
 from ..messages import languages, render
-from ..results import PASSED, sandbox_summary
+from ..results import ERROR, FAILED, NOT_RUN, PASSED, SKIPPED, sandbox_summary
 from . import escape
 from .common import failure_groups, feedback, fraction, layer_note, notes, points, rerun_command
 from .summary import SHOWN_MISTAKES, mistake_text
 
 _STYLES = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33"}
 INDENT = "  "
+STATUSES = (PASSED, FAILED, ERROR, SKIPPED, NOT_RUN)
 
 
 def width_of(text):
@@ -143,7 +144,7 @@ def _also_explains(explained, lang):
 def _every_check(result, lang, paint, rerun_options=()):
     """--verbose: every check with its outcome and what it checks, and for each failure how to run it alone."""
     lines = [paint(render("every_check_heading", lang), "bold")]
-    status_width = max(width_of(render(f"status_{r.status}", lang)) for r in result.results) + 2 if result.results else 0
+    status_width = max(width_of(render(f"status_{status}", lang)) for status in STATUSES) + 1
     for layer_score in result.layer_scores():
         lines += ["", paint(layer_score.layer, "bold")]
         for r in (r for r in result.results if r.check.layer == layer_score.layer):
