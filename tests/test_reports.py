@@ -168,6 +168,7 @@ def test_one_slip_that_fails_several_checks_is_said_once_and_names_the_checks_it
     assert report.count("is 3 times too large") == 1
     assert report.count("Likely mistake:") == 1  # the diagnosis's; not the explained checks' own hints
     assert "The same mistake also fails: labels, twice (0 / 2)" in report
+    assert "- **The same mistake also fails**: labels, twice (0 / 2)" in markdown.render(one_slip)
     # A failure that no diagnosis ties to it keeps its own "what went wrong".
     assert "What went wrong: SoftmaxWithLoss.forward(x, t) is 2, expected 1." in report
 

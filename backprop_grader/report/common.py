@@ -172,6 +172,13 @@ class FailureGroup:
         return render("group_separator", lang).join(parts)
 
 
+def also_explains(explained, lang):
+    """The checks of a layer that a mistake told above them made fail, named, with the points they cost."""
+    names = ", ".join(r.check.name for r in explained)
+    lost = fraction(sum(r.score for r in explained), sum(r.check.points for r in explained), lang)
+    return render("also_explains", lang, checks=names, points=lost)
+
+
 def _compared(failure):
     """What a failure says was wrong, without its arguments: "SoftmaxWithLoss.backward" for
     "SoftmaxWithLoss.backward(1) after backward(1)", "dx from MulLayer.backward" for "dx from

@@ -9,7 +9,7 @@ from ..book import LAYERS
 from ..messages import languages, render
 from ..results import ERROR, FAILED, NOT_RUN, PASSED, SKIPPED, sandbox_summary
 from . import escape
-from .common import failure_groups, feedback, fraction, layer_note, notes, points, rerun_command
+from .common import also_explains, failure_groups, feedback, fraction, layer_note, notes, points, rerun_command
 from .summary import SHOWN_MISTAKES, mistake_text
 
 _STYLES = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33"}
@@ -134,11 +134,7 @@ def _failures(result, lang, paint):
 
 
 def _also_explains(explained, lang):
-    """The checks of the layer that the same mistake made fail, named, with the points they cost together."""
-    names = ", ".join(r.check.name for r in explained)
-    lost = fraction(sum(r.score for r in explained), sum(r.check.points for r in explained), lang)
-    return render("labelled", lang, label=render("label_also_explains", lang),
-                  text=render("also_explains", lang, checks=names, points=lost))
+    return render("labelled", lang, label=render("label_also_explains", lang), text=also_explains(explained, lang))
 
 
 def _every_check(result, lang, paint, rerun_options=()):
