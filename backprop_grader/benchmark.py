@@ -27,7 +27,7 @@ from .book import LAYERS
 from .messages import language_from_environment, render
 from .options import PLUGIN_PREFIX, GradeOptions
 from .report.common import shown_path
-from .report.terminal import pad
+from .report.terminal import pad, width_of
 from .shipped import resolve
 
 # The timings live beside the package in a clone (an installed package has no benchmarks/ to run).
@@ -219,11 +219,15 @@ def report(found, submission, lang="en", max_ratio=None, json_path=None, stopped
     header = (render("benchmark_column_what", lang), render("benchmark_column_yours", lang),
               render("benchmark_column_reference", lang), render("benchmark_column_ratio", lang))
     # Padded by display width: a Japanese, Korean or Chinese heading takes two columns a character.
-    widths = (32, 12, 12, 9)
-    lines.append("".join(pad(text, width, right=i > 0) for i, (text, width) in enumerate(zip(header, widths))))
+    widths = [max(width, width_of(text) + 1) for width, text in zip((32, 12, 12, 9), header)]
+
+    def row(cells):
+        return "".join(pad(text, width, right=i > 0) for i, (text, width) in enumerate(zip(cells, widths)))
+
+    lines.append(row(header))
     for t in found:
         ratio = "-" if t.ratio is None else f"{t.ratio:.1f}x"
-        lines.append(f"{t.what:<32}{_yours(t):>12}{_duration(t.reference):>12}{ratio:>9}")
+        lines.append(row((t.what, _yours(t), _duration(t.reference), ratio)))
     lines.append("")
     running = stopped[1] if stopped is not None else None
     running_what = running and f"{running.get('label') or running.get('layer')}.{running.get('phase')}"

@@ -8,7 +8,7 @@ import numbers
 
 import numpy as np
 
-from .feedback import CheckFailure, show
+from .feedback import CheckFailure, brief, show
 
 # float64 results computed two correct ways (tanh vs exp sigmoid, @ vs np.dot) agree to ~1e-13 relative;
 # every realistic bug is off by far more. The floor keeps values near zero from demanding relative precision.
@@ -33,9 +33,16 @@ def _is_number(value):
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
-def _context(what, inputs, hint_params=None):
+def _context(what, inputs, hint_params=None, at=None):
+    """The params every diagnosis has: what was compared, and its inputs twice: cut to what shows the mistake
+    (at: the index and shape of the result's first wrong entry), and whole (inputs_whole, for --verbose and the
+    instructors' formats) when that differs."""
     # Formatting the inputs costs about half a millisecond an array: build it only for a failure, never for a passing comparison.
-    ctx = {"what": what, "inputs": "; ".join(f"{k} = {show(v)}" for k, v in (inputs or {}).items())}
+    inputs = inputs or {}
+    ctx = {"what": what, "inputs": "; ".join(brief(k, v, at) for k, v in inputs.items())}
+    whole = "; ".join(f"{k} = {show(v)}" for k, v in inputs.items())
+    if whole != ctx["inputs"]:
+        ctx["inputs_whole"] = whole
     return {**(hint_params or {}), **ctx}
 
 
@@ -105,16 +112,19 @@ def expect_close(
     bad = ~np.isfinite(actual_arr) & np.isfinite(expected_arr)
     if bad.any():
         index = tuple(int(i) for i in np.argwhere(bad)[0])
-        ctx = _context(what, inputs, hint_params)
+        ctx = _context(what, inputs, hint_params, (index, expected_arr.shape))
         if not index:  # one number: no index to point at
             raise CheckFailure("number_not_finite", hint=hint, got=show(actual_arr[index]), **ctx)
         raise CheckFailure("not_finite", hint=hint, got=show(actual_arr[index]), index=str(index), **ctx)
     if is_close(actual_arr, expected_arr, rtol, floor):
         return
-    raise _value_failure(actual_arr, expected_arr, _context(what, inputs, hint_params), batch_size, hint, rtol, floor)
+    # The first wrong entry (in reading order): the one a report names, and the inputs' rows it shows.
+    first = tuple(int(i) for i in np.argwhere(~(rel_error(actual_arr, expected_arr, floor) <= rtol))[0])
+    ctx = _context(what, inputs, hint_params, (first, expected_arr.shape))
+    raise _value_failure(actual_arr, expected_arr, ctx, batch_size, hint, rtol, floor, first)
 
 
-def _value_failure(actual, expected, ctx, batch_size, hint, rtol, floor):
+def _value_failure(actual, expected, ctx, batch_size, hint, rtol, floor, index):
     def scaled(factor):
         return is_close(actual, expected * factor, rtol, floor)
 
@@ -130,8 +140,6 @@ def _value_failure(actual, expected, ctx, batch_size, hint, rtol, floor):
     if expected.ndim == 0:
         return CheckFailure("wrong_number", hint=hint, got=show(actual), expected=show(expected), **ctx)
     err = rel_error(actual, expected, floor)
-    index = np.unravel_index(int(np.nanargmax(np.where(np.isnan(err), np.inf, err))), expected.shape)
-    index = tuple(int(i) for i in index)
     return CheckFailure(
         "wrong_values",
         hint=hint,

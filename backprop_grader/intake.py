@@ -32,7 +32,6 @@ from pathlib import Path
 
 from . import sources
 from .book import BOOK_NAMES, BY_NAME, CLASSES, GRADED_ELSEWHERE, LAYER_OF
-from .messages import msg
 from .names import as_aliases, closest, kind_of, likeness, wrap
 from .results import Note, SubmissionError
 
@@ -351,9 +350,6 @@ class Intake(BookNames):
         except ValueError:
             return str(path)
 
-    def _where(self, cell, line):
-        return msg("at_cell_line", cell=cell, line=line) if cell else msg("at_line", line=line)
-
     def _rank(self, source, book):
         """Sort key of the files defining book: the fullest definition, a .py before a notebook, the file with
         most of the book's names (common/layers.py), the file the book keeps it in (gradient.py), one in a
@@ -433,7 +429,7 @@ class Intake(BookNames):
         for source in self.sources.values():
             for cell, line, error, names in source.syntax_errors:
                 if book in names:
-                    where = self._where(cell, line)
+                    where = source.where(cell, line)
                     raise SubmissionError(
                         "definition_syntax_error", name=book, file=self._shown(source.path), where=where, error=error
                     )
@@ -450,7 +446,7 @@ class Intake(BookNames):
                 "definition_failed",
                 name=theirs,
                 file=self._shown(source.path),
-                where=self._where(failure.cell, failure.line),
+                where=source.where(failure.cell, failure.line),
                 error=failure.error,
             )
         if theirs not in namespace:
@@ -591,10 +587,10 @@ class Intake(BookNames):
                 "note_skipped_magics", file=file, magics=magics, cells=_ranges(cell for cell, _, _ in source.magics)
             )
         for cell, line, error, _ in source.syntax_errors:
-            self._note("note_syntax_error", file=file, where=self._where(cell, line), error=error)
+            self._note("note_syntax_error", file=file, where=source.where(cell, line), error=error)
         for failure in {id(f): f for f in failures.values() if f.is_import}.values():
             self._note(
-                "note_import_failed", file=file, where=self._where(failure.cell, failure.line), error=failure.error
+                "note_import_failed", file=file, where=source.where(failure.cell, failure.line), error=failure.error
             )
             beside = self._beside(failure.missing)
             if beside is not None:

@@ -19,6 +19,7 @@ from .intake import NamespaceImplementation
 from .messages import language_from_environment, render
 from .names import as_aliases, likeness
 from .options import DEFAULT_SEED
+from .report.common import failure_groups
 from .results import PASSED, Note
 
 
@@ -152,13 +153,21 @@ class CheckReport:
         return self.result.max_score if self.result else 0.0
 
     def _rows(self):
-        """(layer score, [(passed, name, points, message)]) per layer checked."""
+        """(layer score, [(passed, name, points, message)]) per layer checked. A check that failed by a mistake an
+        earlier check of its layer already told names that check instead of telling it again."""
         if self.result is None:
             return []
+        told_by = {id(r): g.results[0].check.name for g in failure_groups(self.result, self.lang) for r in g.explained}
+
+        def message(r):
+            if id(r) in told_by:
+                return render("same_mistake_as", self.lang, check=told_by[id(r)])
+            return r.failure.render(self.lang) if r.failure else ""
+
         rows = []
         for layer in self.result.layer_scores():
             checks = [
-                (r.status == PASSED, r.check.name, r.check.points, r.failure.render(self.lang) if r.failure else "")
+                (r.status == PASSED, r.check.name, r.check.points, message(r))
                 for r in self.result.results
                 if r.check.layer == layer.layer
             ]

@@ -55,7 +55,7 @@ class Statement:
 
     node: ast.stmt
     filename: str
-    cell: int = None  # 1-based code-cell number, for a notebook
+    cell: int = None  # for a notebook, the cell's place among all its cells (markdown too), from 1
 
     @property
     def line(self):
@@ -75,6 +75,17 @@ class Source:
     definitions: dict = field(default_factory=dict)  # name -> "class" or "function"
     classes: dict = field(default_factory=dict)  # class name -> its ClassDef node
     future_flags: int = 0
+    runs: dict = field(default_factory=dict)  # a notebook's cell -> the execution count it was saved with (In [n])
+
+    def where(self, cell, line):
+        """Where a line of this file is, as a message: "line 12", "cell 5, line 2", or, for a cell saved after it
+        ran, "cell 5 (In [3]), line 2": Jupyter shows no cell numbers, but a learner counts cells from the top
+        and sees each one's In [n]."""
+        if not cell:
+            return msg("at_line", line=line)
+        if cell in self.runs:
+            return msg("at_cell_run_line", cell=cell, run=self.runs[cell], line=line)
+        return msg("at_cell_line", cell=cell, line=line)
 
     def defines(self, name):
         return name in self.definitions
@@ -89,18 +100,37 @@ class Source:
         return {name for *_, names in self.syntax_errors for name in names}
 
 
-def cell_filename(path, cell):
-    """The filename code from a notebook cell is compiled under: tracebacks then name the notebook and cell."""
-    return f"{path}#cell{cell}"
+_CELL = re.compile(r"#cell(\d+)(?:-in(\d+))?$")
+
+
+def cell_filename(path, cell, run=None):
+    """The filename code from a notebook cell is compiled under: tracebacks then name the notebook, the cell (its
+    place among all the notebook's cells) and, for a cell saved after it ran, its execution count."""
+    return f"{path}#cell{cell}" + (f"-in{run}" if run is not None else "")
+
+
+def _kernel_cell(filename):
+    """The execution count (In [n]) of the cell of this kernel whose code was compiled under filename, or None:
+    check() in Jupyter grades objects whose code IPython compiled under a file name of its own."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None and hasattr(ipython, "get_ipython") else None
+    runs = getattr(getattr(shell, "compile", None), "_filename_map", None)  # what IPython's tracebacks read
+    run = runs.get(filename) if isinstance(runs, dict) else None
+    return run if type(run) is int else None
 
 
 def location(filename, line, root):
-    """A reader's location for a frame, as a message: "ch05/layers.py, line 12" or "work.ipynb, cell 3, line 2"."""
+    """A reader's location for a frame, as a message: "ch05/layers.py, line 12", "work.ipynb, cell 5, line 2"
+    or "work.ipynb, cell 5 (In [3]), line 2"; for a cell run in this Jupyter kernel, "cell In [3], line 2"."""
     filename = str(filename)
+    run = _kernel_cell(filename)
+    if run is not None:
+        return msg("where_run_line", run=run, line=line)
     cell = None
-    match = re.fullmatch(r"(.*)#cell(\d+)", filename)
+    match = _CELL.search(filename)
     if match:
-        filename, cell = match.group(1), int(match.group(2))
+        filename, cell = filename[: match.start()], int(match.group(1))
+        run = int(match.group(2)) if match.group(2) else None
     path, root = Path(filename), Path(root)
     base = root if root.is_dir() else root.parent
     try:
@@ -108,6 +138,8 @@ def location(filename, line, root):
     except ValueError:
         shown = path.name
     shown = clipped_name(shown)
+    if cell and run is not None:
+        return msg("where_cell_run_line", file=shown, cell=cell, run=run, line=line)
     if cell:
         return msg("where_cell_line", file=shown, cell=cell, line=line)
     return msg("where_line", file=shown, line=line)
@@ -125,7 +157,7 @@ def clipped_name(name, limit=MAX_NAME_CHARS):
 
 def in_submission(filename, root):
     """Whether code compiled under filename belongs to the submission at root (a file, notebook or folder)."""
-    filename = re.sub(r"#cell\d+$", "", str(filename))
+    filename = _CELL.sub("", str(filename))
     try:
         return Path(filename).resolve().is_relative_to(Path(root).resolve())
     except (OSError, ValueError):
@@ -397,17 +429,25 @@ def _strip_magics(text, cell, magics):
     return "\n".join(lines)
 
 
-def notebook_cells(path):
-    """The code cells of a notebook, in order, as strings (nbformat 4 keeps a cell's source as a list of lines)."""
+def code_cells(path):
+    """A notebook's code cells, in order, as (place, execution count or None, source): place counts every cell
+    from 1, markdown ones too, as a learner counts them from the top (nbformat 4 keeps a cell's source as a list
+    of lines; nbformat 3 its count as prompt_number)."""
     data = json.loads(read_bounded(path).decode("utf-8"))
     if "cells" not in data:  # nbformat 3 keeps its cells in worksheets
         data = {"cells": [c for w in data.get("worksheets", []) for c in w.get("cells", [])]}
     cells = []
-    for cell in data["cells"]:
+    for place, cell in enumerate(data["cells"], 1):
         if cell.get("cell_type") == "code":
             text = cell.get("source", cell.get("input", ""))
-            cells.append("".join(text) if isinstance(text, list) else text)
+            run = cell.get("execution_count", cell.get("prompt_number"))
+            cells.append((place, run if type(run) is int else None, "".join(text) if isinstance(text, list) else text))
     return cells
+
+
+def notebook_cells(path):
+    """The code cells of a notebook, in order, as strings."""
+    return [text for _, _, text in code_cells(path)]
 
 
 def read_notebook(path):
@@ -419,16 +459,18 @@ def read_notebook(path):
     path = Path(path)
     source = Source(path, notebook=True)
     try:
-        cells = notebook_cells(path)
+        cells = code_cells(path)
     except (ValueError, OSError, KeyError, TypeError, AttributeError, MemoryError, RecursionError) as exc:
         source.syntax_errors.append((None, 0, f"{type(exc).__name__}: {exc}", ()))
         return source
-    for number, text in enumerate(cells, 1):
+    for number, run, text in cells:
+        if run is not None:
+            source.runs[number] = run
         if text.lstrip().startswith("%%"):
             # A cell magic (%%time, %%writefile, %%bash) makes the whole cell IPython's, not Python.
             source.magics.append((number, 1, text.lstrip().split()[0]))
             continue
-        filename = cell_filename(path, number)
+        filename = cell_filename(path, number, run)
         try:
             tree = ast.parse(text, filename=filename)
         except SyntaxError:

@@ -19,7 +19,7 @@ from backprop_grader.report import gradescope, junit, markdown
 from backprop_grader.report.common import WHOLE_SUBMISSION, failure_groups, feedback
 from backprop_grader.report.terminal import render_report
 from backprop_grader.results import PASSED
-from backprop_grader.run import grade_many
+from backprop_grader.run import grade, grade_many
 
 HERE = "# <- here"
 
@@ -156,16 +156,45 @@ def test_catalogued_bugs_are_explained_with_their_likely_mistake_and_smallest_in
     failed = _failed(result)
     layers = graded["one_bug_per_layer_layers"] if name == "one_bug_per_layer" else {"Relu"}
     assert {r.check.layer for r in failed} == layers
-    alone = {id(g.results[0]) for g in failure_groups(result, "en") if len(g.results) == 1}
+    groups = failure_groups(result, "en")
+    alone = {id(g.results[0]) for g in groups if len(g.results) == 1}
+    explained = {id(r) for g in groups for r in g.explained}  # named under the mistake that made them fail
     for r in failed:
         assert r.check.name in report
-        if r.failure.hint:
+        if r.failure.hint and id(r) not in explained:
             assert f"Likely mistake: {render(r.failure.hint, 'en', **r.failure.params)}" in report
         if r.failure.example and r.failure.key not in WHOLE_SUBMISSION and id(r) in alone:
             assert f"Smallest failing input: {r.failure.example}" in report
     for layer in layers:
         assert any(r.failure.hint for r in failed if r.check.layer == layer), f"no likely mistake for {layer}"
     _assert_no_internals(result)
+
+
+def test_one_slip_in_softmax_with_loss_is_said_once(tmp_path):
+    """Forgetting to divide by the batch size in backward fails several checks of the layer: the report says the
+    diagnosis once, with one likely mistake, and names the other checks it explains; every check still fails."""
+    bug = next(e for e in entries("bugs") if e.name == "swl_no_batch_divide")
+    result = grade(materialise(bug, tmp_path), layers=["SoftmaxWithLoss"])
+    report = render_report(result)
+    lost = _failed(result)
+    [group] = [g for g in failure_groups(result, "en") if g.explained]
+    assert len(lost) >= 5 and len(group.explained) >= 4
+    assert report.count("and 3 is the batch size: divide by the batch size") == 1
+    assert report.count("Likely mistake:") <= len(lost) - len(group.explained)
+    assert ", ".join(r.check.name for r in group.explained) in report
+
+
+def test_the_inputs_are_cut_to_the_rows_around_the_first_wrong_entry():
+    """An MNIST-sized batch is shown by its shape and the rows next to the first wrong entry, not in full."""
+    x = np.arange(64 * 784, dtype=np.float64).reshape(64, 784)
+    got = x.copy()
+    got[10, 300] = -1.0
+    with pytest.raises(CheckFailure) as failed:
+        expect_close(got, x, "Relu.forward(x)", inputs={"x": x})
+    params = failed.value.params
+    assert params["index"] == "(10, 300)"
+    assert params["inputs"].startswith("x.shape = (64, 784), x[9:12, 298:303] = [[7354.0, 7355.0, ")
+    assert len(params["inputs"]) < 300 and params["inputs_whole"].startswith("x = array([[")
 
 
 @pytest.mark.parametrize(

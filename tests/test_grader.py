@@ -120,8 +120,15 @@ def test_a_new_user_who_fills_one_layer_sees_it_get_full_marks_and_the_rest_stay
         assert re.search(r"\s0 / \d+.*not implemented yet$", run.table_row(layer))
 
 
-def test_the_seed_and_the_hypothesis_profile_are_printed(runs):
-    assert 'seed 0, Hypothesis profile "grading"' in runs["reference"].stdout
+def test_the_seed_and_the_hypothesis_profile_go_to_the_instructors_formats_not_the_learners_header(runs):
+    """A learner's header says the score, the layers graded and the language; the seed, the profile and the
+    sandbox are for telling runs apart: results.json and --verbose keep them."""
+    run = runs["reference"]
+    assert run.stdout.splitlines()[:2] == [
+        "Grading reference: 100 / 100", "Layers graded: all 7. Language: English (--lang en|ja|ko|zh).",
+    ]
+    assert "seed 0" not in run.stdout and "sandbox:" not in run.stdout
+    assert 'seed 0, Hypothesis profile "grading"' in run.json()["output"]
 
 
 def test_layer_option_grades_only_the_layers_named(runs):

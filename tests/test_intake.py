@@ -90,10 +90,10 @@ def test_notebook_with_magics_and_a_training_cell(tmp_path, expected):
     assert statuses(result) == expected
     said = "\n".join(notes(result))
     assert (
-        "chapter5.ipynb: skipped IPython magics and shell commands (%matplotlib, !pip, %%time, !ls) in cell(s) 1, 11-12."
+        "chapter5.ipynb: skipped IPython magics and shell commands (%matplotlib, !pip, %%time, !ls) in cell(s) 2, 22, 24."
         in said
     )
-    assert "chapter5.ipynb: skipped 8 top-level statement(s) that do work when run (in cell(s) 5, 12-13)" in said
+    assert "chapter5.ipynb: skipped 8 top-level statement(s) that do work when run (in cell(s) 10, 24, 26)" in said
 
 
 def _layers_of(titles):
@@ -167,7 +167,7 @@ def test_a_definition_that_fails_costs_its_own_layer_only(tmp_path, expected):
     lost = failed(result)
     assert set(lost) == {t for t in expected if t.startswith("Relu:")}
     assert {f.render() for f in lost.values()} == {
-        "Relu in nb.ipynb failed to load (cell 5, line 1): NameError: name 'LayerBase' is not defined"
+        "Relu in nb.ipynb failed to load (cell 10, line 1): NameError: name 'LayerBase' is not defined"
     }
 
 

@@ -11,6 +11,7 @@ import os
 import signal
 import sys
 import threading
+import types
 from pathlib import Path
 
 import numpy as np
@@ -181,6 +182,15 @@ def test_check_gives_the_command_lines_message_with_the_line(learners_module, tm
     assert notebook.result.results[0].failure.render() == (
         "your code raised AttributeError: 'numpy.ndarray' object has no attribute 'out_of_nowhere' (sig.py, line 6)"
     )
+
+
+def test_in_jupyter_check_names_a_cell_by_its_in_n(learners_module, tmp_path, monkeypatch):
+    """In a kernel a cell's code is compiled under a file name of IPython's own: the message names the cell as
+    Jupyter shows it, In [3], as IPython's own tracebacks do ("Cell In[3], line 6")."""
+    shell = types.SimpleNamespace(compile=types.SimpleNamespace(_filename_map={str(tmp_path / "sig.py"): 3}))
+    monkeypatch.setitem(sys.modules, "IPython", types.SimpleNamespace(get_ipython=lambda: shell))
+    notebook = learners_module.run(learners_module.Sigmoid)
+    assert notebook.result.results[0].failure.render().endswith("(cell In [3], line 6)")
 
 
 def test_check_stops_a_hang_with_the_command_lines_per_call_limit(learners_module):

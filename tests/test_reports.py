@@ -10,8 +10,10 @@ import pytest
 from submissions import PROJECT_ROOT
 
 from backprop_grader.cli import use_color
+from backprop_grader.messages import languages
 from backprop_grader.report import csv, gradescope, junit, markdown, terminal
 from backprop_grader.report.common import points
+from backprop_grader.report.terminal import width_of
 from backprop_grader.results import ERROR, FAILED, NOT_RUN, PASSED, SKIPPED, Check, CheckResult, Failure, GradeResult
 
 NOT_IMPLEMENTED = Failure("not_implemented", {"function": "Relu.forward", "where": "layers.py, line 74"})
@@ -137,3 +139,80 @@ def test_points_read_as_people_write_them(value, text):
 def test_the_readme_points_table_and_sample_report_are_up_to_date():
     done = subprocess.run([sys.executable, "scripts/readme.py", "--check"], cwd=PROJECT_ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def _too_large(what, inputs="x.shape = (3, 4), x[0:2] = [[1.0, 2.0]]"):
+    return {"what": what, "batch_size": 3, "inputs": inputs, "inputs_whole": "x = array(WHOLE)"}
+
+
+@pytest.fixture
+def one_slip():
+    """One slip in SoftmaxWithLoss.backward (no division by the batch size) as three checks find it: two with the
+    diagnosis that names it (and hints of their own), one with the first one's hint; and a failure of another
+    value, with no hint."""
+    swl = [_check("SoftmaxWithLoss", name, 1.0) for name in ("one_hot", "labels", "twice", "numerical", "loss")]
+    return _result(
+        CheckResult(swl[0], FAILED, Failure("too_large_by_batch", _too_large("SoftmaxWithLoss.backward(1)"), "hint_swl_dx")),
+        CheckResult(swl[1], FAILED, Failure("too_large_by_batch", _too_large("SoftmaxWithLoss.backward()"),
+                                            "hint_swl_backward_twice")),
+        CheckResult(swl[2], FAILED, Failure("wrong_values", {"what": "dx", "inputs": "x = 1", "index": "(0,)", "got": "3",
+                                                             "expected": "1", "count": 1, "size": 1}, "hint_swl_dx")),
+        CheckResult(swl[3], PASSED),
+        CheckResult(swl[4], FAILED, Failure("wrong_number", {"what": "SoftmaxWithLoss.forward(x, t)", "inputs": "x = 1",
+                                                             "got": "2", "expected": "1"})),
+    )
+
+
+def test_one_slip_that_fails_several_checks_is_said_once_and_names_the_checks_it_explains(one_slip):
+    report = terminal.render_report(one_slip)
+    assert report.count("is 3 times too large") == 1
+    assert report.count("Likely mistake:") == 1  # the diagnosis's; not the explained checks' own hints
+    assert "The same mistake also fails: labels, twice (0 / 2)" in report
+    assert "- **The same mistake also fails**: labels, twice (0 / 2)" in markdown.render(one_slip)
+    # A failure that no diagnosis ties to it keeps its own "what went wrong".
+    assert "What went wrong: SoftmaxWithLoss.forward(x, t) is 2, expected 1." in report
+
+
+def test_the_instructors_formats_keep_every_checks_whole_message(one_slip):
+    outputs = {t["name"]: t["output"] for t in json.loads(gradescope.render(one_slip))["tests"]}
+    assert "is 3 times too large" in outputs["SoftmaxWithLoss: labels"]
+    assert "Likely mistake: backward changed the y" in outputs["SoftmaxWithLoss: labels"]
+    assert "x = array(WHOLE)" in outputs["SoftmaxWithLoss: one_hot"]
+    assert "x = array(WHOLE)" in junit.render(one_slip)
+
+
+def test_arrays_are_cut_for_the_learner_and_whole_under_verbose(one_slip):
+    assert "x[0:2] = [[1.0, 2.0]]" in terminal.render_report(one_slip)
+    assert "WHOLE" not in terminal.render_report(one_slip)
+    assert "x = array(WHOLE)" in terminal.render_report(one_slip, verbose=True)
+
+
+def test_the_learners_header_says_score_layers_and_language_and_verbose_adds_seed_profile_and_sandbox(one_slip):
+    one_slip.sandbox = {"mode": "off"}
+    header = terminal.render_report(one_slip).split("\n\n")[0]
+    assert header == ("Grading my_submission: 1 / 5\n"
+                      "Layers graded: SoftmaxWithLoss (1 of 7). Language: English (--lang en|ja|ko|zh).")
+    verbose = terminal.render_report(one_slip, verbose=True).split("\n\n")[0]
+    assert verbose.splitlines()[2:] == ['seed 0, Hypothesis profile "grading"', "sandbox: off (--sandbox off)"]
+    output = json.loads(gradescope.render(one_slip))["output"]
+    assert 'seed 0, Hypothesis profile "grading"' in output and "sandbox: off" in output
+
+
+def _columns(line, marker):
+    """The display columns at which marker occurs in line (wide characters taking two)."""
+    return [width_of(line[:i]) for i in range(len(line)) if line.startswith(marker, i)]
+
+
+@pytest.mark.parametrize("lang", languages())
+def test_tables_stay_aligned_in_every_language(every_outcome, lang):
+    """Japanese, Korean and Chinese take two columns a character: the score table's fractions, and the names in
+    --verbose's list of checks, line up on the display, not on the count of characters."""
+    lines = terminal.render_report(every_outcome, lang, verbose=True).splitlines()
+    table = lines[lines.index("") + 1:][:5]  # the heading, Relu, Sigmoid, the rule, the total
+    assert len({tuple(_columns(row, " / ")) for row in (table[1], table[2], table[4])}) == 1, table
+    names = ("passes", "fails", "errors", "is_skipped", "never_runs")
+    listed = [line for line in lines for name in names if line.endswith(")") and f" {name}  (" in line]
+    columns = {_columns(line, next(n for n in names if f" {n}  (" in line))[0] for line in listed}
+    assert len(listed) == 5 and len(columns) == 1, listed
+    widest = max(width_of(line[: line.index(" " + n + "  (")].rstrip()) for line in listed for n in names if f" {n}  (" in line)
+    assert widest < columns.pop(), "a status runs into the check's name"

@@ -99,16 +99,17 @@ def test_notebook_magics_are_blanked_only_where_the_cell_is_not_python(tmp_path)
     execute(source, namespace)
     assert namespace["TEMPLATE"] == "\n%d items\n!important\n"
     assert "Relu" not in namespace  # written by %%writefile, and a syntax error: neither is a definition
+    # Cells counted as a learner counts them, the markdown cell before each code cell too.
     assert [(cell, word) for cell, _, word in source.magics] == [
-        (1, "%load_ext"),
-        (1, "%autoreload"),
-        (3, "%%writefile"),
-        (4, "!ls"),
-        (4, "?"),
-        (5, "!echo"),
+        (2, "%load_ext"),
+        (2, "%autoreload"),
+        (6, "%%writefile"),
+        (8, "!ls"),
+        (8, "?"),
+        (10, "!echo"),
     ]
-    assert [(cell, names) for cell, _, _, names in source.syntax_errors] == [(6, ("Relu",))]
-    assert [cell for cell, _, _ in source.skipped] == [5]
+    assert [(cell, names) for cell, _, _, names in source.syntax_errors] == [(12, ("Relu",))]
+    assert [cell for cell, _, _ in source.skipped] == [10]
 
 
 def test_a_notebook_from_an_older_jupyter(tmp_path):
@@ -171,7 +172,23 @@ def test_errors_point_into_the_notebook_cell(tmp_path):
     broken = learners.RELU.format(relu="Relu", forward="forward").replace("return dx", "return dx[None, 7]")
     path = learners.notebook(tmp_path / "nb.ipynb", [learners.HEADER, broken])
     failures = {r.failure.render() for r in grade(path, layers=["Relu"]).results if r.failure}
-    assert any("(nb.ipynb, cell 2, line 14)" in f for f in failures), failures
+    assert any("(nb.ipynb, cell 4, line 14)" in f for f in failures), failures
+
+
+def test_a_cell_is_numbered_as_a_learner_counts_it_and_named_by_its_in_n_once_run(tmp_path):
+    """Jupyter shows no cell numbers: a learner counts the cells from the top, markdown ones too (the broken code
+    is the fourth cell, the second code cell), and sees In [n] beside a cell saved after it ran."""
+    broken = learners.RELU.format(relu="Relu", forward="forward").replace("return dx", "return dx[None, 7]")
+    path = learners.notebook(tmp_path / "nb.ipynb", [learners.HEADER, broken])
+    data = json.loads(path.read_text())
+    assert [c["cell_type"] for c in data["cells"]] == ["markdown", "code", "markdown", "code"]
+    data["cells"][3]["execution_count"] = 7
+    path.write_text(json.dumps(data))
+    failures = {r.failure.render() for r in grade(path, layers=["Relu"]).results if r.failure}
+    assert any("(nb.ipynb, cell 4 (In [7]), line 14)" in f for f in failures), failures
+    data["cells"][3]["source"] = ["class Relu:\n", "    def forward(self, x)\n"]  # its syntax error, noted
+    path.write_text(json.dumps(data))
+    assert read_notebook(path).where(4, 2) == {"key": "at_cell_run_line", "params": {"cell": 4, "run": 7, "line": 2}}
 
 
 def test_loads_in_a_process_without_the_suite_on_its_path(tmp_path):

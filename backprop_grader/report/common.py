@@ -1,6 +1,7 @@
 """What every report shows, computed once: the note beside each layer's score, each check's feedback, and the
-failures grouped so that one cause (a file that does not import, a method not written yet) is told once."""
-from dataclasses import dataclass
+failures grouped so that one cause (a file that does not import, a method not written yet, one slip that fails
+several checks of a layer) is told once."""
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..book import LAYERS
@@ -23,6 +24,14 @@ WHOLE_SUBMISSION = DOES_NOT_LOAD | {"not_implemented", "skipped", "not_run", "mi
 # A grade that did not finish.
 WHOLE_SUBMISSION |= {"batch_timeout", "batch_not_run_in_time", "batch_crashed_signal", "batch_crashed_exit"}
 MAX_NAMED = 3  # a group of more checks of a layer is counted, not listed (--verbose lists every check)
+# Diagnoses that name the mistake itself, whichever check finds it: checks of one layer that find the same one in
+# the same value (dx of SoftmaxWithLoss.backward too large by the batch size) found one slip, not several.
+NAMED_MISTAKES = frozenset(
+    {
+        "too_large_by_batch", "too_small_by_batch", "sign_flipped", "values_transposed", "shape_transposed",
+        "shape_not_summed", "float32", "not_float", "not_float64", "complex_result", "returned_none", "not_a_pair",
+    }
+)
 
 
 def shown_path(path):
@@ -107,29 +116,36 @@ class Feedback:
         return found
 
 
-def feedback(check_result, lang):
-    """The Feedback of a check that did not pass."""
+def feedback(check_result, lang, whole_inputs=False):
+    """The Feedback of a check that did not pass: its inputs cut to what shows the mistake, or whole."""
     failure = check_result.failure
-    hint = render(failure.hint, lang, **failure.params) if failure.hint else None
+    params = failure.params
+    if whole_inputs and "inputs_whole" in params:
+        params = {**params, "inputs": params["inputs_whole"]}
+    hint = render(failure.hint, lang, **params) if failure.hint else None
     whole = failure.key in WHOLE_SUBMISSION
-    return Feedback(render(failure.key, lang, **failure.params), None if whole else failure.example, hint, whole)
+    return Feedback(render(failure.key, lang, **params), None if whole else failure.example, hint, whole)
 
 
 def check_text(check_result, lang):
-    """One check's whole story in plain text (results.json, JUnit): what it checks, then what went wrong."""
+    """One check's whole story in plain text (results.json, JUnit): what it checks, then what went wrong, with
+    its inputs whole."""
     description = check_result.check.describe(lang)
     lines = [description] if description else []
     if check_result.status != PASSED:
-        lines += feedback(check_result, lang).lines(lang)
+        lines += feedback(check_result, lang, whole_inputs=True).lines(lang)
     return "\n".join(lines)
 
 
 @dataclass
 class FailureGroup:
-    """Failed checks that share one feedback, told once."""
+    """Failed checks that share one feedback, told once; and the checks of the same layer whose failure the same
+    mistake explains (explained), named under it without their own feedback."""
 
     results: list
     feedback: Feedback
+    explained: list = field(default_factory=list)
+    mistakes: set = field(default_factory=set)  # what diagnoses_of says of its first check
 
     @property
     def score(self):
@@ -156,18 +172,55 @@ class FailureGroup:
         return render("group_separator", lang).join(parts)
 
 
+def also_explains(explained, lang):
+    """The checks of a layer that a mistake told above them made fail, named, with the points they cost."""
+    names = ", ".join(r.check.name for r in explained)
+    lost = fraction(sum(r.score for r in explained), sum(r.check.points for r in explained), lang)
+    return render("also_explains", lang, checks=names, points=lost)
+
+
+def _compared(failure):
+    """What a failure says was wrong, without its arguments: "SoftmaxWithLoss.backward" for
+    "SoftmaxWithLoss.backward(1) after backward(1)", "dx from MulLayer.backward" for "dx from
+    MulLayer.backward(dout)"."""
+    what = failure.params.get("what", "")
+    if isinstance(what, dict):
+        what = render(what["key"], "en", **what["params"])
+    return str(what).split("(")[0]
+
+
+def diagnoses_of(check_result):
+    """The mistakes a failed check's diagnosis names, as keys two failures share when one slip explains both:
+    its hint (the likely mistake), and a diagnosis that names the mistake itself (NAMED_MISTAKES) in the value it
+    compared; each within its layer. Empty for a failure about the whole submission or no mistake in particular."""
+    failure = check_result.failure
+    if failure is None or failure.key in WHOLE_SUBMISSION:
+        return set()
+    layer = check_result.check.layer
+    found = {("hint", layer, failure.hint)} if failure.hint else set()
+    if failure.key in NAMED_MISTAKES:
+        found.add(("diagnosis", layer, failure.key, _compared(failure)))
+    return found
+
+
 def failure_groups(result, lang):
-    """The failed checks, grouped by identical feedback, in the order of their first check."""
+    """The failed checks in the order of their first check, grouped: identical feedback is told once, and a
+    failure with a mistake in common with an earlier group's first check is named under it (explained)."""
     groups = {}
     for check_result in in_layer_order(result):
         if check_result.status == PASSED:
             continue
         found = feedback(check_result, lang)
         key = (found.problem, found.hint)
+        mistakes = diagnoses_of(check_result)
         if key in groups:
             groups[key].results.append(check_result)
             # Several checks, one cause: the cause is the message, not any one check's input.
             groups[key].feedback.example = None
+            continue
+        told = next((g for g in groups.values() if g.mistakes & mistakes), None)
+        if told is not None:
+            told.explained.append(check_result)
         else:
-            groups[key] = FailureGroup([check_result], found)
+            groups[key] = FailureGroup([check_result], found, mistakes=mistakes)
     return list(groups.values())

@@ -1,7 +1,7 @@
 """A Markdown report for a CI job summary (e.g. $GITHUB_STEP_SUMMARY): the score table, then what to fix."""
 from ..messages import render as message
 from . import escape
-from .common import failure_groups, fraction, layer_note, notes, points
+from .common import also_explains, failure_groups, fraction, layer_note, notes, points
 from .summary import SHOWN_MISTAKES, mistake_text
 
 _escape = escape.markdown
@@ -48,7 +48,8 @@ def render(result, lang="en"):
             lines += [_escape(group.results[0].check.describe(lang)), ""]
         found = group.feedback
         lines.append(_fenced(found.problem))
-        for label, text in (("label_input", found.example), ("label_hint", found.hint)):
+        explained = also_explains(group.explained, lang) if group.explained else None
+        for label, text in (("label_input", found.example), ("label_hint", found.hint), ("label_also_explains", explained)):
             if text:
                 lines.append(f"- **{_escape(message(label, lang))}**: {_escape(text)}")
     return "\n".join(lines) + "\n"

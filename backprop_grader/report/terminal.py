@@ -5,19 +5,22 @@ prints the same report. Colour is a parameter: the caller decides whether the ou
 """
 import unicodedata
 
-from ..messages import render
-from ..results import PASSED, sandbox_summary
+from ..book import LAYERS
+from ..messages import languages, render
+from ..results import ERROR, FAILED, NOT_RUN, PASSED, SKIPPED, sandbox_summary
 from . import escape
-from .common import failure_groups, feedback, fraction, layer_note, notes, points, rerun_command
+from .common import also_explains, failure_groups, feedback, fraction, layer_note, notes, points, rerun_command
 from .summary import SHOWN_MISTAKES, mistake_text
 
 _STYLES = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33"}
 INDENT = "  "
+STATUSES = (PASSED, FAILED, ERROR, SKIPPED, NOT_RUN)
 
 
 def width_of(text):
-    """Columns text takes in a terminal: CJK characters take two (for the catalogues a later language adds)."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    """Columns text takes in a terminal: wide and full-width characters (Japanese, Korean, Chinese) take two, a
+    combining mark none."""
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def pad(text, width, right=False):
@@ -47,11 +50,28 @@ def _indented(text, prefix=INDENT):
     return "\n".join([prefix + first] + [prefix + "    " + line for line in rest])
 
 
-def _header(result, lang, paint):
-    return [
-        paint(render("title", lang, submission=result.submission), "bold"),
-        render("settings", lang, seed=result.seed, profile=result.profile),
-    ] + ([sandbox_summary(result.sandbox, lang)] if result.sandbox is not None else [])
+def _graded(result, lang):
+    """Which layers were graded, and the report's language with the option that chooses it."""
+    layers = [s.layer for s in result.layer_scores()]
+    if len(layers) == len(LAYERS):
+        graded = render("header_all_layers", lang, count=len(LAYERS))
+    else:
+        graded = render("header_some_layers", lang, layers=", ".join(layers), count=len(layers), of=len(LAYERS))
+    option = "--lang " + "|".join(languages())
+    return render("header_graded", lang, layers=graded, language=render("language_name", lang), option=option)
+
+
+def _header(result, lang, paint, verbose=False):
+    """The title with the score, the layers graded and the language; with verbose (and in the instructors'
+    formats) also the seed, the Hypothesis profile and what held of the sandbox, which a learner needs only
+    to tell a report from another one."""
+    title = render("title", lang, submission=result.submission, score=points(result.score),
+                   max_score=points(result.max_score))
+    lines = [paint(title, "bold"), _graded(result, lang)]
+    if verbose:
+        lines.append(render("settings", lang, seed=result.seed, profile=result.profile))
+        lines += [sandbox_summary(result.sandbox, lang)] if result.sandbox is not None else []
+    return lines
 
 
 def _table(result, lang, paint):
@@ -90,10 +110,11 @@ def _notes(result, lang, paint):
 
 
 def summary(result, lang="en", color=False):
-    """The title, the seed and profile, the score table and the notes: the part every format shares."""
+    """The title, the seed, profile and sandbox, the score table and the notes: the instructors' formats' part."""
     result = escape.sanitized(result, escape.terminal)  # nothing the submission wrote acts on the terminal
     paint = _Painter(color)
-    return "\n".join(_header(result, lang, paint) + [""] + _table(result, lang, paint) + _notes(result, lang, paint)) + "\n"
+    lines = _header(result, lang, paint, verbose=True) + [""] + _table(result, lang, paint) + _notes(result, lang, paint)
+    return "\n".join(lines) + "\n"
 
 
 def _failures(result, lang, paint):
@@ -107,24 +128,31 @@ def _failures(result, lang, paint):
         if len(group.results) == 1 and group.results[0].check.describe(lang):
             lines.append(_indented(group.results[0].check.describe(lang)))
         lines += [_indented(line) for line in group.feedback.lines(lang)]
+        if group.explained:
+            lines.append(_indented(_also_explains(group.explained, lang)))
     return lines
+
+
+def _also_explains(explained, lang):
+    return render("labelled", lang, label=render("label_also_explains", lang), text=also_explains(explained, lang))
 
 
 def _every_check(result, lang, paint, rerun_options=()):
     """--verbose: every check with its outcome and what it checks, and for each failure how to run it alone."""
     lines = [paint(render("every_check_heading", lang), "bold")]
+    status_width = max(width_of(render(f"status_{status}", lang)) for status in STATUSES) + 1
     for layer_score in result.layer_scores():
         lines += ["", paint(layer_score.layer, "bold")]
         for r in (r for r in result.results if r.check.layer == layer_score.layer):
             status = render(f"status_{r.status}", lang)
             style = "green" if r.status == PASSED else "red"
             lines.append(
-                f"{INDENT}{paint(pad(status, 8), style)}{r.check.name}  ({fraction(r.score, r.check.points, lang)})"
+                f"{INDENT}{paint(pad(status, status_width), style)}{r.check.name}  ({fraction(r.score, r.check.points, lang)})"
             )
             if r.check.describe(lang):
                 lines.append(_indented(r.check.describe(lang), INDENT * 3))
             if r.status != PASSED:
-                lines += [_indented(line, INDENT * 3) for line in feedback(r, lang).lines(lang)]
+                lines += [_indented(line, INDENT * 3) for line in feedback(r, lang, whole_inputs=True).lines(lang)]
                 command = rerun_command(r, result.submission, rerun_options)
                 lines.append(_indented(render("rerun", lang, command=command), INDENT * 3))
     return lines
@@ -152,7 +180,8 @@ def render_report(result, lang="en", verbose=False, color=False, rerun_options=(
     that the command running one check alone needs too (--alias, --use)."""
     result = escape.sanitized(result, escape.terminal)  # nothing the submission wrote acts on the terminal
     paint = _Painter(color)
-    lines = _header(result, lang, paint) + [""] + _table(result, lang, paint) + _notes(result, lang, paint) + [""]
+    lines = _header(result, lang, paint, verbose) + [""] + _table(result, lang, paint) + _notes(result, lang, paint)
+    lines += [""]
     lines += _every_check(result, lang, paint, rerun_options) if verbose else _failures(result, lang, paint)
     lines += _printed(result, lang, paint, verbose)
     lines += ["", paint(render("tip", lang), "dim")]
