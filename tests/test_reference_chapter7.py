@@ -40,6 +40,12 @@ def test_im2col_and_col2im_are_the_books(book, stride, pad):
     assert np.allclose(util.col2im(c, X_SHAPE, 3, 2, stride, pad), book.util.col2im(c, X_SHAPE, 3, 2, stride, pad))
 
 
+def test_im2col_shapes_are_the_ones_the_book_prints():
+    """Section 7.4.3: a 1x3x7x7 input with 5x5 filters unrolls to (9, 75); ten of them to (90, 75)."""
+    assert util.im2col(np.random.rand(1, 3, 7, 7), 5, 5, stride=1, pad=0).shape == (9, 75)
+    assert util.im2col(np.random.rand(10, 3, 7, 7), 5, 5, stride=1, pad=0).shape == (90, 75)
+
+
 def test_im2col_rows_are_the_windows():
     """Row (n, i, j) holds the window at output position (i, j) of sample n, channel by channel."""
     x = np.arange(2 * 2 * 4 * 4.0).reshape(2, 2, 4, 4)

@@ -24,10 +24,10 @@ def im2col(input_data, filter_h, filter_w, stride=1, pad=0):
     out_w = conv_output_size(W, filter_w, stride, pad)
     if pad:
         x = np.pad(x, [(0, 0), (0, 0), (pad, pad), (pad, pad)])
-    # windows[n, c, i, j, y, x] = x[n, c, i*stride + y, j*stride + x], a view: nothing is copied until the
-    # reshape below, which copies once, straight into the book's (n, i, j) x (c, y, x) order.
+    # windows[n, c, i, j, y, x] = x[n, c, i*stride + y, j*stride + x], a view (taking every stride-th of the
+    # stride-1 windows leaves exactly out_h x out_w): nothing is copied until the reshape below, which copies
+    # once, straight into the book's (n, i, j) x (c, y, x) order.
     windows = sliding_window_view(x, (filter_h, filter_w), axis=(2, 3))[:, :, ::stride, ::stride]
-    windows = windows[:, :, :out_h, :out_w]
     return windows.transpose(0, 2, 3, 1, 4, 5).reshape(N * out_h * out_w, C * filter_h * filter_w)
 
 
