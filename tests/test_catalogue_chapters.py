@@ -9,10 +9,16 @@ import ast
 from pathlib import Path
 
 import pytest
-from chapter_probes import PROBES, disagreements, observe
+from chapter_probes import OPTIMIZERS, PROBES, disagreements, observe
 from chapters import reference_copy
 
 CATALOGUE = Path(__file__).resolve().parent / "catalogue_chapters"
+FILES = ("chapter6/optimizer.py", "chapter6/layers.py", "chapter7/layers.py", "chapter7/util.py")
+
+
+def dotted(file):
+    """The module of a reference file: chapter7.util for chapter7/util.py."""
+    return file.removesuffix(".py").replace("/", ".")
 
 
 def entry(path):
@@ -23,14 +29,17 @@ def entry(path):
     return ast.get_docstring(tree), constants.get("LAYER"), constants.get("FILE")
 
 
+def files(kind):
+    return sorted((CATALOGUE / kind).glob("*.py"))
+
+
 def paths(kind):
-    return [pytest.param(p, id=p.stem) for p in sorted((CATALOGUE / kind).glob("*.py"))]
+    return [pytest.param(p, id=p.stem) for p in files(kind)]
 
 
 def names_in(file):
     """The probed names that file defines."""
-    return {"chapter6/optimizer.py": [n for n in PROBES if n not in ("Dropout", "BatchNormalization", "Convolution",
-                                                                      "Pooling", "im2col", "col2im")],
+    return {"chapter6/optimizer.py": list(OPTIMIZERS),
             "chapter6/layers.py": ["Dropout", "BatchNormalization"],
             "chapter7/layers.py": ["Convolution", "Pooling"],
             "chapter7/util.py": ["im2col", "col2im"]}[file]
@@ -40,15 +49,13 @@ def names_in(file):
 def reference(tmp_path_factory):
     """The reference's record of every probed name, from a copy of its own."""
     module = reference_copy(tmp_path_factory.mktemp("reference") / "reference")
-    files = ("chapter6/optimizer.py", "chapter6/layers.py", "chapter7/layers.py", "chapter7/util.py")
-    return {name: observe(name, module(file[:-3].replace("/", "."))) for file in files for name in names_in(file)}
+    return {name: observe(name, module(dotted(file))) for file in FILES for name in names_in(file)}
 
 
 def patched(path, tmp_path):
     doc, layer, file = entry(path)
-    assert doc and layer in PROBES and file in ("chapter6/optimizer.py", "chapter6/layers.py", "chapter7/layers.py",
-                                                "chapter7/util.py"), f"{path.name}: a docstring, LAYER and FILE"
-    module = reference_copy(tmp_path / "submission", file, path.read_text(encoding="utf-8"))(file[:-3].replace("/", "."))
+    assert doc and layer in PROBES and file in FILES, f"{path.name}: a docstring, LAYER and FILE"
+    module = reference_copy(tmp_path / "submission", file, path.read_text(encoding="utf-8"))(dotted(file))
     return layer, file, module
 
 
@@ -61,6 +68,7 @@ def test_the_reference_satisfies_every_property():
 
 @pytest.mark.parametrize("path", paths("variants"))
 def test_variant_does_what_the_reference_does(reference, path, tmp_path):
+    """A right form the graded checks must accept: if it differs, either the variant or the reference is wrong."""
     layer, _, module = patched(path, tmp_path)
     assert disagreements(layer, reference[layer], observe(layer, module)) == [], \
         f"{path.stem}, a right form of {layer}, differs from the reference"
@@ -68,6 +76,8 @@ def test_variant_does_what_the_reference_does(reference, path, tmp_path):
 
 @pytest.mark.parametrize("path", paths("bugs"))
 def test_bug_differs_from_the_reference_on_its_own_name_only(reference, path, tmp_path):
+    """A bug that does what the reference does cannot fail a check; one that changes a second name would cost
+    that name's points too."""
     layer, file, module = patched(path, tmp_path)
     assert disagreements(layer, reference[layer], observe(layer, module)), \
         f"{path.stem} behaves as the reference does: no check could tell it from a right {layer}"
@@ -79,5 +89,5 @@ def test_bug_differs_from_the_reference_on_its_own_name_only(reference, path, tm
 
 def test_the_catalogue_covers_every_name():
     """Every probed name has at least one bug, and the catalogue its 20."""
-    bugs = [entry(p[0][0] if isinstance(p, tuple) else p.values[0])[1] for p in paths("bugs")]
+    bugs = [entry(path)[1] for path in files("bugs")]
     assert set(PROBES) <= set(bugs) and len(bugs) >= 20

@@ -155,6 +155,7 @@ def two_steps(name, **options):
 
 
 def test_sgd_steps():
+    """p <- p - lr g, twice, in the array params held."""
     after, in_place = two_steps("SGD", lr=0.1)
     assert np.allclose(after, [[0.95, -1.9], [0.925, -2.0]]) and in_place
 

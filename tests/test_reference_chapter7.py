@@ -32,6 +32,8 @@ def test_col2im_is_the_adjoint_of_im2col(stride, pad):
 
 @pytest.mark.parametrize("stride,pad", GEOMETRIES)
 def test_im2col_and_col2im_are_the_books(book, stride, pad):
+    """The same columns in the same order as the book's im2col (a reader's W.reshape(FN, -1) lines up with
+    either), and the same image from col2im."""
     rng = np.random.default_rng(1)
     x = rng.standard_normal(X_SHAPE)
     col = util.im2col(x, 3, 2, stride, pad)
@@ -83,6 +85,7 @@ def test_convolution_forward_is_the_sum_over_each_window():
 
 @pytest.mark.parametrize("stride,pad", GEOMETRIES)
 def test_convolution_computes_what_the_book_computes(book, stride, pad):
+    """out, dx, dW and db as the book's Convolution computes them, at every stride and padding."""
     rng = np.random.default_rng(4)
     x, W, b = rng.standard_normal(X_SHAPE), rng.standard_normal(W_SHAPE), rng.standard_normal(W_SHAPE[0])
     ours, theirs = layers.Convolution(W, b, stride, pad), book.layers.Convolution(W, b, stride, pad)
@@ -113,6 +116,7 @@ def test_pooling_backward_is_the_gradient_of_forward(window, stride):
 
 @pytest.mark.parametrize("window,stride", [(2, 2), (2, 1), (3, 2)])
 def test_pooling_computes_what_the_book_computes(book, window, stride):
+    """The same maxima, and the gradient routed to the same inputs (the first maximum of a window, as argmax)."""
     rng = np.random.default_rng(6)
     x = rng.standard_normal((3, 2, 6, 6))
     ours, theirs = layers.Pooling(window, window, stride), book.layers.Pooling(window, window, stride)

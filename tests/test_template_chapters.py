@@ -56,17 +56,20 @@ def cases():
 
 @pytest.mark.parametrize("module,cls,made_with,method,args", list(cases()))
 def test_every_layer_and_optimizer_method_says_not_implemented(template, module, cls, made_with, method, args):
+    """A learner who runs an empty method is told which one, and in which file to fill it in, not a traceback."""
     instance = getattr(template(module), cls)(*made_with)
     raises_todo(lambda: getattr(instance, method)(*args), f"{cls}.{method}", module.replace(".", "/") + ".py")
 
 
 @pytest.mark.parametrize("function", sorted(FUNCTIONS["chapter7.util"]))
 def test_im2col_and_col2im_say_not_implemented(template, function):
+    """As the methods do: the function's name and chapter7/util.py."""
     util = template("chapter7.util")
     raises_todo(lambda: getattr(util, function)(*FUNCTIONS["chapter7.util"][function]), function, "chapter7/util.py")
 
 
 def test_simple_convnet_says_not_implemented_from_its_constructor_on(template):
+    """The constructor first, then each method of a net made without it (numerical_gradient is given)."""
     net_class = template("chapter7.simple_convnet").SimpleConvNet
     raises_todo(net_class, "SimpleConvNet.__init__", "chapter7/simple_convnet.py")
     net = net_class.__new__(net_class)
