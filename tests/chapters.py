@@ -44,8 +44,10 @@ def book_code(directory):
                                check=True)
         (directory / name).parent.mkdir(parents=True, exist_ok=True)
         (directory / name).write_bytes(shown.stdout)
-    # The book imports `common.layers` from its repository's root; only while importing is that root on the path,
-    # and its modules leave sys.modules afterwards, so that nothing else can import a `common` by accident.
+    # The book imports `common.layers` from its repository's root; only while importing is that root on the path
+    # (simple_convnet.py also appends os.pardir to it), and its modules leave sys.modules afterwards, so that
+    # nothing else can import a `common` by accident.
+    saved_path = list(sys.path)
     sys.path.insert(0, str(directory))
     try:
         common = {name: importlib.import_module(f"common.{name}") for name in ("util", "layers", "optimizer")}
@@ -53,7 +55,7 @@ def book_code(directory):
         convnet = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(convnet)
     finally:
-        sys.path.remove(str(directory))
+        sys.path[:] = saved_path
         for name in [n for n in sys.modules if n == "common" or n.startswith("common.")]:
             del sys.modules[name]
     return types.SimpleNamespace(**common, simple_convnet=convnet)
