@@ -1,7 +1,7 @@
 """Chapter 7's layers with the book's API (common/layers.py): Convolution and Pooling on (N, C, H, W) batches.
 
 Both unroll their input with im2col, so a convolution is one matrix product and max pooling one argmax per row,
-and carry gradients back with col2im, which adds where windows overlap. Outputs are (N, C, out_h, out_w)
+and carry gradients back with col2im, which adds where windows overlap. Outputs are (N, channels, out_h, out_w)
 views of the product, as in the book; gradients have the shape of what they are the gradient of.
 """
 import numpy as np
@@ -72,7 +72,8 @@ class Pooling:
         N, C, H, W = x.shape
         out_h = conv_output_size(H, self.pool_h, self.stride, self.pad)
         out_w = conv_output_size(W, self.pool_w, self.stride, self.pad)
-        # im2col's columns are (channel, y, x): one row per (n, i, j, c) and window position after this reshape.
+        # im2col's columns are (channel, y, x), so after this reshape a row is one channel's window, (n, i, j, c),
+        # and a column one position in it.
         col = im2col(x, self.pool_h, self.pool_w, self.stride, self.pad).reshape(-1, self.pool_h * self.pool_w)
         self.x = x
         self.arg_max = col.argmax(axis=1)
