@@ -61,7 +61,9 @@ def main():
              str(sorted(tops)))
         shipped = ("backprop_grader/checks/test_relu.py", "backprop_grader/checks/conftest.py",
                    "backprop_grader/reference/layers.py", "backprop_grader/student_template/layers.py",
-                   "backprop_grader/pytest_settings.ini", "backprop_grader/i18n/ja/cli.json")
+                   "backprop_grader/pytest_settings.ini", "backprop_grader/i18n/ja/cli.json",
+                   "backprop_grader/reference/chapter7/simple_convnet.py",
+                   "backprop_grader/student_template/chapter6/optimizer.py")
         step("it ships the checks, the reference, the template and their settings",
              all(name in names for name in shipped), str([n for n in shipped if n not in names]))
         step("it carries the licence", any(n.endswith(".dist-info/licenses/LICENSE") or n.endswith("/LICENSE")

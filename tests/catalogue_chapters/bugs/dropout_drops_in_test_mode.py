@@ -1,0 +1,8 @@
+"""My Dropout ignores train_flg and drops units when testing too."""
+LAYER = "Dropout"
+FILE = "chapter6/layers.py"
+
+
+class Dropout(Dropout):  # noqa: F821
+    def forward(self, x, train_flg=True):
+        return super().forward(x, True)
