@@ -18,8 +18,10 @@ def run(parser, folder, lang):
     target = Path(folder)
     if target.exists():
         parser.error(render("init_exists", lang, path=folder))
-    # The template's __init__.py makes it the package's data; a learner's folder needs only the book's files.
-    shutil.copytree(TEMPLATE_DIR, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "__init__.py"))
+    # The template's __init__.py makes it the package's data; a learner's folder needs only the book's files. The
+    # chapters after 5 are not graded yet: their folders would only be more to fill in.
+    ignored = shutil.ignore_patterns("__pycache__", "*.pyc", "__init__.py", "chapter6", "chapter7")
+    shutil.copytree(TEMPLATE_DIR, target, ignore=ignored)
     grade = "backprop-grader" if folder == DEFAULT_FOLDER else f"backprop-grader {folder}"
     print(render("init_written", lang, path=folder, files=", ".join(sorted(p.name for p in target.glob("*.py"))),
                  command=grade))

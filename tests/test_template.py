@@ -47,3 +47,12 @@ def test_the_projects_tests_grade_the_template_as_committed(tmp_path):
                       encoding="utf-8")
     pristine = committed_template(clone, tmp_path / "pristine")
     assert (pristine / "layers.py").read_text(encoding="utf-8") == committed != layers.read_text(encoding="utf-8")
+
+
+def test_init_gives_a_learner_chapter_5s_files_and_nothing_else(tmp_path, capsys):
+    """A fresh folder with the later chapters' folders in it would have a learner fill in what is not graded."""
+    from backprop_grader.cli import main
+
+    assert main(["init", str(tmp_path / "work")]) == 0
+    assert sorted(p.name for p in (tmp_path / "work").iterdir()) == sorted(
+        p.name for p in TEMPLATE.glob("*.py") if p.name != "__init__.py")
