@@ -28,6 +28,7 @@ import numpy.random  # noqa: F401
 
 from .files import write_atomically
 from .isolation.session import Limits
+from .limits import out_of_memory_message
 from .messages import render
 from .options import GradeOptions
 from .progress import Progress
@@ -119,6 +120,8 @@ def _child(submission, result_file, log_file, options, extra_args):
         result = grade(submission, options, extra_args=extra_args, on_check=finished)
         write_atomically(Path(result_file), json.dumps(result.to_dict()))
         code = 0
+    except MemoryError:  # the grader's own (the submission's runs out in its worker): said, with no score
+        print(out_of_memory_message(None))
     except BaseException:
         traceback.print_exc()
     finally:
