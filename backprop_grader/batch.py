@@ -110,7 +110,9 @@ def _child(submission, result_file, log_file, options, extra_args):
         # The grade's temporary folders go under the batch's own, which outlives a child killed at its time
         # limit, and is removed at the end of the batch whatever became of the child.
         tempfile.tempdir = str(Path(result_file).with_suffix(".tmp"))
-        os.mkdir(tempfile.tempdir, 0o700)
+        # Others may pass through (not list): a worker that drops to nobody without a new root reaches numpy's
+        # links and its submission's copy in there (isolation/permissions.py).
+        os.mkdir(tempfile.tempdir, 0o711)
         partial = _partial_file(result_file)
 
         def finished(results):
