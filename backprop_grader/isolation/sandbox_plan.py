@@ -64,7 +64,10 @@ def _within(path, folder):
 
 def _readable_by_anyone(folder, below):
     """Whether nobody could read folder and its files, and with below, everything under it (symbolic links as
-    they are) as far as the loader looks (sources.walk's bounds)."""
+    they are) as far as the loader looks (sources.walk's bounds), and pass through every folder above it (to
+    read it in place: permissions.py)."""
+    if not all(os.stat(above).st_mode & stat.S_IXOTH for above in Path(folder).parents):
+        return False
     def readable(p, is_folder):
         mode = os.lstat(p).st_mode
         if stat.S_ISLNK(mode):
