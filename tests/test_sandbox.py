@@ -260,3 +260,17 @@ def test_in_a_batch_a_submission_cannot_read_or_copy_a_classmates(tmp_path):
     assert grades["b_thief"]["Relu"] == "0" and grades["b_thief"]["total"] == "86"
     assert "grader files hidden" in grades["b_thief"]["sandbox"]
     assert not (batch / "b_thief" / "copied_layers.py").exists()
+
+
+def test_grader_files_hidden_by_their_permissions_are_said_so_and_count_as_the_weaker_in_a_merge():
+    """Without a new root, "hidden" means no file of the grader's could be read by nobody: the report says by what,
+    and a grade whose workers hid them, one by mounts and one by permissions, says permissions."""
+    mounts = {"network": True, "ipc": True, "hidden": True, "read_only": True, "user": "dropped"}
+    permissions = {**mounts, "network": False, "ipc": False, "hidden_by": "permissions"}
+    merged = sandbox_plan.merged([mounts, permissions])
+    assert merged["hidden"] and merged["hidden_by"] == "permissions"
+    assert summary(merged) == ("sandbox: network reachable, IPC shared, grader files hidden by permissions, "
+                               "read-only; user: dropped to nobody")
+    assert "hidden_by" not in sandbox_plan.merged([mounts, mounts])
+    visible = sandbox_plan.merged([permissions, {**permissions, "hidden": False, "user": "cannot_read"}])
+    assert not visible["hidden"] and "hidden_by" not in visible and visible["user"] == "cannot_read"
