@@ -226,6 +226,7 @@ def grade_all(
     pending = list(enumerate(paths))[::-1]
     running = {}
     with tempfile.TemporaryDirectory(prefix="backprop-batch-") as scratch, _terminate_as_exit():
+        os.chmod(scratch, 0o711)  # see _child: its files are the grader's alone, its grades' folders passable
         try:
             while pending or running:
                 while pending and len(running) < jobs:

@@ -4,6 +4,7 @@ permissions alone, set as the Gradescope bundle's setup.sh sets them (on a copy 
 wheel installs it). A Python whose files nobody may read (one installed under /root, as this project's may be)
 would break a worker that drops: so these tests grade with the machine's own Python and a copy of numpy that
 anyone may read, as a container's image has them."""
+import csv
 import json
 import os
 import shutil
@@ -16,6 +17,7 @@ import numpy as np
 import pytest
 from mutants import entries, materialise
 from submissions import PROJECT_ROOT
+from test_sandbox import THIEF
 
 from backprop_grader.isolation.sandbox_plan import REFUSE_ENV
 from backprop_grader.results import GradeResult, sandbox_summary
@@ -62,15 +64,20 @@ def machine():
         shutil.rmtree(base)
 
 
-def _grade(machine, submission, readable_by_others):
-    """python -m backprop_grader.run on submission, as root, by the system's Python, with the namespaces refused
-    and the copy of the grader's package readable by root alone (setup.sh's chmod -R o-rwx), or by anyone."""
+def _environment(machine, readable_by_others):
+    """The environment of a grade as root with namespaces refused, and the copy of the grader's package readable
+    by root alone (setup.sh's chmod -R o-rwx), or by anyone."""
     package = machine / "grader" / "backprop_grader"
     subprocess.run(["chmod", "-R", "o+rX" if readable_by_others else "o-rwx", str(package)], check=True)
-    out = machine / "grader" / "results" / f"{submission.name}.json"
     # The grader's own imports (pytest, Hypothesis) from where this process has them; numpy from the copy.
     path = [machine / "grader", machine / "site", *(p for p in sys.path if p.endswith("site-packages"))]
-    env = {"PATH": os.environ["PATH"], "PYTHONPATH": os.pathsep.join(map(str, path)), REFUSE_ENV: REFUSED}
+    return {"PATH": os.environ["PATH"], "PYTHONPATH": os.pathsep.join(map(str, path)), REFUSE_ENV: REFUSED}
+
+
+def _grade(machine, submission, readable_by_others):
+    """python -m backprop_grader.run on submission by the system's Python, in _environment."""
+    out = machine / "grader" / "results" / f"{submission.name}.json"
+    env = _environment(machine, readable_by_others)
     # The results file on the command line names a folder beside the package: the attack looks there.
     done = subprocess.run([str(SYSTEM_PYTHON), "-m", "backprop_grader.run", str(submission), f"--out={out}"],
                           cwd=machine / "grader", env=env, capture_output=True, text=True, timeout=300)
@@ -112,3 +119,24 @@ def test_an_honest_submission_others_may_not_read_is_graded_in_full_from_its_ses
     result = _grade(machine, submission, readable_by_others=False)
     assert all(_scores(result).values())
     assert result.sandbox["user"] == "dropped" and result.sandbox["hidden"]
+
+
+def test_in_a_closed_batch_folder_no_worker_reads_a_classmates_submission(machine, tmp_path):
+    """test_sandbox's thief, in a batch folder only root may read: each worker reads its own submission's copy,
+    which only its session's group may enter, so the thief's Relu finds no classmate and scores 0."""
+    batch = tmp_path / "batch"
+    for name in ("a_classmate", "b_thief"):
+        shutil.copytree(REFERENCE_DIR, batch / name, ignore=shutil.ignore_patterns("__pycache__", "__init__.py"))
+    with open(batch / "b_thief" / "layers.py", "a") as thief:
+        thief.write(THIEF)
+    out = tmp_path / "out"
+    done = subprocess.run([str(SYSTEM_PYTHON), "-m", "backprop_grader", "--batch", str(batch), "--out", str(out),
+                           "--jobs", "2"], cwd=machine / "grader", env=_environment(machine, False),
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    with open(out / "grades.csv", newline="") as rows:
+        grades = {row["submission"]: row for row in csv.DictReader(rows)}
+    assert grades["a_classmate"]["total"] == "100"
+    assert grades["b_thief"]["Relu"] == "0" and grades["b_thief"]["total"] == "86"
+    assert "grader files hidden by permissions" in grades["b_thief"]["sandbox"]
+    assert "dropped to nobody" in grades["b_thief"]["sandbox"]
