@@ -9,7 +9,9 @@ A worker sees, read-only: the system's directories, Python's standard library, n
 (a folder, or a lone file's folder, from which the file may import or %run its neighbours), each at its own path; the grader's package, reference, tests
 and git history are covered where they lie inside one of those (a submission folder holding the project). Run
 as root, the worker drops to nobody, who must be able to read the submission: when some of it is readable by
-its owner only, the worker gets a readable copy, bound at the same path.
+its owner only, the worker gets a readable copy, bound at the same path. Where the kernel refuses the new root,
+root drops to nobody all the same (permissions.py): the plan says in which group, what that user must be able to
+read, and what it must not (the grader's files, and what the grader's command line names).
 """
 import json
 import os
