@@ -50,7 +50,11 @@ rm -rf "$SOURCE/backprop_grader" "$SOURCE/reference" "$SOURCE/student_template" 
 # and only these permissions keep the grader's files from it: the installed package (its reference and checks),
 # the rubric, the extra tests and the scripts are root's alone. Python, numpy and the folders on the way to them
 # stay readable, and source/ may be passed through, not listed.
-PACKAGE="$("$SOURCE/.venv/bin/python" -c 'import backprop_grader, os; print(os.path.dirname(backprop_grader.__file__))')"
+PACKAGE="$("$SOURCE/.venv/bin/python" -I -c 'import backprop_grader, os; print(os.path.dirname(backprop_grader.__file__))')"
+case "$PACKAGE" in
+    "$SOURCE/.venv/"*) ;;
+    *) echo "setup.sh: the grader imports from $PACKAGE, not from $SOURCE/.venv" >&2; exit 1 ;;
+esac
 chmod -R o-rwx "$PACKAGE" "$(dirname "$PACKAGE")"/backprop_grader-*.dist-info
 find "$SOURCE" -mindepth 1 -maxdepth 1 ! -name .venv -exec chmod -R o-rwx {{}} +
 chmod o=x "$SOURCE"

@@ -129,7 +129,9 @@ def plan(runtime, submission, use=(), refuse=None):
     submission = Path(submission).resolve()
     numpy_package = Path(np.__file__).resolve().parent
     sources = [Path(p) for p in SYSTEM_DIRS + DEVICES]
-    paths = sysconfig.get_paths()
+    # The base Python's: in a virtual environment, platstdlib is its own lib folder, which holds nothing but its
+    # site-packages (the grader's, in the Gradescope bundle), never imported by a worker (python -I -S).
+    paths = sysconfig.get_paths(vars={"platbase": sys.base_exec_prefix})
     sources += [Path(paths[k]).resolve() for k in ("stdlib", "platstdlib")]
     sources += [Path(runtime.numpy_dir), numpy_package, numpy_package.parent / (numpy_package.name + ".libs")]
     for spec in use:  # a file chosen by an absolute path, outside the submission
