@@ -28,6 +28,7 @@ import numpy.random  # noqa: F401
 
 from .files import write_atomically
 from .isolation.session import Limits
+from .limits import out_of_memory_message
 from .messages import render
 from .options import GradeOptions
 from .progress import Progress
@@ -109,7 +110,9 @@ def _child(submission, result_file, log_file, options, extra_args):
         # The grade's temporary folders go under the batch's own, which outlives a child killed at its time
         # limit, and is removed at the end of the batch whatever became of the child.
         tempfile.tempdir = str(Path(result_file).with_suffix(".tmp"))
-        os.mkdir(tempfile.tempdir, 0o700)
+        # Others may pass through (not list): a worker that drops to nobody without a new root reaches numpy's
+        # links and its submission's copy in there (isolation/permissions.py).
+        os.mkdir(tempfile.tempdir, 0o711)
         partial = _partial_file(result_file)
 
         def finished(results):
@@ -119,6 +122,8 @@ def _child(submission, result_file, log_file, options, extra_args):
         result = grade(submission, options, extra_args=extra_args, on_check=finished)
         write_atomically(Path(result_file), json.dumps(result.to_dict()))
         code = 0
+    except MemoryError:  # the grader's own (the submission's runs out in its worker): said, with no score
+        print(out_of_memory_message(None))
     except BaseException:
         traceback.print_exc()
     finally:
@@ -221,6 +226,7 @@ def grade_all(
     pending = list(enumerate(paths))[::-1]
     running = {}
     with tempfile.TemporaryDirectory(prefix="backprop-batch-") as scratch, _terminate_as_exit():
+        os.chmod(scratch, 0o711)  # see _child: its files are the grader's alone, its grades' folders passable
         try:
             while pending or running:
                 while pending and len(running) < jobs:

@@ -5,7 +5,8 @@ SUBMISSION: a folder shaped like student_template/, a study repository or any fo
 file, or a notebook (intake.py). --alias, --use and --rubric say where its names are.
 
 Exit status: 0 when grading finished, whatever the score; 1 when --fail-under N is given and the total is
-below N; 2 for a usage error (argparse's convention), a submission folder that does not exist included.
+below N; 2 for a usage error (argparse's convention), a submission folder that does not exist included; 3 when
+the grader itself ran out of memory (limits.grader_memory), with no score given.
 run.grade is the one call that produces the GradeResult: how a submission is run (in worker processes it cannot
 escape from, or with --no-isolate in this one, for a debugger) is decided there, and everything here works on
 the plain result.
@@ -20,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import benchmark, init, instructor, rubric
+from . import benchmark, init, instructor, limits, rubric
 from .isolation.sandbox_plan import SandboxUnavailable
 from .isolation.sandbox_plan import require as require_sandbox
 from .messages import DEFAULT_LANGUAGE, language_from_environment, languages, render
@@ -170,6 +171,17 @@ def main(argv=None):
         return instructor.merge(parser, parser.parse_args(argv[1:]), lang)
     parser = build_parser(lang)
     options = parser.parse_args(argv)
+    allowance = None
+    try:
+        with limits.grader_memory() as allowance:
+            return _run(parser, options, lang)
+    except MemoryError:  # the grader's own: what the submission runs out of, it runs out of in its worker
+        print(limits.out_of_memory_message(allowance, lang), file=sys.stderr)
+        return limits.GRADER_OUT_OF_MEMORY
+
+
+def _run(parser, options, lang):
+    """Grade, or run the mode options ask for, and return the exit status."""
     grading = grade_options(parser, options, lang)
     if options.sandbox == "require" and grading.isolate and not options.gradescope_bundle:
         try:

@@ -7,7 +7,9 @@ student's files in /autograder/submission, and reads /autograder/results/results
 
 setup.sh makes a virtual environment in source/.venv and installs the grader there, from the bundled project
 files, then removes them (the installed package is all it needs, and a submission has no reason to find the
-suite's files beside it). run_autograder grades the submission with the bundled rubric and extra tests. Both
+suite's files beside it), and makes the installed package, the rubric and the extra tests readable by root alone:
+where the container refuses the sandbox's namespaces, that is what keeps them from a worker, which drops to
+nobody all the same (isolation/permissions.py). run_autograder grades the submission with the bundled rubric and extra tests. Both
 take the root from AUTOGRADER_ROOT when it is set, so the bundle can be tried in any folder laid out like
 /autograder. The zip is the same bytes for the same files: sorted names, fixed dates.
 """
@@ -44,6 +46,18 @@ python3 -m venv --system-site-packages "$SOURCE/.venv"
 "$SOURCE/.venv/bin/python" -m pip install --quiet -r "$SOURCE/requirements.txt"
 "$SOURCE/.venv/bin/python" -m pip install --quiet --no-deps "$SOURCE"
 rm -rf "$SOURCE/backprop_grader" "$SOURCE/reference" "$SOURCE/student_template" "$SOURCE/tests" "$SOURCE/build" "$SOURCE"/*.egg-info
+# Where the kernel refuses namespaces (Gradescope's containers refuse unshare), each worker still drops to nobody,
+# and only these permissions keep the grader's files from it: the installed package (its reference and checks),
+# the rubric, the extra tests and the scripts are root's alone. Python, numpy and the folders on the way to them
+# stay readable, and source/ may be passed through, not listed.
+PACKAGE="$("$SOURCE/.venv/bin/python" -I -c 'import backprop_grader, os; print(os.path.dirname(backprop_grader.__file__))')"
+case "$PACKAGE" in
+    "$SOURCE/.venv/"*) ;;
+    *) echo "setup.sh: the grader imports from $PACKAGE, not from $SOURCE/.venv" >&2; exit 1 ;;
+esac
+chmod -R o-rwx "$PACKAGE" "$(dirname "$PACKAGE")"/backprop_grader-*.dist-info
+find "$SOURCE" -mindepth 1 -maxdepth 1 ! -name .venv -exec chmod -R o-rwx {{}} +
+chmod o=x "$SOURCE"
 # Grade the reference once, with the bundled rubric and extra tests and the whole sandbox: a grader that cannot
 # run, or a machine that does not allow the sandbox, fails the build here, rather than every student's
 # submission later.

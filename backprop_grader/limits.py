@@ -13,7 +13,15 @@ worker's is when isolated.
 A signal handler runs in the main thread only, and needs setitimer (POSIX): elsewhere (a grade run from another
 thread, Windows) there is no limit, as before. While pytest's debugger runs (a breakpoint() of the learner's),
 the clock stops.
+
+The grader's own memory is limited too (grader_memory, around a grade on the command line): replies are bounded
+(isolation/replies.py), but nothing else would stop a grader that keeps growing from taking the machine down with
+it. Past GRADER_MEMORY_MB more than it held at its start (BACKPROP_GRADER_MEMORY_MB, in MB, to change it), an
+allocation fails with MemoryError, which the grade reports as the grader's own failure (GraderOutOfMemory), with no
+score, instead of charging it to a check.
 """
+import contextlib
+import os
 import signal
 import threading
 import time
@@ -22,10 +30,68 @@ import pytest
 
 from .isolation.errors import WorkerFailure
 from .isolation.session import Limits
+from .messages import DEFAULT_LANGUAGE, render
 from .shipped import CHECKS_DIR
 from .sources import in_submission
 
 TICK = 0.05  # seconds between two looks at the stack
+# What the grader may allocate beyond what it holds at its start (Python, numpy, pytest, Hypothesis: a few hundred
+# MB of address space, more with a BLAS thread pool per core), for honest grading with room to spare: a grade
+# needs ~100 MB of it.
+GRADER_MEMORY_MB = 4096
+GRADER_MEMORY_ENV = "BACKPROP_GRADER_MEMORY_MB"
+
+
+# The exit status of a grade the grader's own memory stopped (0: graded, 1: --fail-under, 2: a usage error).
+GRADER_OUT_OF_MEMORY = 3
+
+
+class GraderOutOfMemory(MemoryError):
+    """The grader itself failed to allocate in a check: no score can be given."""
+
+
+def out_of_memory_message(allowance, lang=DEFAULT_LANGUAGE):
+    """What a grade stopped by the grader's own memory says: its allowance and how to change it."""
+    return render("grader_out_of_memory", lang, megabytes=allowance or grader_memory_mb(), variable=GRADER_MEMORY_ENV)
+
+
+def grader_memory_mb(environ=None):
+    """GRADER_MEMORY_MB, or the positive whole number of MB that BACKPROP_GRADER_MEMORY_MB gives."""
+    value = (os.environ if environ is None else environ).get(GRADER_MEMORY_ENV, "").strip()
+    return int(value) if value.isdigit() and int(value) > 0 else GRADER_MEMORY_MB
+
+
+def _address_space():
+    """The bytes of address space this process holds now (Linux), or None where that cannot be read."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+@contextlib.contextmanager
+def grader_memory(megabytes=None):
+    """Within the block, this process's address space (RLIMIT_AS, soft) is capped at what it holds now plus
+    megabytes (grader_memory_mb()); yields that allowance in MB, or None where no cap could be set (no
+    /proc: another OS). The workers it starts lower their own cap further (isolation/sandbox.py)."""
+    megabytes = grader_memory_mb() if megabytes is None else megabytes
+    held = _address_space()
+    try:
+        import resource
+    except ImportError:  # Windows
+        resource = None
+    if held is None or resource is None:
+        yield None
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    cap = held + megabytes * 2**20
+    cap = min(c for c in (cap, soft, hard) if c != resource.RLIM_INFINITY)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    try:
+        yield megabytes
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
 def available():

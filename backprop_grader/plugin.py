@@ -143,6 +143,13 @@ def failure_of(exc, submission=None):
     return Failure("unusable_result", {"error": error}, None, example)
 
 
+def grader_out_of_memory(exc, submission=None):
+    """Whether exc is a MemoryError of the grader's own code (a comparison, a reply decoded): none of its frames
+    is the submission's. Isolated, the submission's own memory runs out in its worker, never here."""
+    exc = _first_leaf(exc)
+    return isinstance(exc, MemoryError) and not any(_in(code, submission) for code, _ in _frames(exc))
+
+
 # The options of pytest's terminal plugin that code still running without it reads (_pytest.debugging's
 # create_terminal_writer), with that plugin's defaults.
 TERMINAL_OPTIONS = {"color": "auto", "code_highlight": "yes"}
@@ -166,6 +173,7 @@ class GradingPlugin:
         self.printed = Tail()  # what the submission printed, in this process (printed.py)
         self.interrupted = None  # the KeyboardInterrupt (or pytest.exit: pdb's quit) that stopped the session
         self.config = None
+        self.out_of_memory = False  # the grader failed to allocate in a check: the grade stops, with no score
 
     def pytest_sessionfinish(self, session):
         # What the loader noted while loading (intake.py: a skipped training loop, which file was graded).
@@ -216,6 +224,9 @@ class GradingPlugin:
         elif report.skipped:
             result.status, result.failure = SKIPPED, Failure("skipped")
         elif report.failed:
+            if grader_out_of_memory(call.excinfo.value, self.submission):
+                self.out_of_memory = True
+                item.session.shouldstop = "the grader ran out of memory"
             status = FAILED if report.when == "call" else ERROR
             if result.status in (NOT_RUN, PASSED):
                 result.status = status

@@ -51,15 +51,23 @@ class SubmissionError(Exception):
 
 def sandbox_summary(status, lang="en"):
     """One line saying which protections held: "sandbox: network off, IPC private, grader files hidden,
-    read-only; user: dropped to nobody"; empty for None (not recorded: a result read from an older file)."""
+    read-only; user: dropped to nobody" ("grader files hidden by permissions" where no new root hid them, but
+    nobody could read none of them); empty for None (not recorded: a result read from an older file)."""
     if status is None:
         return ""
     if status.get("mode") == IN_PROCESS:
         return render("sandbox_not_isolated", lang)
     if status.get("mode") == "off":
         return render("sandbox_off", lang)
-    parts = [render(f"sandbox_{p}_{'held' if status.get(p) else 'missing'}", lang) for p in PROTECTIONS]
+    parts = [render(f"sandbox_{p}_{_held(status, p)}", lang) for p in PROTECTIONS]
     return render("sandbox_summary", lang, parts=", ".join(parts), user=render(f"sandbox_user_{status['user']}", lang))
+
+
+def _held(status, protection):
+    """"held", "missing", or for the grader's files hidden by their permissions alone (no new root), "permissions"."""
+    if not status.get(protection):
+        return "missing"
+    return "permissions" if protection == "hidden" and status.get("hidden_by") == "permissions" else "held"
 
 
 @dataclass(frozen=True)

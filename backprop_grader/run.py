@@ -16,7 +16,7 @@ from .book import LAYERS
 from .files import write_atomically
 from .isolation.sandbox_plan import SandboxUnavailable
 from .isolation.sandbox_plan import require as require_sandbox
-from .limits import InProcessLimits
+from .limits import GRADER_OUT_OF_MEMORY, GraderOutOfMemory, InProcessLimits, grader_memory, out_of_memory_message
 from .messages import render
 from .options import PLUGIN_FIELDS, PLUGIN_PREFIX, GradeOptions, declare
 from .plugin import GradingPlugin, is_theirs
@@ -142,6 +142,8 @@ def grade(submission, options=None, *, profile=PROFILE, extra_args=(), implement
                 os.environ.pop(name)
             else:
                 os.environ[name] = value
+    if plugin.out_of_memory:
+        raise GraderOutOfMemory()
     walls = plugin.sandbox if isolate else {"mode": IN_PROCESS}
     if status == pytest.ExitCode.INTERRUPTED and plugin.interrupted is not None:
         # Ctrl-C (or quit in the learner's debugger): the checks that finished, for whoever stopped it.
@@ -212,9 +214,12 @@ def main(argv=None):
     declare(parser.add_argument)
     namespace = parser.parse_args(argv)
     try:
-        result = grade(namespace.submission, GradeOptions.from_namespace(namespace))
+        with grader_memory() as allowance:
+            result = grade(namespace.submission, GradeOptions.from_namespace(namespace))
     except SandboxUnavailable as exc:
         parser.exit(2, render("sandbox_required", summary=str(exc)) + "\n")
+    except MemoryError:
+        parser.exit(GRADER_OUT_OF_MEMORY, out_of_memory_message(allowance) + "\n")
     write_atomically(Path(namespace.out), json.dumps(result.to_dict()))
 
 

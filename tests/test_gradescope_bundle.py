@@ -121,6 +121,11 @@ def test_setup_sh_installs_the_grader_and_checks_it_on_the_reference(autograder)
     assert (home / "source" / ".venv" / "bin" / "python").exists()
     assert "Rubric rubric.toml: 106 points in all" in setup.stderr
     assert "Every check passed: full marks." in setup.stdout
+    # Where the container refuses namespaces, a worker is nobody, and these permissions alone keep them from it.
+    package = next((home / "source" / ".venv").glob("lib/python*/site-packages/backprop_grader"))
+    for secret in (package, package / "checks" / "test_relu.py", package / "reference" / "layers.py",
+                   home / "source" / "rubric.toml", home / "source" / "extra_tests" / "test_hidden.py"):
+        assert secret.stat().st_mode & 0o007 == 0, f"{secret} is readable by others"
 
 
 def test_run_autograder_grades_the_submission_into_results_json(autograder):

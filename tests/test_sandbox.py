@@ -9,6 +9,7 @@ import platform
 import shutil
 import socket
 import textwrap
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -29,6 +30,17 @@ pytestmark = pytest.mark.skipif(
     reason="the sandbox is Linux's namespaces, with the seccomp filter of x86_64 and aarch64",
 )
 ROOT = os.geteuid() == 0
+
+
+def _others_may_read(folder):
+    """Whether others may list folder and pass through it and every folder above it."""
+    folder = Path(folder).resolve()
+    return all(os.stat(p).st_mode & 0o001 for p in folder.parents) and os.stat(folder).st_mode & 0o005 == 0o005
+
+
+# Root without a new root drops to nobody only where nobody can read this Python and numpy (permissions.py): not
+# where Python is installed under /root, say (tests/test_unprivileged.py grades with one nobody can read).
+WITHOUT_NEW_ROOT = "dropped" if all(_others_may_read(Path(m.__file__).parent) for m in (os, np)) else "cannot_read"
 
 # softmax(paths, port) reports what a submission can do from where it runs.
 LOOK_AROUND = """
@@ -131,8 +143,11 @@ def test_with_the_sandbox_off_the_same_code_reaches_the_grader_and_the_network(t
     [
         (["network", "user"], {"network": False, "ipc": True, "hidden": True, "read_only": True, "user": "refused"},
          "sandbox: network reachable, IPC private, grader files hidden, read-only; user: not dropped (refused)"),
-        (["hidden"], {"network": True, "ipc": True, "hidden": False, "read_only": True, "user": "kept"},
-         "sandbox: network off, IPC private, grader files visible, read-only; user: not dropped (still root)"),
+        # No new root: the grader's files here are anyone's to read, and so they are said to be.
+        (["hidden"], {"network": True, "ipc": True, "hidden": False, "read_only": True, "user": WITHOUT_NEW_ROOT},
+         "sandbox: network off, IPC private, grader files visible, read-only; user: "
+         + ("dropped to nobody" if WITHOUT_NEW_ROOT == "dropped"
+            else "not dropped (nobody could not read Python, numpy or the submission)")),
         (["read_only"], {"network": True, "ipc": True, "hidden": True, "read_only": True, "user": "dropped"},
          "sandbox: network off, IPC private, grader files hidden, read-only; user: dropped to nobody"),
         # Root in a container that may not make namespaces: a user namespace instead, where root stays root.
@@ -245,3 +260,17 @@ def test_in_a_batch_a_submission_cannot_read_or_copy_a_classmates(tmp_path):
     assert grades["b_thief"]["Relu"] == "0" and grades["b_thief"]["total"] == "86"
     assert "grader files hidden" in grades["b_thief"]["sandbox"]
     assert not (batch / "b_thief" / "copied_layers.py").exists()
+
+
+def test_grader_files_hidden_by_their_permissions_are_said_so_and_count_as_the_weaker_in_a_merge():
+    """Without a new root, "hidden" means no file of the grader's could be read by nobody: the report says by what,
+    and a grade whose workers hid them, one by mounts and one by permissions, says permissions."""
+    mounts = {"network": True, "ipc": True, "hidden": True, "read_only": True, "user": "dropped"}
+    permissions = {**mounts, "network": False, "ipc": False, "hidden_by": "permissions"}
+    merged = sandbox_plan.merged([mounts, permissions])
+    assert merged["hidden"] and merged["hidden_by"] == "permissions"
+    assert summary(merged) == ("sandbox: network reachable, IPC shared, grader files hidden by permissions, "
+                               "read-only; user: dropped to nobody")
+    assert "hidden_by" not in sandbox_plan.merged([mounts, mounts])
+    visible = sandbox_plan.merged([permissions, {**permissions, "hidden": False, "user": "cannot_read"}])
+    assert not visible["hidden"] and "hidden_by" not in visible and visible["user"] == "cannot_read"

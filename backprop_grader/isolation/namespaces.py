@@ -16,12 +16,17 @@ enter(plan) does, as far as the kernel lets it:
   plan's scratch path is the working directory and the only place that can be written;
 - user: run as root, the worker becomes nobody (65534:65534, no supplementary groups) inside the new root,
   which clears its capabilities. Not root (or root not allowed to make namespaces, in a container), it needs a
-  user namespace for the above, and leaves that namespace's capabilities behind once done.
+  user namespace for the above, and leaves that namespace's capabilities behind once done. Root without a new
+  root (a container that refuses every namespace) becomes nobody all the same, kept from the grader's files by
+  their permissions alone (permissions.py): "hidden" then says whether none of them could be read.
 It returns what held: {"network": bool, "ipc": bool, "hidden": bool, "read_only": bool, "user": "dropped" | "not_root" |
-"refused" | "kept" (root, left as it is without the new root)}. plan["refuse"] names protections to skip as if the kernel had refused them (tests of the partial
+"refused" | "kept" (root in a user namespace) | "cannot_read" (root, left so: nobody could not read Python, numpy
+or the submission)}, with "hidden_by": "permissions" when file permissions hid the grader's files, and
+"submission": the path to load it from when that is a copy. plan["refuse"] names protections to skip as if the kernel had refused them (tests of the partial
 path use it: see sandbox_plan.py).
 """
 import ctypes
+import importlib.util
 import json
 import os
 import platform
@@ -39,6 +44,17 @@ _KEPT_FLAGS = {
     os.ST_NOATIME: MS_NOATIME, os.ST_NODIRATIME: MS_NODIRATIME, os.ST_RELATIME: MS_RELATIME,
 }
 _PIVOT_ROOT = {"x86_64": 155, "aarch64": 41}
+
+
+def _sibling(name):
+    """A module of this folder, loaded by path: neither the worker nor the probe has the grader's package."""
+    spec = importlib.util.spec_from_file_location(f"_bpg_{name}", os.path.join(os.path.dirname(__file__), f"{name}.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+permissions = _sibling("permissions")
 _CAP_VERSION_3 = 0x20080522
 
 
@@ -201,10 +217,17 @@ def enter(plan):
         except OSError as exc:  # a refusal half-way: the old root is still this process's, so nothing is hidden
             status["error"] = str(exc)
             _try(os.chdir, plan["scratch"])
-    # Only inside the new root, whose every folder nobody may read: outside it, Python's own files may be
-    # readable by root alone (a Python installed under /root), and the worker would break.
+    # Inside the new root nobody may read every folder; outside it, Python's own files may be readable by root
+    # alone (a Python installed under /root), which permissions.drop looks at before it drops.
     if root and status["hidden"] and not in_user_namespace:
         status["user"] = "refused" if "user" in refuse or not _try(_become_nobody) else "dropped"
+    elif root and not in_user_namespace:
+        # No new root hides the grader's files: their permissions must, from a user they do not let in.
+        status["user"], hidden = permissions.drop(plan, refuse)
+        if hidden:
+            status["hidden"], status["hidden_by"] = True, "permissions"
+        if status["user"] == "dropped" and plan["submission"]["readable"] != plan["submission"]["path"]:
+            status["submission"] = plan["submission"]["readable"]  # the copy its group may read
     if status["user"] in ("dropped", "not_root") or in_user_namespace:
         _try(kernel.drop_capabilities)  # those of a user namespace; none are left after setuid
         if status["user"] != "kept" and (not _try(kernel.capabilities) or kernel.capabilities()):

@@ -9,7 +9,9 @@ A worker sees, read-only: the system's directories, Python's standard library, n
 (a folder, or a lone file's folder, from which the file may import or %run its neighbours), each at its own path; the grader's package, reference, tests
 and git history are covered where they lie inside one of those (a submission folder holding the project). Run
 as root, the worker drops to nobody, who must be able to read the submission: when some of it is readable by
-its owner only, the worker gets a readable copy, bound at the same path.
+its owner only, the worker gets a readable copy, bound at the same path. Where the kernel refuses the new root,
+root drops to nobody all the same (permissions.py): the plan says in which group, what that user must be able to
+read, and what it must not (the grader's files, and what the grader's command line names).
 """
 import json
 import os
@@ -37,6 +39,12 @@ DEVICES = ("/dev/null", "/dev/zero", "/dev/random", "/dev/urandom")
 GRADER_DIR = Path(__file__).resolve().parent.parent
 HIDDEN = (GRADER_DIR, REFERENCE_DIR, CHECKS_DIR, GRADER_DIR.parent / ".git")
 SCRATCH_MB = 64
+NOBODY = 65534
+# A worker that drops to nobody without a new root (permissions.py) takes a group of its grading session's own,
+# the only one that may read the session's copy of a submission: in a batch, no other submission's worker can.
+# Groups from here up are no one's on any usual system (they start above 2**30); the grader's pid makes them
+# differ between the gradings that run at once.
+PRIVATE_GROUPS = 0x7F000000
 
 
 class SandboxUnavailable(Exception):
@@ -58,7 +66,10 @@ def _within(path, folder):
 
 def _readable_by_anyone(folder, below):
     """Whether nobody could read folder and its files, and with below, everything under it (symbolic links as
-    they are) as far as the loader looks (sources.walk's bounds)."""
+    they are) as far as the loader looks (sources.walk's bounds), and pass through every folder above it (to
+    read it in place: permissions.py)."""
+    if not all(os.stat(above).st_mode & stat.S_IXOTH for above in Path(folder).parents):
+        return False
     def readable(p, is_folder):
         mode = os.lstat(p).st_mode
         if stat.S_ISLNK(mode):
@@ -74,9 +85,11 @@ def _readable_by_anyone(folder, below):
     return True
 
 
-def _readable_copy(folder, runtime_root, below):
+def _readable_copy(folder, runtime_root, below, group):
     """A copy of folder (with below, all under it as far as the loader looks; else its files only) anyone can
-    read, its links copied as links, so that none leads the copy outside; only folders, files and links."""
+    read, its links copied as links, so that none leads the copy outside; only folders, files and links. It
+    lies in a folder only group may enter: bound into a worker's new root, the copy itself is what it sees; and
+    a worker without one reads it through that folder, as a member of group."""
     target = Path(runtime_root) / "submission-copy" / folder.name
     for directory, _folders, files in walk(folder):
         into = target / os.path.relpath(directory, folder)
@@ -91,8 +104,21 @@ def _readable_copy(folder, runtime_root, below):
                 os.chmod(into / name, 0o644)
         if not below:
             break
-    os.chmod(target.parent, 0o755)
+    os.chown(target.parent, 0, group)
+    os.chmod(target.parent, 0o750)
     return target
+
+
+def _named_by_command_line(argv=None):
+    """The files and folders the grader's command line names (a rubric, extra tests, a batch's folder, where
+    results go), as a worker could read them from /proc: what it must not read, besides the grader's own."""
+    found = []
+    for arg in (sys.argv if argv is None else argv)[1:]:
+        value = arg.partition("=")[2] if arg.startswith("--") else arg
+        path = Path(value) if value else None
+        if path is not None and path.exists():
+            found.append(str(path.resolve()))
+    return found
 
 
 def plan(runtime, submission, use=(), refuse=None):
@@ -103,7 +129,9 @@ def plan(runtime, submission, use=(), refuse=None):
     submission = Path(submission).resolve()
     numpy_package = Path(np.__file__).resolve().parent
     sources = [Path(p) for p in SYSTEM_DIRS + DEVICES]
-    paths = sysconfig.get_paths()
+    # The base Python's: in a virtual environment, platstdlib is its own lib folder, which holds nothing but its
+    # site-packages (the grader's, in the Gradescope bundle), never imported by a worker (python -I -S).
+    paths = sysconfig.get_paths(vars={"platbase": sys.base_exec_prefix})
     sources += [Path(paths[k]).resolve() for k in ("stdlib", "platstdlib")]
     sources += [Path(runtime.numpy_dir), numpy_package, numpy_package.parent / (numpy_package.name + ".libs")]
     for spec in use:  # a file chosen by an absolute path, outside the submission
@@ -115,14 +143,17 @@ def plan(runtime, submission, use=(), refuse=None):
         if source.exists() and not any(_within(source, b) for b in bound if not b.is_symlink()):
             binds.append([str(source), str(source)])
             bound.append(source)
+    # A lone file (a script, a notebook) may import or %run the files beside it: its folder is bound.
+    folder, below = (submission, True) if submission.is_dir() else (submission.parent, False)
+    visible, group = folder, PRIVATE_GROUPS + os.getpid()
+    if os.geteuid() == 0:
+        os.chmod(runtime.root, 0o711)  # a worker that is nobody passes through to numpy's links and its copy
     if submission.exists():  # else the loader says it is missing, as without the sandbox
-        # A lone file (a script, a notebook) may import or %run the files beside it: its folder is bound.
-        folder, below = (submission, True) if submission.is_dir() else (submission.parent, False)
-        visible = folder
         if os.geteuid() == 0 and not _readable_by_anyone(folder, below):
-            visible = _readable_copy(folder, runtime.root, below)
+            visible = _readable_copy(folder, runtime.root, below, group)
         binds.append([str(visible), str(folder)])
         bound.append(folder)
+    readable = visible if submission.is_dir() or not submission.exists() else visible / submission.name
     # A grader's path holding the submission (grading reference/ itself) stays: it is what is graded.
     hide = [h for h in HIDDEN if h.exists() and not _within(submission, h)
             and any(_within(h, b) for b in bound if not b.is_symlink())]
@@ -136,6 +167,14 @@ def plan(runtime, submission, use=(), refuse=None):
         "binds": binds,
         "hide": hide,
         "refuse": refused_by_environment() if refuse is None else sorted(refuse),
+        # Without a new root (permissions.py): whom to become, what that user must be able to read (Python,
+        # numpy, the submission), and what it must not.
+        "drop_to": [NOBODY, group],
+        "submission": {"path": str(submission), "readable": str(readable), "folder": str(folder)},
+        "needs": sorted({paths["stdlib"], paths["platstdlib"], str(runtime.numpy_dir), str(numpy_package),
+                         str(visible)}),
+        "secrets": sorted({str(h) for h in HIDDEN if h.exists()} | set(_named_by_command_line())),
+        "keep": [str(folder), str(runtime.root)],
     }
 
 
@@ -184,5 +223,8 @@ def merged(statuses):
     if not statuses:
         return None
     users = [s["user"] for s in statuses]
-    user = next(u for u in ("kept", "refused", "not_root", "dropped") if u in users)
-    return {**{p: all(s.get(p) for s in statuses) for p in PROTECTIONS}, "user": user}
+    user = next(u for u in ("kept", "cannot_read", "refused", "not_root", "dropped") if u in users)
+    held = {**{p: all(s.get(p) for s in statuses) for p in PROTECTIONS}, "user": user}
+    if held["hidden"] and any(s.get("hidden_by") == "permissions" for s in statuses):
+        held["hidden_by"] = "permissions"
+    return held

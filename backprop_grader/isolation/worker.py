@@ -668,7 +668,8 @@ def main(argv=None):
     # The loader reads the submission's files now, inside the sandbox and under the limits (runs none of its
     # code); the grader charges the time until the hello to the grade.
     names = grader.options.GradeOptions.from_namespace(options, fields=grader.options.WHERE_NAMES_ARE)
-    server = Server(np, wire, shared, grader, options.submission, names.aliases, names.use, layers, beside)
+    submission = walls.pop("submission", options.submission)  # a copy, where file permissions are the walls
+    server = Server(np, wire, shared, grader, submission, names.aliases, names.use, layers, beside)
     generator = shared.Generator()
     # What the submission prints reaches the grader line by line (its report shows the last of it), and what a
     # call printed before it hung is not lost with the worker.

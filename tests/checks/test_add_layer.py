@@ -4,6 +4,7 @@ from hypothesis import given, settings
 from backprop_grader.diagnose import FLOOR, expect_close, expect_like, expect_pair, likely_mistake
 from backprop_grader.feedback import part_of, passed_to
 
+from .at_scale import expect_two_inputs_at_scale
 from .book_graphs import apples_and_oranges
 from .gradcheck import ELEMENTWISE_FLOOR, numeric_grad, weighted
 from .marks import check
@@ -29,7 +30,7 @@ def test_forward_values(impl, ref, shape, seed):
     expect_close(out, ref.AddLayer().forward(x, y), "AddLayer.forward(x, y)", inputs={"x": x, "y": y})
 
 
-@check("AddLayer", points=2)
+@check("AddLayer", points=1)
 @given(shape=operand_shapes(), seed=seeds)
 @settings(max_examples=10)
 def test_backward_values(impl, ref, shape, seed):
@@ -40,6 +41,12 @@ def test_backward_values(impl, ref, shape, seed):
     layer.forward(copy_of(x), copy_of(y))
     dx, dy = expect_pair(layer.backward(copy_of(dout)), "AddLayer.backward(dout)", inputs)
     _expect_backward(dx, dy, ref.AddLayer().backward(dout), dout, inputs)
+
+
+@check("AddLayer", points=1)
+def test_mnist_batch(impl, ref):
+    """the hidden layer of a batch as chapter 5 trains on MNIST, x, y and dout (100, 50): out, dx and dy are right at that size too."""
+    expect_two_inputs_at_scale(impl.AddLayer(), ref.AddLayer(), "AddLayer")
 
 
 @check("AddLayer", points=1)

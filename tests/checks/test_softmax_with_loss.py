@@ -60,7 +60,7 @@ def _forward_backward(SoftmaxWithLoss, x, t, dout=1):
     return loss, layer.backward(dout)
 
 
-@check("SoftmaxWithLoss", points=2)
+@check("SoftmaxWithLoss", points=1)
 @given(nc=batch_classes(), seed=seeds)
 @settings(max_examples=12)
 @example(nc=(3, 4), seed=0)
@@ -335,3 +335,12 @@ def test_backward_scales_by_dout(impl, ref, nc, seed):
     _, dx = _forward_backward(impl.SoftmaxWithLoss, x, t, dout=2.0)
     _, expected = _forward_backward(ref.SoftmaxWithLoss, x, t, dout=2.0)
     expect_close(dx, expected, "SoftmaxWithLoss.backward(2.0)", inputs={"x": x, "t": t}, hint="hint_swl_dout")
+
+
+@check("SoftmaxWithLoss", points=1)
+def test_mnist_batch(impl, ref):
+    """a batch of scores as chapter 5 trains on MNIST (100, 10), labels as indices and one-hot: the loss and backward(1) are right at that size too."""
+    from .at_scale import expect_loss_at_scale  # here, at the end: the file's imports are another change's
+
+    accepted = lambda x, indices, t: _accepted_losses(ref, x, indices, t)  # noqa: E731
+    expect_loss_at_scale(impl.SoftmaxWithLoss, ref.SoftmaxWithLoss, accepted)
