@@ -24,7 +24,7 @@ from backprop_grader.shipped import CHECKS_DIR, REFERENCE_DIR
 # function names the Chinese edition keeps in Latin letters (sigmoid函数, softmax函数, ReLU层).
 NAMES = {"sigmoid", "softmax", "ReLU", "SGD", "NumPy", "Python", "Hypothesis", "pytest", "Jupyter", "IPython", "Gradescope"}
 NAMES |= {"JSON", "JUnit", "Markdown", "CSV", "XML", "MNIST", "NAME", "FILE", "SECONDS", "LANG", "BOOK", "THEIRS", "TOML", "DIR", "ZIP", "zip"}
-NAMES |= {"GitHub", "Classroom", "Linux", "macOS", "CPU", "fork", "pdb", "tomli"}
+NAMES |= {"GitHub", "Classroom", "Linux", "macOS", "CPU", "fork", "pdb", "tomli", "matplotlib", "PNG", "HTML"}
 NAMES |= {"dtype", "ndarray", "nan", "inf"}
 NAMES |= {s.name for s in signal.Signals}  # the signal that ended a crashed process: SIGSEGV, SIGKILL
 KEYWORDS_IN_CODE = {"None", "True", "False", "return", "self", "import"}

@@ -182,14 +182,15 @@ def test_require_stops_before_grading_when_a_protection_is_refused(monkeypatch):
 
 
 def test_every_report_says_which_protections_held(tmp_path):
-    """The report's header, results.json (extra_data) and the CSV row, with network and user refused."""
+    """The report's header under --verbose, results.json (extra_data) and the CSV row, with network and user
+    refused."""
     out_json, out_csv = tmp_path / "results.json", tmp_path / "grades.csv"
-    run = grader("reference", "--layer", "Relu", "--json", out_json, "--csv", out_csv,
+    run = grader("reference", "--layer", "Relu", "--json", out_json, "--csv", out_csv, "--verbose",
                  env_update={sandbox_plan.REFUSE_ENV: "network,user"})
     assert run.returncode == 0, run.stderr
     user = "not dropped (refused)" if ROOT else "not dropped (not root)"
     line = f"sandbox: network reachable, IPC private, grader files hidden, read-only; user: {user}"
-    assert line in run.stdout.splitlines()[:4]
+    assert line in run.stdout.splitlines()[:6]
     extra = json.loads(out_json.read_text())["extra_data"]
     assert extra["sandbox_summary"] == line and extra["sandbox"]["network"] is False
     with open(out_csv, newline="") as rows:
