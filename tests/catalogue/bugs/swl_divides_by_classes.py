@@ -1,6 +1,6 @@
 """SoftmaxWithLoss.backward divides by the number of classes (y.shape[1]) instead of the batch size."""
 LAYER = "SoftmaxWithLoss"
-MUST_FAIL = ["SoftmaxWithLoss: backward_one_hot", "SoftmaxWithLoss: backward_labels"]
+MUST_FAIL = ["SoftmaxWithLoss: backward_one_hot", "SoftmaxWithLoss: label_targets"]
 
 
 class SoftmaxWithLoss(SoftmaxWithLoss):  # noqa: F821

@@ -1,6 +1,6 @@
 """SoftmaxWithLoss.forward takes np.mean over every entry of t * log(y), dividing by N * C instead of N."""
 LAYER = "SoftmaxWithLoss"
-MUST_FAIL = ["SoftmaxWithLoss: loss_one_hot", "SoftmaxWithLoss: loss_labels"]
+MUST_FAIL = ["SoftmaxWithLoss: loss_one_hot", "SoftmaxWithLoss: label_targets"]
 
 
 class SoftmaxWithLoss(SoftmaxWithLoss):  # noqa: F821
