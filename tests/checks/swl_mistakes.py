@@ -18,8 +18,11 @@ BOOK_DELTA = 1e-7
 def softmax_mistakes(x):
     """softmax without the shift by the maximum (inf / inf = nan at large logits), shifted by the whole batch's
     maximum (0 / 0 = nan for a row far below it), normalised over the whole batch (chapter 3's one-sample
-    softmax), or with np.log where it has np.exp."""
+    softmax), or with np.log where it has np.exp. A mistake that gives the right softmax on this x is left out:
+    this x does not show it."""
     with np.errstate(all="ignore"):
+        e = np.exp(x - np.max(x, axis=-1, keepdims=True))
+        right = e / np.sum(e, axis=-1, keepdims=True)
         e = np.exp(x)
         no_shift = e / np.sum(e, axis=-1, keepdims=True)
         e = np.exp(x - np.max(x))
@@ -28,7 +31,8 @@ def softmax_mistakes(x):
         logs = [np.log(v) / np.sum(np.log(v), axis=-1, keepdims=True) for v in (x, x - np.max(x, axis=-1, keepdims=True))]
     found = [("hint_softmax_overflow", no_shift), ("hint_softmax_row_max", batch_max), ("hint_softmax_log", logs[0])]
     found.append(("hint_softmax_log", logs[1]))
-    return found + ([("hint_softmax_per_row", whole)] if x.ndim > 1 else [])
+    found += [("hint_softmax_per_row", whole)] if x.ndim > 1 else []
+    return [(key, y) for key, y in found if not matches(y, right)]
 
 
 def losses(y, indices):
@@ -43,10 +47,13 @@ def loss_mistakes(ref, x, indices):
     """A batch's loss (x (N, C)): divided by N * C (np.mean over every entry) or not divided at all, taken
     without a delta in the log (log(0) = -inf at logits of +-1000), or of a wrong softmax."""
     n, c = x.shape
-    right = losses(ref.softmax(x), indices)
+    exact, book = losses(ref.softmax(x), indices)
+    right = [loss for loss in (exact, book) if np.isfinite(loss)]
     found = [("hint_swl_loss", loss / c) for loss in right] + [("hint_swl_loss", loss * n) for loss in right]
-    found.append(("hint_swl_extreme", right[0]))
-    return found + [(key, loss) for key, y in softmax_mistakes(x) for loss in losses(y, indices)]
+    found.append(("hint_swl_extreme", None if np.isfinite(exact) else exact))  # log(0) where a probability is 0
+    # a wrong softmax under a loss without the delta is two mistakes at once: its inf is the missing delta's
+    wrong_softmax = [(key, loss) for key, y in softmax_mistakes(x) for loss in losses(y, indices) if np.isfinite(loss)]
+    return found + wrong_softmax
 
 
 def dx_mistakes(ref, x, t, dout=1.0):

@@ -106,8 +106,8 @@ def test_mnist_batch(impl, ref):
 @check("Affine", points=3)
 @given(dims=batch_dims(), seed=seeds)
 @settings(max_examples=12)
+@example(dims=(3, 3, 3), seed=0)  # first: where D == M, dout @ W runs and its values show the missing .T
 @example(dims=(2, 3, 4), seed=0)
-@example(dims=(3, 3, 3), seed=0)
 def test_backward_dx(impl, ref, dims, seed):
     """backward(dout) returns dx = dout @ W.T, shaped like x."""
     x, W, b, dout = _problem(seed, *dims)

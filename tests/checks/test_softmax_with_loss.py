@@ -43,8 +43,10 @@ EXTREME_LOGITS = [
     (np.array([[1000.0, 1000.0, -1000.0], [1000.0, -1000.0, -1000.0]]), np.array([2, 0])),
 ]
 EXTREME_SOFTMAX_INPUTS = [x for x, _ in EXTREME_LOGITS] + [np.array([1000.0, -1000.0, 0.0]), np.array([-1000.0, -999.0])]
-# Rows far apart: shifted by the batch's maximum (2), the second row's exp underflows to 0 everywhere: 0 / 0.
+# Rows far apart: shifted by the batch's maximum (2), the second row's exp underflows to 0 everywhere: 0 / 0. In
+# the first, no shift at all goes wrong in the other row (inf / inf), so that the two mistakes are told apart.
 ROWS_FAR_APART = [
+    (np.array([[1000.0, 999.0, 998.0], [0.0, 1.0, 2.0]]), np.array([0, 2])),
     (np.array([[0.0, 1.0, 2.0], [-1000.0, -999.0, -998.0]]), np.array([2, 0])),
     (np.array([[-998.0, -999.0, -1000.0], [3.0, 1.0, 2.0], [-800.0, -800.0, -801.0]]), np.array([0, 1, 2])),
 ]
@@ -337,7 +339,8 @@ def test_single_sample_loss(impl, ref, c, seed):
     loss = impl.SoftmaxWithLoss().forward(x.copy(), t.copy())
     accepted = _accepted_losses(ref, x, indices, t)
     what = "SoftmaxWithLoss.forward(x, t)"
-    by_classes = [("hint_swl_single_sample", right / c) for right in accepted]  # divided by x.shape[0], which is C
+    # divided by x.shape[0], which is C for x (C,); np.mean over every entry divides by C too
+    by_classes = [("hint_swl_single_sample", right / c) for right in accepted]
     expect_close_to_any(loss, accepted, what, inputs={"x": x, "t": t}, mistakes=by_classes)
 
 

@@ -1,5 +1,6 @@
 """SoftmaxWithLoss.backward divides by the number of classes (y.shape[1]) instead of the batch size."""
 LAYER = "SoftmaxWithLoss"
+HINTS = ["hint_swl_dx"]
 MUST_FAIL = ["SoftmaxWithLoss: backward_one_hot", "SoftmaxWithLoss: label_targets"]
 
 

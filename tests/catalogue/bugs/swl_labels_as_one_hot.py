@@ -1,5 +1,6 @@
 """SoftmaxWithLoss treats t as one-hot always (t * log(y), y - t), so label indices t (N,) give wrong results."""
 LAYER = "SoftmaxWithLoss"
+HINTS = ["hint_swl_labels"]
 MUST_FAIL = ["SoftmaxWithLoss: label_targets"]
 
 
