@@ -129,7 +129,8 @@ def test_label_targets(impl, ref, nc, seed):
 def _own_or(own, reference):
     """[own], your answer for one-hot t, where it is finite and shaped like the reference's answers; else those."""
     try:
-        usable = own is not None and np.shape(own) == np.shape(reference[0]) and bool(np.isfinite(own).all())
+        usable = (isinstance(own, np.ndarray) == isinstance(reference[0], np.ndarray) and own is not None
+                  and np.shape(own) == np.shape(reference[0]) and bool(np.isfinite(own).all()))
     except TypeError:  # not numbers at all
         usable = False
     return [own] if usable else reference
