@@ -1,8 +1,10 @@
 """Compare what a submission returned with what was expected, and say what is wrong in a way a student can act on.
 
 Each check calls expect_close; on a mismatch it raises a CheckFailure whose key names the kind of mistake
-(a transposed array, a missing sum over the batch, a result off by the batch size, ...). The specific hint a
-check declares is appended, so the generic diagnosis and the check's own advice appear together.
+(a transposed array, a missing sum over the batch, a result off by the batch size, ...). A hint, naming the
+likely mistake, is appended only when it is true of the code at hand: a check passes mistakes=, the mistakes it
+knows as (hint key, what that mistake returns on this very input) pairs, and the hint is the one mistake whose
+answer the submission's equals (likely_mistake). A result that is None, or no number at all, matches none.
 """
 import numbers
 
@@ -46,11 +48,13 @@ def _context(what, inputs, hint_params=None, at=None):
     return {**(hint_params or {}), **ctx}
 
 
-def check_type(actual, expected, what, inputs=None, hint=None, hint_params=None):
-    """Fail unless actual is the same kind of thing as expected: an ndarray for an array, a number for a scalar."""
+def check_type(actual, expected, what, inputs=None):
+    """Fail unless actual is the same kind of thing as expected: an ndarray for an array, a number for a scalar.
+    None or a wrong type is a diagnosis in itself: no hint is added to it (but a known mistake that returns
+    just that may be, by expect_close's mistakes)."""
 
     def failure(key, **params):
-        return CheckFailure(key, hint=hint, **params, **_context(what, inputs, hint_params))
+        return CheckFailure(key, **params, **_context(what, inputs))
 
     if actual is None:
         raise failure("returned_none")
@@ -97,13 +101,32 @@ def _shape_failure(actual, expected, ctx, batch_size, hint):
 
 
 def expect_close(
-    actual, expected, what, inputs=None, batch_size=None, hint=None, rtol=RTOL, floor=FLOOR, hint_params=None
+    actual, expected, what, inputs=None, batch_size=None, hint=None, rtol=RTOL, floor=FLOOR, hint_params=None,
+    mistakes=None,
 ):
     """Fail with a diagnosis unless actual has expected's type, shape and values (within rtol, floor).
 
+    mistakes: (hint key, wrong answer) pairs, or a function returning them, evaluated only on a failure: its
+    hint is the mistake actual equals (see likely_mistake). hint: a hint the check has established true itself.
     hint_params fill placeholders of the hint beyond the diagnosis's own (e.g. the x at which a value is nan).
     """
-    check_type(actual, expected, what, inputs, hint, hint_params)
+    try:
+        _expect_close(actual, expected, what, inputs, batch_size, hint, rtol, floor, hint_params)
+    except CheckFailure as failure:
+        raise _with_mistake(failure, actual, mistakes, rtol, floor) from None
+
+
+def _with_mistake(failure, actual, mistakes, rtol=RTOL, floor=FLOOR):
+    """failure with the hint of the one known mistake that actual equals, if there is one: it names the very
+    formula used, so it goes before a hint the check established (an inf where np.exp overflows, say)."""
+    if mistakes is None:
+        return failure
+    key = likely_mistake(actual, mistakes() if callable(mistakes) else mistakes, rtol=rtol, floor=floor)
+    return CheckFailure(failure.key, hint=key, **failure.params) if key else failure
+
+
+def _expect_close(actual, expected, what, inputs, batch_size, hint, rtol, floor, hint_params):
+    check_type(actual, expected, what, inputs)
     actual_arr = np.asarray(actual, dtype=np.float64)
     expected_arr = np.asarray(expected, dtype=np.float64)
     if isinstance(expected, np.ndarray) and actual_arr.shape != expected_arr.shape and expected_arr.ndim > 0:
@@ -152,13 +175,13 @@ def _value_failure(actual, expected, ctx, batch_size, hint, rtol, floor, index):
     )
 
 
-def expect_like(actual, expected, what, inputs=None, batch_size=None, hint=None):
+def expect_like(actual, expected, what, inputs=None, batch_size=None):
     """Fail unless actual has expected's type and shape, leaving its values to other checks (a numerical
     gradient check needs forward's output to be usable, not right)."""
-    check_type(actual, expected, what, inputs, hint)
+    check_type(actual, expected, what, inputs)
     actual_arr = np.asarray(actual, dtype=np.float64)
     if isinstance(expected, np.ndarray) and expected.ndim > 0 and actual_arr.shape != expected.shape:
-        raise _shape_failure(actual_arr, expected, _context(what, inputs), batch_size, hint)
+        raise _shape_failure(actual_arr, expected, _context(what, inputs), batch_size, None)
 
 
 def expect_pair(result, what, inputs=None):
@@ -172,28 +195,51 @@ def expect_pair(result, what, inputs=None):
     return first, second
 
 
-def likely_mistake(actual, candidates, default=None):
-    """The hint key of the first known wrong answer that actual equals, else default.
+def likely_mistake(actual, candidates, default=None, rtol=RTOL, floor=FLOOR):
+    """The hint key of the known mistake whose wrong answer actual equals, else default.
 
-    candidates: (hint_key, wrong_value) pairs. A check lists what the mistakes it knows would return
-    (dout * out for a Sigmoid.backward without (1 - out), ...) so that the report names the one made.
+    candidates: (hint_key, wrong_value) pairs. A check lists what the mistakes it knows would return on the
+    failing input (dout * out for a Sigmoid.backward without (1 - out), ...) so that the report names the one
+    made. A wrong_value of None is a mistake that cannot be made on this input (its formula raises here). Equal
+    means the same shape, the same nan and inf entries and the other entries close: a formula that gives nan
+    where the submission's does is the one it used. Where the answers of two different mistakes coincide on this
+    input (dout * out and dout * (1 - out) at out = 0.5), the input cannot tell them apart: default.
     """
-    if actual is None:
-        return default
+    found = {key for key, wrong in candidates if matches(actual, wrong, rtol, floor)}
+    return found.pop() if len(found) == 1 else default
+
+
+def answer_of(function, *args):
+    """What function(*args) returns, or None where it raises: a mistake predicted by running the submission's own
+    code (its layer after a stale forward, say) predicts nothing when that code fails."""
     try:
-        actual = np.asarray(actual, dtype=np.float64)
+        return function(*args)
+    except Exception:  # the submission's code may raise anything; a process failure is a BaseException and passes
+        return None
+
+
+def matches(actual, wrong, rtol=RTOL, floor=FLOOR):
+    """Whether actual is wrong's answer, as likely_mistake compares them (None is no answer)."""
+    if actual is None or wrong is None:
+        return False
+    try:
+        actual, wrong = np.asarray(actual, dtype=np.float64), np.asarray(wrong, dtype=np.float64)
     except (TypeError, ValueError):
-        return default
-    for key, wrong in candidates:
-        wrong = np.asarray(wrong, dtype=np.float64)
-        if actual.shape == wrong.shape and is_close(actual, wrong):
-            return key
-    return default
+        return False
+    if actual.shape != wrong.shape or np.all(np.isnan(wrong)):  # nan everywhere tells no formula from another
+        return False
+    finite = np.isfinite(wrong)
+    with np.errstate(invalid="ignore"):
+        same_odd = (np.isnan(actual) & np.isnan(wrong)) | (actual == wrong)
+    return bool(np.all(same_odd[~finite])) and is_close(actual[finite], wrong[finite], rtol, floor)
 
 
-def expect_close_to_any(actual, accepted, what, inputs=None, batch_size=None, hint=None, rtol=RTOL, floor=FLOOR):
+def expect_close_to_any(
+    actual, accepted, what, inputs=None, batch_size=None, rtol=RTOL, floor=FLOOR, mistakes=None
+):
     """Pass if actual matches any of the accepted answers (where two formulas are both right, such as a loss with
-    and without the book's 1e-7 inside the log); otherwise fail with the most specific diagnosis against any."""
+    and without the book's 1e-7 inside the log); otherwise fail with the most specific diagnosis against any.
+    mistakes as for expect_close (list the wrong answers of every accepted formula)."""
     for expected in accepted:
         try:
             expect_close(actual, expected, what, rtol=rtol, floor=floor)  # no inputs: nothing to format yet
@@ -203,17 +249,19 @@ def expect_close_to_any(actual, accepted, what, inputs=None, batch_size=None, hi
     failures = []
     for expected in accepted:
         try:
-            expect_close(actual, expected, what, inputs, batch_size, hint, rtol, floor)
+            expect_close(actual, expected, what, inputs, batch_size, rtol=rtol, floor=floor)
         except CheckFailure as failure:
             failures.append(failure)
-    raise next((f for f in failures if f.key not in ("wrong_values", "wrong_number")), failures[0])
+    found = next((f for f in failures if f.key not in ("wrong_values", "wrong_number")), failures[0])
+    raise _with_mistake(found, actual, mistakes, rtol, floor)
 
 
-def expect_number(actual, what, inputs=None, hint=None):
-    """Fail unless actual is one finite real number: a Python or NumPy scalar, or a 0-d array (a loss, say)."""
+def expect_number(actual, what, inputs=None, mistakes=None):
+    """Fail unless actual is one finite real number: a Python or NumPy scalar, or a 0-d array (a loss, say).
+    mistakes as for expect_close: a loss that is inf or nan where a known formula gives it names that formula."""
 
     def failure(key, **params):
-        return CheckFailure(key, hint=hint, **params, **_context(what, inputs))
+        return _with_mistake(CheckFailure(key, **params, **_context(what, inputs)), actual, mistakes)
 
     if actual is None:
         raise failure("returned_none")

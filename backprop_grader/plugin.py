@@ -132,11 +132,10 @@ def failure_of(exc, submission=None):
         return Failure("raised", {"error": error, "where": where}, None, example)
     if mine and _called_by_submission(frames, submission):
         # Raised in code the submission's called (a reference layer under its TwoLayerNet, numpy's Python code):
-        # what it passed, or when, is the mistake, at the submission's line that made the call.
-        caller = getattr(mine[-1][0], "co_qualname", mine[-1][0].co_name)
+        # what it passed, or when, is the mistake, at the submission's line that made the call. No hint: which
+        # of its calls went wrong (its order, or a loss that skipped predict) the exception does not tell.
         callee = getattr(frames[-1][0], "co_qualname", frames[-1][0].co_name)
-        hint = "hint_net_gradient" if caller.endswith("gradient") and callee.endswith("backward") else None
-        return Failure("raised_in_call", {"error": error, "function": callee, "where": where}, hint, example)
+        return Failure("raised_in_call", {"error": error, "function": callee, "where": where}, None, example)
     if isinstance(exc, AssertionError):
         return Failure("check_failed", {"message": _clip(str(exc), 500)}, None, example)
     # Raised in the check itself, by what the submission returned (one array where a tuple belongs, ...).

@@ -10,8 +10,12 @@ Module constants, read without running the entry:
 - MISTAKE: for bugs/, the mistake the grader must diagnose on LAYER (a hint's message key, as results.json's
   tests, checks.csv and a batch's summary name it), where the bug's failures carry one: tests/test_class_summary.py
   plants the bugs that declare it in a class and counts them;
+- HINTS: for bugs/, every hint key ("Likely mistake") its report may carry, on any check: each names the very
+  mistake made (a hint naming another is a wrong hint, which tests/test_catalogue.py fails). Without HINTS, only
+  MISTAKE, if declared; else none at all;
 - EXPECTED_FAILURES: for variants/, the exact set of checks it fails (empty for a correct variant; the
-  book-style variant fails the two strict checks);
+  book-style variant fails the two strict checks); for bugs/, where given, the exact set of checks it fails (a
+  bug that costs one quantity must lose only the checks that read it);
 - SHAPE: how the submission is laid out. "template" (the default) as above; "script": the reference's three
   files joined into one loose .py file, the entry appended; "notebook": the reference's files as the first code
   cells of an .ipynb, then the entry's code split into cells at its "# %%" lines. IPython's magics and shell
@@ -47,6 +51,7 @@ class Entry:
     file: str = "layers.py"
     must_fail: frozenset = field(default_factory=frozenset)
     mistake: str = None
+    hints: frozenset = None  # HINTS, None when not declared
     expected_failures: frozenset = field(default_factory=frozenset)
     also: tuple = ()  # (file name, contents) pairs
     odd_files: tuple = ()  # (file name, what) pairs
@@ -57,6 +62,11 @@ class Entry:
     @property
     def id(self):
         return f"{self.kind}/{self.name}"
+
+    @property
+    def allowed_hints(self):
+        """The hint keys the entry's report may carry: HINTS, with MISTAKE."""
+        return frozenset(self.hints or ()) | ({self.mistake} if self.mistake else frozenset())
 
     @property
     def layers(self):
@@ -90,6 +100,7 @@ def entries(kind=None):
                 file=consts.get("FILE", "layers.py"),
                 must_fail=frozenset(consts.get("MUST_FAIL", ())),
                 mistake=consts.get("MISTAKE"),
+                hints=frozenset(consts["HINTS"]) if "HINTS" in consts else None,
                 expected_failures=frozenset(consts.get("EXPECTED_FAILURES", ())),
                 also=tuple(sorted(consts.get("ALSO", {}).items())),
                 odd_files=tuple(sorted(consts.get("ODD_FILES", {}).items())),
@@ -162,6 +173,15 @@ def _odd_file(path, what):
 def failed_checks(result):
     """The titles ("Relu: zero_is_blocked") of the checks a graded entry failed, worth points or not."""
     return {r.check.title for r in result.results if r.status != PASSED}
+
+
+def hints_shown(result):
+    """{hint key: the titles of the checks whose feedback names it} of a graded entry."""
+    shown = {}
+    for r in result.results:
+        if r.status != PASSED and r.failure is not None and r.failure.hint:
+            shown.setdefault(r.failure.hint, set()).add(r.check.title)
+    return shown
 
 
 def costly_checks(result):

@@ -1,5 +1,7 @@
 """The suite's own worth: every catalogued bug fails on its layer and no other, every variant passes, and
-every graded check catches at least one bug (a check no bug fails asserts nothing we know of). And the grader's
+every graded check catches at least one bug (a check no bug fails asserts nothing we know of). Every hint is
+true: a bug's report names no mistake but its own (its HINTS), and every hint a check can give is shown, true,
+on some bug. And the grader's
 isolation changes nothing: graded in one process (--no-isolate), every entry gets the very same outcome, check
 by check, as graded with its code in worker processes (the default). The attacks in tests/catalogue/attacks/
 are graded by tests/test_redteam.py, which holds them to more (a time budget, the results file, no leftovers).
@@ -7,12 +9,15 @@ are graded by tests/test_redteam.py, which holds them to more (a time budget, th
 Checks worth 0 points are informational (TwoLayerNet on the student's own layers says whether the whole stack
 trains, so a bug in any layer may fail it): a bug may fail them besides its own layer's checks, but each must
 still be failed by some bug, and a variant must pass them like any other check."""
+import re
+
 import pytest
-from mutants import costly_checks, entries, failed_checks, materialise
+from english_words import string_literals
+from mutants import costly_checks, entries, failed_checks, hints_shown, materialise
 from submissions import TEMPLATE
 
 from backprop_grader.run import grade_many
-from backprop_grader.shipped import REFERENCE_DIR
+from backprop_grader.shipped import CHECKS_DIR, REFERENCE_DIR
 
 BUGS = entries("bugs")
 VARIANTS = entries("variants")
@@ -58,6 +63,29 @@ def test_bug_fails_on_its_layer_only(entry, graded):
     assert costly, f"no check worth points caught {entry.id}: {entry.doc}"
     assert {title.split(":")[0] for title in costly} == {entry.layer}, costly
     assert entry.must_fail <= failed, entry.must_fail - failed
+    if entry.expected_failures:
+        assert failed == entry.expected_failures
+
+
+@pytest.mark.parametrize("entry", BUGS, ids=[e.name for e in BUGS])
+def test_bug_report_names_no_other_mistake(entry, graded_in_process):
+    """A hint names the mistake made or is not shown: a hint that names another mistake costs a learner more
+    than none (issue #17)."""
+    shown = hints_shown(graded_in_process[entry.id])
+    assert {hint: checks for hint, checks in shown.items() if hint not in entry.allowed_hints} == {}
+
+
+def _hints_the_checks_give():
+    named = set().union(*(string_literals(p) for p in CHECKS_DIR.glob("*.py")))
+    return {s for s in named if re.fullmatch(r"hint_[a-z0-9_]+", s)}
+
+
+def test_every_hint_is_shown_true_on_some_bug(graded_in_process):
+    """Every hint a check can give appears in the report of a bug that allows it: each is tested true somewhere."""
+    shown = set()
+    for entry in BUGS:
+        shown |= set(hints_shown(graded_in_process[entry.id])) & entry.allowed_hints
+    assert _hints_the_checks_give() - shown == set()
 
 
 @pytest.mark.parametrize("entry", VARIANTS, ids=[e.name for e in VARIANTS])

@@ -125,7 +125,7 @@ def test_only_the_most_common_mistakes_are_listed_and_the_rest_are_in_the_json()
 
 
 def test_a_hint_with_a_submissions_values_is_named_without_them():
-    text = mistake_text("hint_sigmoid_nan")
+    text = mistake_text("hint_sigmoid_overflow")
     assert text.startswith("Sigmoid returned \u2026 for x = \u2026:") and "{" not in text
 
 

@@ -83,7 +83,7 @@ def test_an_error_in_a_reference_layer_the_net_called_is_blamed_on_the_line_that
     result = grade(submission, layers=["TwoLayerNet"], isolate=isolate)
     [gradient] = [r for r in result.results if r.check.name == "gradient_matches_reference"]
     failure = gradient.failure
-    assert failure.key == "raised_in_call" and failure.hint == "hint_net_gradient"
+    assert failure.key == "raised_in_call" and failure.hint is None
     assert failure.params["function"].endswith("backward") and failure.params["error"].startswith("ValueError")
     text = failure.render()
-    assert f"which it called (two_layer_net.py, line {line})" in text and "in reversed order" in text
+    assert f"which it called (two_layer_net.py, line {line})" in text

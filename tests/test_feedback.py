@@ -5,6 +5,7 @@ class, a method left unwritten, a wrong return type, NaN, an exception inside ba
 tests/test_grader.py's, through the command line). The catalogued bugs show the rest: the likely mistake and
 the smallest failing input reach the report.
 """
+import ast
 from dataclasses import dataclass
 
 import numpy as np
@@ -12,7 +13,7 @@ import pytest
 from mutants import entries, materialise
 from submissions import INTERNALS, line_of, one_bug_per_layer, reference_with
 
-from backprop_grader.diagnose import expect_close
+from backprop_grader.diagnose import expect_close, likely_mistake
 from backprop_grader.feedback import CheckFailure, show
 from backprop_grader.messages import render
 from backprop_grader.report import gradescope, junit, markdown
@@ -20,6 +21,7 @@ from backprop_grader.report.common import WHOLE_SUBMISSION, failure_groups, feed
 from backprop_grader.report.terminal import render_report
 from backprop_grader.results import PASSED
 from backprop_grader.run import grade, grade_many
+from backprop_grader.shipped import CHECKS_DIR
 
 HERE = "# <- here"
 
@@ -214,3 +216,56 @@ def test_nan_in_one_number_is_not_given_an_index(shape, key):
     with pytest.raises(CheckFailure) as failed:
         expect_close(np.full(shape, np.nan), np.full(shape, 0.5), "Sigmoid.forward(x)")
     assert failed.value.key == key
+
+
+def _hint_of(actual, expected, mistakes):
+    with pytest.raises(CheckFailure) as failed:
+        expect_close(actual, expected, "Sigmoid.backward(dout)", mistakes=mistakes)
+    return failed.value.hint
+
+
+def test_a_hint_is_shown_only_where_the_answer_is_its_mistakes():
+    """A check's known mistakes come with what each returns on the failing input: the hint is the one matched,
+    and a wrong answer no known mistake gives gets none (issue #17: a wrong hint costs more than none)."""
+    out, dout = np.array([0.2, 0.7]), np.array([1.5, -2.0])
+    mistakes = [("hint_sigmoid_missing_one_minus", dout * out), ("hint_sigmoid_missing_out", dout * (1 - out))]
+    expected = dout * out * (1 - out)
+    assert _hint_of(dout * out, expected, mistakes) == "hint_sigmoid_missing_one_minus"
+    assert _hint_of(dout * (1 - out), expected, mistakes) == "hint_sigmoid_missing_out"
+    assert _hint_of(expected / 4, expected, mistakes) is None
+    assert _hint_of(dout * (1 - out), expected, lambda: mistakes) == "hint_sigmoid_missing_out"
+
+
+def test_no_hint_where_the_input_cannot_tell_two_mistakes_apart():
+    """At out = 0.5, dout * out and dout * (1 - out) are the same numbers: neither mistake is named."""
+    out, dout = np.array([0.5]), np.array([2.0])
+    mistakes = [("hint_sigmoid_missing_one_minus", dout * out), ("hint_sigmoid_missing_out", dout * (1 - out))]
+    assert _hint_of(dout * out, dout * 0.25, mistakes) is None
+
+
+def test_none_or_a_wrong_type_is_the_diagnosis_without_a_hint():
+    mistakes = [("hint_relu_no_mask", np.array([1.0]))]
+    for actual, key in ((None, "returned_none"), ("1.0", "not_an_array")):
+        with pytest.raises(CheckFailure) as failed:
+            expect_close(actual, np.array([0.0]), "Relu.backward(dout)", mistakes=mistakes)
+        assert (failed.value.key, failed.value.hint) == (key, None)
+
+
+def test_nan_is_matched_by_the_formula_that_gives_it_there_and_nan_everywhere_by_none():
+    x = np.array([-1.0, 2.0])
+    with np.errstate(invalid="ignore"):
+        log = 1 / (1 + np.log(-x))
+    assert likely_mistake(log, [("hint_sigmoid_log", log)]) == "hint_sigmoid_log"
+    assert likely_mistake(np.full(2, np.nan), [("hint_softmax_log", np.full(2, np.nan))]) is None
+
+
+def test_no_check_passes_a_hint_it_has_not_established():
+    """The hint= of an expect_ call in the graded checks is never a fixed message key: a check names its mistakes
+    (mistakes=) and lets the answer choose, or computes the hint from a condition it tested."""
+    fixed = []
+    for path in CHECKS_DIR.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "").startswith("expect_"):
+                fixed += [f"{path.name}:{node.lineno}" for k in node.keywords
+                          if k.arg == "hint" and isinstance(k.value, ast.Constant) and k.value.value is not None]
+    assert fixed == []

@@ -29,16 +29,17 @@ def expect_two_inputs_at_scale(layer, expected, name):
 
 
 def expect_loss_at_scale(layer_class, expected_class, accepted_losses):
-    """A batch of scores (100, 10), its labels as indices and then one-hot: layer_class's loss is one of
+    """A batch of scores (100, 10) and one-hot labels (label indices are label_targets' to grade, so that the
+    book's printed one-hot-only version loses that check alone): layer_class's loss is one of
     accepted_losses(x, indices, t) and its backward(1) the reference's (expected_class's) dx."""
     x, indices = uniform(5, SCORES_BATCH), labels(6, *SCORES_BATCH)
     n = SCORES_BATCH[0]
-    for t in (indices, one_hot(indices, SCORES_BATCH[1])):
-        inputs = {"x": x, "t": t}
-        layer, expected = layer_class(), expected_class()
-        loss = layer.forward(x.copy(), t.copy())
-        expected.forward(x, t)
-        expect_close_to_any(loss, accepted_losses(x, indices, t), "SoftmaxWithLoss.forward(x, t)", inputs=inputs,
-                            batch_size=n)
-        expect_close(layer.backward(1), expected.backward(1), "SoftmaxWithLoss.backward(1)", inputs=inputs,
-                     batch_size=n)
+    t = one_hot(indices, SCORES_BATCH[1])
+    inputs = {"x": x, "t": t}
+    layer, expected = layer_class(), expected_class()
+    loss = layer.forward(x.copy(), t.copy())
+    expected.forward(x, t)
+    expect_close_to_any(loss, accepted_losses(x, indices, t), "SoftmaxWithLoss.forward(x, t)", inputs=inputs,
+                        batch_size=n)
+    expect_close(layer.backward(1), expected.backward(1), "SoftmaxWithLoss.backward(1)", inputs=inputs,
+                 batch_size=n)

@@ -11,11 +11,17 @@ from .marks import check
 from .strategies import copy_of, operand, operand_shapes, seeds, shapes, uniform
 
 
-def _expect_backward(dx, dy, expected, dout, inputs, hint=None, floor=FLOOR):
-    """dx and dy against expected, with the likely mistake named if a known one was made, else hint."""
-    # What the mistakes return: the literal 1 or 0 a student wrote, or dout scaled.
-    mistakes = [("hint_add_forgot_dout", 1.0), ("hint_add_zero", 0.0), ("hint_add_zero", 0 * dout), ("hint_add_doubled", 2 * dout)]
-    hint = likely_mistake(dx, mistakes) or likely_mistake(dy, mistakes) or hint
+def backward_mistakes(dout):
+    """What AddLayer.backward's known mistakes return for each input: the literal 1 or 0 a student wrote, or
+    dout scaled (book_graphs.py names them in the book's graph too)."""
+    return [("hint_add_forgot_dout", 1.0), ("hint_add_zero", 0.0), ("hint_add_zero", 0 * dout), ("hint_add_doubled", 2 * dout)]
+
+
+def _expect_backward(dx, dy, expected, dout, inputs, floor=FLOOR):
+    """dx and dy against expected, with the likely mistake named if a known one was made (in either of them:
+    one gradient of 0 is the mistake whichever gradient is compared)."""
+    mistakes = backward_mistakes(dout)
+    hint = likely_mistake(dx, mistakes) or likely_mistake(dy, mistakes)
     expect_close(dx, expected[0], part_of("dx", "AddLayer.backward(dout)"), inputs=inputs, hint=hint, floor=floor)
     expect_close(dy, expected[1], part_of("dy", "AddLayer.backward(dout)"), inputs=inputs, hint=hint, floor=floor)
 
@@ -53,7 +59,7 @@ def test_mnist_batch(impl, ref):
 def test_book_apples_and_oranges(impl, ref):
     """The book's buy_apple_orange.py (with a correct MulLayer) gives price 715, dapple_num 110, dapple 2.2,
     dorange 3.3, dorange_num 165, dtax 650."""
-    apples_and_oranges(ref.MulLayer, impl.AddLayer, hint="hint_add_book")
+    apples_and_oranges(ref.MulLayer, impl.AddLayer, add_mistakes=backward_mistakes)
 
 
 @check("AddLayer", points=1)
@@ -65,8 +71,9 @@ def test_leaves_inputs_unchanged(impl, shape, seed):
     given_x, given_y = x.copy(), y.copy()
     impl.AddLayer().forward(given_x, given_y)
     inputs = {"x": x, "y": y}
-    expect_close(given_x, x, passed_to("x", "forward"), inputs=inputs, hint="hint_add_forward_in_place")
-    expect_close(given_y, y, passed_to("y", "forward"), inputs=inputs, hint="hint_add_forward_in_place")
+    in_place = [("hint_add_forward_in_place", x + y)]  # x += y (or y += x) leaves the sum in it
+    expect_close(given_x, x, passed_to("x", "forward"), inputs=inputs, mistakes=in_place)
+    expect_close(given_y, y, passed_to("y", "forward"), inputs=inputs, mistakes=in_place)
 
 
 @check("AddLayer", points=1)
@@ -81,4 +88,4 @@ def test_numerical_gradient(impl, ref, shape, seed):
     dx, dy = expect_pair(layer.backward(copy_of(dout)), "AddLayer.backward(dout)", inputs)
     numeric_dx = numeric_grad(weighted(lambda v: impl.AddLayer().forward(v, copy_of(y)), dout), x)
     numeric_dy = numeric_grad(weighted(lambda v: impl.AddLayer().forward(copy_of(x), v), dout), y)
-    _expect_backward(dx, dy, (numeric_dx, numeric_dy), dout, inputs, hint="hint_grad_vs_numeric", floor=ELEMENTWISE_FLOOR)
+    _expect_backward(dx, dy, (numeric_dx, numeric_dy), dout, inputs, floor=ELEMENTWISE_FLOOR)

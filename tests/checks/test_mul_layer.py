@@ -1,8 +1,10 @@
 """MulLayer: out = x * y on Python floats and arrays alike; backward(dout) = (dout * y, dout * x)."""
+from functools import partial
+
 import numpy as np
 from hypothesis import given, settings
 
-from backprop_grader.diagnose import FLOOR, expect_close, expect_like, expect_pair, likely_mistake
+from backprop_grader.diagnose import FLOOR, answer_of, expect_close, expect_like, expect_pair, likely_mistake
 from backprop_grader.feedback import after_calls, part_of, passed_to
 
 from .at_scale import expect_two_inputs_at_scale
@@ -12,26 +14,32 @@ from .marks import check
 from .strategies import copy_of, operand, operand_shapes, seeds, shapes, uniform
 
 
-def _forward_hint(out, x, y):
-    """np.dot for *: on 1-d arrays it sums the products, on square ones it multiplies matrices."""
+def _forward_mistakes(x, y):
+    """np.dot for * (on 1-d arrays it sums the products, on square ones it multiplies matrices), or + for *."""
     try:
         dot = np.dot(x, y)
-    except ValueError:
-        return None
-    return likely_mistake(out, [("hint_mul_dot", dot)])
+    except ValueError:  # np.dot of these shapes raises: a mistake that cannot give a result here
+        dot = None
+    return [("hint_mul_dot", dot), ("hint_mul_adds", x + y)]
+
+
+def backward_mistakes(x, y, dout):
+    """What MulLayer.backward's known mistakes return, as (hint key, (dx, dy)) pairs (book_graphs.py names them
+    in the book's graph too)."""
+    return [("hint_mul_not_swapped", (dout * x, dout * y)), ("hint_mul_forgot_dout", (y, x))]
 
 
 def _backward_hint(dx, dy, x, y, dout):
-    mistakes = [("hint_mul_not_swapped", dout * x, dout * y), ("hint_mul_forgot_dout", y, x)]
-    return likely_mistake(dx, [(k, wrong) for k, wrong, _ in mistakes]) or likely_mistake(
-        dy, [(k, wrong) for k, _, wrong in mistakes]
+    mistakes = backward_mistakes(x, y, dout)
+    return likely_mistake(dx, [(k, wrong[0]) for k, wrong in mistakes]) or likely_mistake(
+        dy, [(k, wrong[1]) for k, wrong in mistakes]
     )
 
 
-def _expect_backward(dx, dy, expected, x, y, dout, hint=None, floor=FLOOR):
-    """dx and dy against expected, with the likely mistake named if a known one was made, else hint."""
+def _expect_backward(dx, dy, expected, x, y, dout, floor=FLOOR):
+    """dx and dy against expected, with the likely mistake named if a known one was made."""
     inputs = {"x": x, "y": y, "dout": dout}
-    hint = _backward_hint(dx, dy, x, y, dout) or hint
+    hint = _backward_hint(dx, dy, x, y, dout)
     expect_close(dx, expected[0], part_of("dx", "MulLayer.backward(dout)"), inputs=inputs, hint=hint, floor=floor)
     expect_close(dy, expected[1], part_of("dy", "MulLayer.backward(dout)"), inputs=inputs, hint=hint, floor=floor)
 
@@ -44,7 +52,7 @@ def test_forward_values(impl, ref, shape, seed):
     x, y = operand(seed, shape), operand(seed + 1, shape)
     out = impl.MulLayer().forward(copy_of(x), copy_of(y))
     expected = ref.MulLayer().forward(x, y)
-    expect_close(out, expected, "MulLayer.forward(x, y)", inputs={"x": x, "y": y}, hint=_forward_hint(out, x, y))
+    expect_close(out, expected, "MulLayer.forward(x, y)", inputs={"x": x, "y": y}, mistakes=lambda: _forward_mistakes(x, y))
 
 
 @check("MulLayer", points=1)
@@ -69,14 +77,18 @@ def test_mnist_batch(impl, ref):
 @check("MulLayer", points=1)
 def test_book_two_apples_with_tax(impl):
     """The book's buy_apple.py gives price 220, dapple 2.2, dapple_num 110, dtax 200."""
-    two_apples(impl.MulLayer, hint="hint_mul_book")
+    two_apples(impl.MulLayer, backward_mistakes)
 
 
 @check("MulLayer", points=1)
 def test_book_apples_and_oranges(impl, ref):
     """The book's buy_apple_orange.py (with a correct AddLayer) gives price 715, dapple_num 110, dapple 2.2,
     dorange 3.3, dorange_num 165, dtax 650."""
-    apples_and_oranges(impl.MulLayer, ref.AddLayer, hint="hint_mul_book")
+    apples_and_oranges(impl.MulLayer, ref.AddLayer, mul_mistakes=backward_mistakes)
+
+
+def _stale_mistakes(after_one, i, earlier_operands):
+    return [("hint_latest_forward", answer_of(after_one, i, *operands)) for operands in earlier_operands]
 
 
 @check("MulLayer", points=1)
@@ -95,8 +107,16 @@ def test_state_latest_forward(impl, shape, seed):
     # Compared with your own layer used once, so that only state is judged here: values are other checks' job.
     fresh.forward(copy_of(x), copy_of(y))
     expected = expect_pair(fresh.backward(copy_of(dout)), "MulLayer.backward(dout)", inputs)
-    for name, actual, right in zip(("dx", "dy"), got, expected):
-        expect_close(actual, right, part_of(name, what), inputs=inputs, hint="hint_latest_forward")
+
+    def after_one(i, *operands):
+        """Gradient i (dx or dy) of your own layer after the one forward(*operands): what a stale state gives."""
+        layer = impl.MulLayer()
+        layer.forward(*(copy_of(v) for v in operands))
+        return layer.backward(copy_of(dout))[i]
+
+    for i, (name, actual, right) in enumerate(zip(("dx", "dy"), got, expected)):
+        stale = partial(_stale_mistakes, after_one, i, ((x0, y0), (y0, x0)))
+        expect_close(actual, right, part_of(name, what), inputs=inputs, mistakes=stale)
 
 
 @check("MulLayer", points=1)
@@ -109,10 +129,12 @@ def test_leaves_inputs_unchanged(impl, shape, seed):
     layer = impl.MulLayer()
     layer.forward(given_x, given_y)
     inputs = {"x": x, "y": y}
-    expect_close(given_x, x, passed_to("x", "forward"), inputs=inputs, hint="hint_mul_forward_in_place")
-    expect_close(given_y, y, passed_to("y", "forward"), inputs=inputs, hint="hint_mul_forward_in_place")
+    in_place = [("hint_mul_forward_in_place", x * y)]  # out = x; out *= y leaves the product in x
+    expect_close(given_x, x, passed_to("x", "forward"), inputs=inputs, mistakes=in_place)
+    expect_close(given_y, y, passed_to("y", "forward"), inputs=inputs, mistakes=in_place)
     layer.backward(given_dout)
-    expect_close(given_dout, dout, passed_to("dout", "backward"), inputs=inputs, hint="hint_mul_backward_in_place")
+    in_place = [("hint_mul_backward_in_place", dout * y), ("hint_mul_backward_in_place", dout * x)]
+    expect_close(given_dout, dout, passed_to("dout", "backward"), inputs=inputs, mistakes=in_place)
 
 
 @check("MulLayer", points=1)
@@ -127,4 +149,4 @@ def test_numerical_gradient(impl, ref, shape, seed):
     dx, dy = expect_pair(layer.backward(copy_of(dout)), "MulLayer.backward(dout)", inputs)
     numeric_dx = numeric_grad(weighted(lambda v: impl.MulLayer().forward(v, copy_of(y)), dout), x)
     numeric_dy = numeric_grad(weighted(lambda v: impl.MulLayer().forward(copy_of(x), v), dout), y)
-    _expect_backward(dx, dy, (numeric_dx, numeric_dy), x, y, dout, hint="hint_grad_vs_numeric", floor=ELEMENTWISE_FLOOR)
+    _expect_backward(dx, dy, (numeric_dx, numeric_dy), x, y, dout, floor=ELEMENTWISE_FLOOR)

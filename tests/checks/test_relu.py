@@ -2,7 +2,7 @@
 import numpy as np
 from hypothesis import example, given, settings
 
-from backprop_grader.diagnose import expect_close, expect_like, likely_mistake
+from backprop_grader.diagnose import answer_of, expect_close, expect_like
 from backprop_grader.feedback import after_calls, passed_to, where_true
 
 from .at_scale import expect_elementwise_at_scale
@@ -11,18 +11,19 @@ from .marks import check
 from .strategies import away_from_zero, seeds, shapes, uniform
 
 
-def _forward_hint(out, x):
-    """np.max(x, 0) for np.maximum(x, 0): the maximum along axis 0, one axis short."""
-    return likely_mistake(out, [("hint_relu_np_max", np.max(x, axis=0))]) if x.ndim else None
+def _forward_mistakes(x):
+    """np.max(x, 0) for np.maximum(x, 0) (the maximum along axis 0, one axis short), or the mask inverted."""
+    return [("hint_relu_np_max", np.max(x, axis=0) if x.ndim else None), ("hint_relu_mask_inverted", np.minimum(x, 0))]
 
 
-def _backward_hint(dx, x, dout, default=None):
-    mistakes = [
+def _backward_mistakes(x, dout):
+    return [
         ("hint_relu_no_mask", dout),
         ("hint_relu_forgot_dout", (x > 0).astype(float)),
         ("hint_relu_times_output", dout * np.maximum(x, 0)),
+        ("hint_relu_mask_inverted", np.where(x > 0, 0.0, dout)),
+        ("hint_relu_zero", np.where(x < 0, 0.0, dout)),
     ]
-    return likely_mistake(dx, mistakes, default)
 
 
 @check("Relu", points=2)
@@ -32,7 +33,7 @@ def test_forward_values(impl, ref, shape, seed):
     """forward returns x where x > 0 and 0 elsewhere, shaped like x."""
     x = uniform(seed, shape)
     out = impl.Relu().forward(x.copy())
-    expect_close(out, ref.Relu().forward(x), "Relu.forward(x)", inputs={"x": x}, hint=_forward_hint(out, x))
+    expect_close(out, ref.Relu().forward(x), "Relu.forward(x)", inputs={"x": x}, mistakes=lambda: _forward_mistakes(x))
 
 
 @check("Relu", points=1)
@@ -52,7 +53,7 @@ def test_backward_values(impl, ref, shape, seed):
     expected.forward(x)
     dx = layer.backward(dout.copy())
     inputs = {"x": x, "dout": dout}
-    expect_close(dx, expected.backward(dout), "Relu.backward(dout)", inputs=inputs, hint=_backward_hint(dx, x, dout))
+    expect_close(dx, expected.backward(dout), "Relu.backward(dout)", inputs=inputs, mistakes=lambda: _backward_mistakes(x, dout))
 
 
 @check("Relu", points=2)
@@ -62,10 +63,10 @@ def test_zero_is_blocked(impl):
     dout = np.array([[5.0, 6.0, 7.0], [8.0, 9.0, 10.0]])
     layer = impl.Relu()
     out = layer.forward(x.copy())
-    expect_close(out, np.array([[0.0, 0.0, 1.5], [0.0, 0.0, 0.0]]), "Relu.forward(x)", inputs={"x": x})
+    expect_close(out, np.array([[0.0, 0.0, 1.5], [0.0, 0.0, 0.0]]), "Relu.forward(x)", inputs={"x": x}, mistakes=_forward_mistakes(x))
     dx = layer.backward(dout.copy())
-    hint = _backward_hint(dx, x, dout, default="hint_relu_zero")
-    expect_close(dx, np.array([[0.0, 0.0, 7.0], [0.0, 0.0, 0.0]]), "Relu.backward(dout)", inputs={"x": x, "dout": dout}, hint=hint)
+    expected = np.array([[0.0, 0.0, 7.0], [0.0, 0.0, 0.0]])
+    expect_close(dx, expected, "Relu.backward(dout)", inputs={"x": x, "dout": dout}, mistakes=_backward_mistakes(x, dout))
 
 
 @check("Relu", points=1)
@@ -77,8 +78,8 @@ def test_gradient_passes_unchanged(impl, shape, seed):
     layer = impl.Relu()
     layer.forward(x.copy())
     dx = layer.backward(dout.copy())
-    hint = _backward_hint(dx, x, dout, default="hint_relu_pass_unchanged")
-    expect_close(dx, dout, where_true("Relu.backward(dout)", "x > 0"), inputs={"x": x, "dout": dout}, hint=hint)
+    what = where_true("Relu.backward(dout)", "x > 0")
+    expect_close(dx, dout, what, inputs={"x": x, "dout": dout}, mistakes=lambda: _backward_mistakes(x, dout))
 
 
 @check("Relu", points=2)
@@ -92,8 +93,8 @@ def test_numerical_gradient(impl, ref, shape, seed):
     expect_like(layer.forward(x.copy()), ref.Relu().forward(x), "Relu.forward(x)", inputs)
     analytic = layer.backward(dout.copy())
     numeric = numeric_grad(weighted(lambda v: impl.Relu().forward(v), dout), x)
-    hint = _backward_hint(analytic, x, dout, default="hint_grad_vs_numeric")
-    expect_close(analytic, numeric, "Relu.backward(dout)", inputs=inputs, hint=hint, floor=ELEMENTWISE_FLOOR)
+    expect_close(analytic, numeric, "Relu.backward(dout)", inputs=inputs, floor=ELEMENTWISE_FLOOR,
+                 mistakes=lambda: _backward_mistakes(x, dout))
 
 
 @check("Relu", points=1)
@@ -104,7 +105,8 @@ def test_forward_leaves_x_unchanged(impl, shape, seed):
     x = uniform(seed, shape)
     given_x = x.copy()
     impl.Relu().forward(given_x)
-    expect_close(given_x, x, passed_to("x", "forward"), inputs={"x": x}, hint="hint_relu_forward_in_place")
+    in_place = [("hint_relu_forward_in_place", np.maximum(x, 0))]  # x[self.mask] = 0 zeroes x's own negatives
+    expect_close(given_x, x, passed_to("x", "forward"), inputs={"x": x}, mistakes=in_place)
 
 
 @check("Relu", points=1)
@@ -120,12 +122,19 @@ def test_state_latest_forward(impl, shape, seed):
     dx = layer.backward(dout.copy())
     # Compared with your own layer used once, so that only state is judged here: values are other checks' job.
     fresh.forward(x.copy())
+
+    def after_one(forward_x):
+        """What your own layer's backward gives after the one forward(forward_x): what a stale state gives."""
+        layer = impl.Relu()
+        layer.forward(forward_x.copy())
+        return layer.backward(dout.copy())
+
     expect_close(
         dx,
         fresh.backward(dout.copy()),
         after_calls("Relu.backward(dout)", "forward(x0)", "forward(x)", "Relu", "forward(-x)"),
         inputs={"x0": x0, "x": x, "dout": dout},
-        hint="hint_latest_forward",
+        mistakes=lambda: [("hint_latest_forward", answer_of(after_one, earlier)) for earlier in (x0, -x)],
     )
 
 
@@ -140,4 +149,5 @@ def test_backward_leaves_dout_unchanged(impl, shape, seed):
     layer.forward(x.copy())
     given_dout = dout.copy()
     layer.backward(given_dout)
-    expect_close(given_dout, dout, passed_to("dout", "backward"), inputs={"x": x}, hint="hint_relu_inplace_dout")
+    in_place = [("hint_relu_inplace_dout", np.where(x > 0, dout, 0.0))]  # dout[self.mask] = 0
+    expect_close(given_dout, dout, passed_to("dout", "backward"), inputs={"x": x}, mistakes=in_place)

@@ -3,7 +3,7 @@ import numpy as np
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from backprop_grader.diagnose import FLOOR, expect_close, expect_like, likely_mistake
+from backprop_grader.diagnose import FLOOR, answer_of, expect_close, expect_like, is_close
 from backprop_grader.feedback import after_calls, passed_to, show
 
 from .at_scale import expect_elementwise_at_scale
@@ -23,29 +23,32 @@ def _sample(seed, shape):
     return uniform(seed, shape, low=-8.0, high=8.0)
 
 
-def _forward_hint(out, x, expected):
-    """(hint, hint_params) for a wrong Sigmoid.forward(x): where it is nan or inf, and which formula it matches."""
+def _forward_mistakes(x, expected):
+    """The sigmoid of -x, and np.log where the formula has np.exp (nan for every x > 0)."""
+    with np.errstate(all="ignore"):
+        return [("hint_sigmoid_minus_x", 1.0 - expected), ("hint_sigmoid_log", 1.0 / (1.0 + np.log(-x)))]
+
+
+def _overflow_hint(out, x, expected):
+    """(hint, hint_params): the overflow hint, where forward is right except for an inf or nan where np.exp
+    overflows (|x| > 709.78), else no hint."""
     if out is None:
         return None, {}
     try:
         values = np.asarray(out, dtype=np.float64)
     except (TypeError, ValueError):
         return None, {}
-    if values.shape != x.shape:
+    bad = ~np.isfinite(values) if values.shape == x.shape else None
+    if bad is None or not bad.any() or np.any(np.abs(x[bad]) <= EXP_OVERFLOWS) or not is_close(values[~bad], expected[~bad]):
         return None, {}
-    bad = np.argwhere(~np.isfinite(values))
-    if len(bad):
-        at = tuple(bad[0])
-        key = "hint_sigmoid_overflow" if abs(x[at]) > EXP_OVERFLOWS else "hint_sigmoid_nan"
-        return key, {"x": show(x[at]), "value": show(values[at])}
-    with np.errstate(all="ignore"):
-        mistakes = [("hint_sigmoid_minus_x", 1.0 - expected), ("hint_sigmoid_log", 1.0 / (1.0 + np.log(-x)))]
-    return likely_mistake(values, mistakes), {}
+    at = tuple(np.argwhere(bad)[0])
+    return "hint_sigmoid_overflow", {"x": show(x[at]), "value": show(values[at])}
 
 
 def _expect_forward(out, expected, x):
-    hint, hint_params = _forward_hint(out, x, expected)
-    expect_close(out, expected, "Sigmoid.forward(x)", inputs={"x": x}, hint=hint, hint_params=hint_params)
+    hint, hint_params = _overflow_hint(out, x, expected)
+    expect_close(out, expected, "Sigmoid.forward(x)", inputs={"x": x}, hint=hint, hint_params=hint_params,
+                 mistakes=lambda: _forward_mistakes(x, expected))
 
 
 def _expect_usable(out, expected, x):
@@ -57,18 +60,18 @@ def _expect_usable(out, expected, x):
     return np.asarray(out, dtype=np.float64)
 
 
-def _backward_hint(dx, x, out, dout, default=None):
-    mistakes = [
+def _backward_mistakes(x, out, dout):
+    return [
         ("hint_sigmoid_missing_one_minus", dout * out),
+        ("hint_sigmoid_missing_out", dout * (1.0 - out)),
         ("hint_sigmoid_from_x", dout * x * (1.0 - x)),
         ("hint_sigmoid_forgot_dout", out * (1.0 - out)),
     ]
-    return likely_mistake(dx, mistakes, default)
 
 
-def _expect_backward(dx, expected, x, out, dout, default_hint=None, floor=FLOOR):
-    hint = _backward_hint(dx, x, out, dout, default_hint)
-    expect_close(dx, expected, "Sigmoid.backward(dout)", inputs={"x": x, "dout": dout}, hint=hint, floor=floor)
+def _expect_backward(dx, expected, x, out, dout, floor=FLOOR):
+    inputs = {"x": x, "dout": dout}
+    expect_close(dx, expected, "Sigmoid.backward(dout)", inputs=inputs, floor=floor, mistakes=lambda: _backward_mistakes(x, out, dout))
 
 
 @check("Sigmoid", points=2)
@@ -102,8 +105,9 @@ def test_backward_values(impl, ref, shape, seed):
 def test_integer_input(impl, ref):
     """forward of an integer array, such as np.array([[0, 1], [-2, 3]]), returns the float sigmoid, not values cut to integers."""
     for x in INTEGER_INPUTS:
-        out = impl.Sigmoid().forward(x.copy())
-        expect_close(out, ref.Sigmoid().forward(x), "Sigmoid.forward(x)", inputs={"x": x}, hint="hint_sigmoid_integer_input")
+        out, expected = impl.Sigmoid().forward(x.copy()), ref.Sigmoid().forward(x)
+        cut = [("hint_sigmoid_integer_input", expected.astype(x.dtype))]  # written into an integer array
+        expect_close(out, expected, "Sigmoid.forward(x)", inputs={"x": x}, mistakes=cut + _forward_mistakes(x, expected))
 
 
 @check("Sigmoid", points=2)
@@ -149,7 +153,7 @@ def test_numerical_gradient(impl, ref, shape, seed):
     out = _expect_usable(layer.forward(x.copy()), ref.Sigmoid().forward(x), x)
     analytic = layer.backward(dout.copy())
     numeric = numeric_grad(weighted(lambda v: impl.Sigmoid().forward(v), dout), x)
-    _expect_backward(analytic, numeric, x, out, dout, "hint_grad_vs_numeric", ELEMENTWISE_FLOOR)
+    _expect_backward(analytic, numeric, x, out, dout, ELEMENTWISE_FLOOR)
 
 
 @check("Sigmoid", points=1)
@@ -166,24 +170,35 @@ def test_state_latest_forward(impl, ref, shape, seed):
     # Compared with your own layer used once, so that only state is judged here: values are other checks' job
     # (but a forward that returns nan leaves nothing to compare).
     _expect_usable(fresh.forward(x.copy()), ref.Sigmoid().forward(x), x)
+
+    def after_one(forward_x):
+        """What your own layer's backward gives after the one forward(forward_x): what a stale state gives."""
+        layer = impl.Sigmoid()
+        layer.forward(forward_x.copy())
+        return layer.backward(dout.copy())
+
     expect_close(
         dx,
         fresh.backward(dout.copy()),
         after_calls("Sigmoid.backward(dout)", "forward(x0)", "forward(x)", "Sigmoid", "forward(-x)"),
         inputs={"x0": x0, "x": x, "dout": dout},
-        hint="hint_latest_forward",
+        mistakes=lambda: [("hint_latest_forward", answer_of(after_one, earlier)) for earlier in (x0, -x)],
     )
 
 
 @check("Sigmoid", points=1)
 @given(shape=shapes(), seed=seeds)
 @settings(max_examples=5)
-def test_leaves_inputs_unchanged(impl, shape, seed):
+def test_leaves_inputs_unchanged(impl, ref, shape, seed):
     """forward does not write into x, and backward does not write into dout."""
     x, dout = _sample(seed, shape), uniform(seed + 1, shape)
     given_x, given_dout = x.copy(), dout.copy()
     layer = impl.Sigmoid()
     layer.forward(given_x)
-    expect_close(given_x, x, passed_to("x", "forward"), inputs={"x": x}, hint="hint_sigmoid_forward_in_place")
+    # x *= -1, np.exp(x, out=x) or np.exp(-x, out=x) on the way to the sigmoid
+    in_place = [("hint_sigmoid_forward_in_place", value) for value in (-x, np.exp(x), np.exp(-x))]
+    expect_close(given_x, x, passed_to("x", "forward"), inputs={"x": x}, mistakes=in_place)
     layer.backward(given_dout)
-    expect_close(given_dout, dout, passed_to("dout", "backward"), inputs={"x": x}, hint="hint_sigmoid_backward_in_place")
+    out = ref.Sigmoid().forward(x)
+    in_place = [("hint_sigmoid_backward_in_place", value) for value in (dout * out * (1.0 - out), dout * out, dout * (1.0 - out))]
+    expect_close(given_dout, dout, passed_to("dout", "backward"), inputs={"x": x}, mistakes=in_place)

@@ -1,5 +1,6 @@
 """AddLayer.backward returns dx = dout * 2, as if the two inputs' gradients were added together."""
 LAYER = "AddLayer"
+HINTS = ["hint_add_doubled"]
 MUST_FAIL = ["AddLayer: backward_values"]
 
 

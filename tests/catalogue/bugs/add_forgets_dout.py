@@ -1,5 +1,6 @@
 """AddLayer.backward returns the local derivative 1 for both inputs and forgets dout."""
 LAYER = "AddLayer"
+HINTS = ["hint_add_forgot_dout"]
 MUST_FAIL = ["AddLayer: backward_values"]
 
 

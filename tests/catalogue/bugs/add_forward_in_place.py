@@ -1,5 +1,6 @@
 """AddLayer.forward does x += y and returns x, adding into the caller's array."""
 LAYER = "AddLayer"
+HINTS = ["hint_add_forward_in_place"]
 MUST_FAIL = ["AddLayer: leaves_inputs_unchanged"]
 
 

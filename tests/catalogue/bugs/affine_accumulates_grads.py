@@ -1,5 +1,6 @@
 """Affine.backward adds into dW and db (self.dW += ...) as if accumulating, so a second backward adds to the first."""
 LAYER = "Affine"
+HINTS = ["hint_affine_state"]
 MUST_FAIL = ["Affine: latest_forward_wins"]
 
 

@@ -1,5 +1,6 @@
 """Affine.__init__ copies W and b "to be safe", so TwoLayerNet's in-place updates of its params never reach the layer."""
 LAYER = "Affine"
+HINTS = ["hint_affine_by_reference"]
 MUST_FAIL = ["Affine: uses_W_and_b_by_reference"]
 
 

@@ -1,5 +1,6 @@
 """Affine.backward computes dW = dout.T @ x, the transpose of x.T @ dout."""
 LAYER = "Affine"
+HINTS = ["hint_affine_dW"]
 MUST_FAIL = ["Affine: backward_dW", "Affine: numerical_gradient_dW"]
 
 

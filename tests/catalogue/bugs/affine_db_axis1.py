@@ -1,5 +1,6 @@
 """Affine.backward sums dout over the wrong axis for db (axis=1, one value per sample instead of per output)."""
 LAYER = "Affine"
+HINTS = ["hint_affine_db"]
 MUST_FAIL = ["Affine: backward_db"]
 
 

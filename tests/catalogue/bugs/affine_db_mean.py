@@ -1,5 +1,6 @@
 """Affine.backward averages dout over the batch for db (np.mean) instead of summing it."""
 LAYER = "Affine"
+HINTS = ["hint_affine_db"]
 MUST_FAIL = ["Affine: backward_db", "Affine: numerical_gradient_db"]
 
 

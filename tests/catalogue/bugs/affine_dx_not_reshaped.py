@@ -1,5 +1,6 @@
 """Affine.backward returns dx flattened (N, D) instead of reshaping it back to the input's shape (N, C, H, W)."""
 LAYER = "Affine"
+HINTS = ["hint_affine_4d"]
 MUST_FAIL = ["Affine: four_d_input"]
 
 

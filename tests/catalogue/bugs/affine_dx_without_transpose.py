@@ -1,5 +1,6 @@
 """Affine.backward computes dx = dout @ W, forgetting to transpose W (it only runs at all when D == M)."""
 LAYER = "Affine"
+HINTS = ["hint_affine_dx"]
 MUST_FAIL = ["Affine: backward_dx", "Affine: numerical_gradient_dx"]
 
 

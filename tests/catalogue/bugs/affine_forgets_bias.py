@@ -1,5 +1,6 @@
 """Affine.forward returns x @ W and forgets to add the bias b."""
 LAYER = "Affine"
+HINTS = ["hint_affine_no_bias"]
 MUST_FAIL = ["Affine: forward_values", "Affine: numerical_gradient_db"]
 
 

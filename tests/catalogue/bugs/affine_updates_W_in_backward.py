@@ -1,5 +1,6 @@
 """Affine.backward also takes a gradient step (self.W -= lr * self.dW), changing the weights it was given."""
 LAYER = "Affine"
+HINTS = ["hint_affine_updates_params"]
 MUST_FAIL = ["Affine: inputs_unchanged"]
 
 

@@ -1,5 +1,6 @@
 """cross_entropy_error divides by y.shape[0] without reshaping a single sample (C,) to (1, C), so it divides by C."""
 LAYER = "SoftmaxWithLoss"
+HINTS = ["hint_cross_entropy"]
 MUST_FAIL = ["SoftmaxWithLoss: cross_entropy_error"]
 
 

@@ -1,5 +1,6 @@
 """cross_entropy_error sums the loss over the batch instead of averaging it."""
 LAYER = "SoftmaxWithLoss"
+HINTS = ["hint_cross_entropy"]
 MUST_FAIL = ["SoftmaxWithLoss: cross_entropy_error"]
 
 

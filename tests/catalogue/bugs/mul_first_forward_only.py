@@ -1,6 +1,7 @@
 """MulLayer.forward stores x and y only on its first call (if self.x is None), so backward after a second
 forward uses the first call's inputs."""
 LAYER = "MulLayer"
+HINTS = ["hint_latest_forward"]
 MUST_FAIL = ["MulLayer: state_latest_forward"]
 
 

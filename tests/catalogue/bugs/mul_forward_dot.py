@@ -1,5 +1,6 @@
 """MulLayer.forward uses np.dot(x, y) for the product: right for numbers, wrong (or an error) for arrays."""
 LAYER = "MulLayer"
+HINTS = ["hint_mul_dot"]
 MUST_FAIL = ["MulLayer: forward_values"]
 
 

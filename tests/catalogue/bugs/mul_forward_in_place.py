@@ -1,6 +1,7 @@
 """MulLayer.forward writes out = x; out *= y, believing out = x makes a copy: it multiplies the caller's x in place
 (and the x it kept for backward with it)."""
 LAYER = "MulLayer"
+HINTS = ["hint_mul_forward_in_place"]
 MUST_FAIL = ["MulLayer: leaves_inputs_unchanged"]
 
 

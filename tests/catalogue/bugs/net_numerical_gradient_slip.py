@@ -1,5 +1,6 @@
 """numerical_gradient was edited and a copy-paste slip takes W2's slope from params['W1']."""
 LAYER = "TwoLayerNet"
+HINTS = ["hint_net_numerical_gradient"]
 FILE = "two_layer_net.py"
 MUST_FAIL = ["TwoLayerNet: numerical_gradient_matches_reference"]
 

@@ -1,6 +1,7 @@
 """The Affine layers are built on copies of the params (Affine(self.params['W1'].copy(), ...)), so updating
 net.params no longer changes what the network computes."""
 LAYER = "TwoLayerNet"
+HINTS = ["hint_net_numeric", "hint_net_shared"]
 FILE = "two_layer_net.py"
 MUST_FAIL = ["TwoLayerNet: params_shared_with_layers", "TwoLayerNet: sgd_step_lowers_loss"]
 

@@ -1,5 +1,6 @@
 """Relu.backward returns dout unchanged everywhere: it forgets to block the gradient where x <= 0."""
 LAYER = "Relu"
+HINTS = ["hint_relu_no_mask"]
 MUST_FAIL = ["Relu: backward_values", "Relu: zero_is_blocked", "Relu: numerical_gradient"]
 
 

@@ -1,5 +1,6 @@
 """Relu.backward returns where x > 0 (ones and zeros, the local derivative) instead of dout there."""
 LAYER = "Relu"
+HINTS = ["hint_relu_forgot_dout"]
 MUST_FAIL = ["Relu: backward_values", "Relu: gradient_passes_unchanged", "Relu: numerical_gradient"]
 
 

@@ -1,6 +1,7 @@
 """Relu.backward multiplies dout by forward's output (as Sigmoid's backward uses its output), instead of
 passing dout through unchanged where x > 0."""
 LAYER = "Relu"
+HINTS = ["hint_relu_times_output"]
 MUST_FAIL = ["Relu: gradient_passes_unchanged", "Relu: backward_values"]
 
 

@@ -1,5 +1,6 @@
 """Relu.backward writes into the dout it was given (dout[self.mask] = 0), as the book and the seed articles do."""
 LAYER = "Relu"
+HINTS = ["hint_relu_inplace_dout"]
 MUST_FAIL = ["Relu: backward_leaves_dout_unchanged"]
 
 

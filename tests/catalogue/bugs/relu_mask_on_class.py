@@ -1,6 +1,7 @@
 """Relu keeps its mask on the class (Relu.mask = ...), so all Relu layers of a network share one mask and
 backward uses whichever layer ran forward last."""
 LAYER = "Relu"
+HINTS = ["hint_latest_forward"]
 MUST_FAIL = ["Relu: state_latest_forward"]
 
 

@@ -1,5 +1,6 @@
 """Sigmoid.backward returns the local derivative out * (1 - out) and forgets to multiply it by dout."""
 LAYER = "Sigmoid"
+HINTS = ["hint_sigmoid_forgot_dout"]
 MUST_FAIL = ["Sigmoid: backward_values"]
 
 

@@ -1,5 +1,6 @@
 """Sigmoid keeps x as well and backward applies the derivative formula to it: dout * x * (1 - x)."""
 LAYER = "Sigmoid"
+HINTS = ["hint_sigmoid_from_x"]
 MUST_FAIL = ["Sigmoid: backward_values", "Sigmoid: backward_uses_stored_output"]
 
 

@@ -1,6 +1,7 @@
 """Sigmoid.backward multiplies dout in place (dout *= out * (1 - out)) and returns it: right values, but the
 caller's dout is changed."""
 LAYER = "Sigmoid"
+HINTS = ["hint_sigmoid_backward_in_place"]
 MUST_FAIL = ["Sigmoid: leaves_inputs_unchanged"]
 
 

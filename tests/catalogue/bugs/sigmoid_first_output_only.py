@@ -1,6 +1,7 @@
 """Sigmoid.forward keeps its output only on the first call (if self.out is None), so backward after a second
 forward uses the first call's output."""
 LAYER = "Sigmoid"
+HINTS = ["hint_latest_forward"]
 MUST_FAIL = ["Sigmoid: state_latest_forward"]
 
 

@@ -1,5 +1,6 @@
 """Sigmoid.forward negates x in place (x *= -1) to save a copy before np.exp, changing the caller's array."""
 LAYER = "Sigmoid"
+HINTS = ["hint_sigmoid_forward_in_place"]
 MUST_FAIL = ["Sigmoid: leaves_inputs_unchanged"]
 
 

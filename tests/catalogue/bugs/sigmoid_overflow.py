@@ -1,6 +1,7 @@
 """Sigmoid.forward computes np.exp(x) / (1 + np.exp(x)): the same function on paper, but inf / inf = nan once
 np.exp(x) overflows (x > 709)."""
 LAYER = "Sigmoid"
+HINTS = ["hint_sigmoid_overflow"]
 MUST_FAIL = ["Sigmoid: large_inputs"]
 
 

@@ -1,6 +1,7 @@
 """softmax subtracts the maximum of the whole batch, np.max(x), not each row's own, before np.exp: a row far below
 another underflows to exp(...) = 0 everywhere, and 0 / 0 is nan (SoftmaxWithLoss uses it)."""
 LAYER = "SoftmaxWithLoss"
+HINTS = ["hint_softmax_row_max"]
 MUST_FAIL = ["SoftmaxWithLoss: softmax_rows_far_apart"]
 
 

@@ -1,5 +1,6 @@
 """softmax computes np.exp(x) without first subtracting the maximum, so logits near 1000 overflow to inf / inf = nan."""
 LAYER = "SoftmaxWithLoss"
+HINTS = ["hint_softmax_overflow"]
 MUST_FAIL = [
     "SoftmaxWithLoss: softmax_extreme_logits",
     "SoftmaxWithLoss: softmax_shift_invariance",

@@ -1,5 +1,6 @@
 """softmax is chapter 3's one-sample version (np.max and np.sum with no axis), so a batch is normalised as a whole."""
 LAYER = "SoftmaxWithLoss"
+HINTS = ["hint_softmax_per_row"]
 MUST_FAIL = ["SoftmaxWithLoss: softmax_function", "SoftmaxWithLoss: softmax_per_row"]
 
 

@@ -1,6 +1,7 @@
 """SoftmaxWithLoss.backward starts from dx = self.y, not a copy, so dx[np.arange(n), t] -= 1 writes into the stored
 softmax output: a second backward takes 1 off again and is wrong."""
 LAYER = "SoftmaxWithLoss"
+HINTS = ["hint_swl_backward_twice"]
 MUST_FAIL = ["SoftmaxWithLoss: backward_twice"]
 
 

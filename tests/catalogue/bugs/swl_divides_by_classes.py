@@ -1,6 +1,7 @@
 """SoftmaxWithLoss.backward divides by the number of classes (y.shape[1]) instead of the batch size."""
 LAYER = "SoftmaxWithLoss"
-MUST_FAIL = ["SoftmaxWithLoss: backward_one_hot", "SoftmaxWithLoss: backward_labels"]
+HINTS = ["hint_swl_dx"]
+MUST_FAIL = ["SoftmaxWithLoss: backward_one_hot"]
 
 
 class SoftmaxWithLoss(SoftmaxWithLoss):  # noqa: F821

@@ -1,6 +1,7 @@
 """SoftmaxWithLoss treats t as one-hot always (t * log(y), y - t), so label indices t (N,) give wrong results."""
 LAYER = "SoftmaxWithLoss"
-MUST_FAIL = ["SoftmaxWithLoss: loss_labels", "SoftmaxWithLoss: backward_labels"]
+HINTS = ["hint_swl_labels"]
+MUST_FAIL = ["SoftmaxWithLoss: label_targets"]
 
 
 class SoftmaxWithLoss(SoftmaxWithLoss):  # noqa: F821

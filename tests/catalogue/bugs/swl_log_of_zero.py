@@ -1,6 +1,7 @@
 """SoftmaxWithLoss.forward takes -log(y) at the labels with no delta: when a label's probability underflows to 0
 at logits of +-1000, the loss is inf."""
 LAYER = "SoftmaxWithLoss"
+HINTS = ["hint_swl_extreme"]
 MUST_FAIL = ["SoftmaxWithLoss: extreme_logits"]
 
 

@@ -1,6 +1,7 @@
 """SoftmaxWithLoss.forward takes np.mean over every entry of t * log(y), dividing by N * C instead of N."""
 LAYER = "SoftmaxWithLoss"
-MUST_FAIL = ["SoftmaxWithLoss: loss_one_hot", "SoftmaxWithLoss: loss_labels"]
+HINTS = ["hint_swl_loss", "hint_swl_single_sample"]
+MUST_FAIL = ["SoftmaxWithLoss: loss_one_hot"]
 
 
 class SoftmaxWithLoss(SoftmaxWithLoss):  # noqa: F821

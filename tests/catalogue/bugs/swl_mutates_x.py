@@ -1,5 +1,6 @@
 """SoftmaxWithLoss.forward shifts x in place (x -= max) for stability, changing the caller's logits."""
 LAYER = "SoftmaxWithLoss"
+HINTS = ["hint_swl_unchanged"]
 MUST_FAIL = ["SoftmaxWithLoss: inputs_unchanged"]
 
 

@@ -1,5 +1,6 @@
 """SoftmaxWithLoss.forward divides the loss by x.shape[0], which for one unbatched sample (C,) is C, not 1."""
 LAYER = "SoftmaxWithLoss"
+HINTS = ["hint_swl_single_sample"]
 MUST_FAIL = ["SoftmaxWithLoss: single_sample_loss"]
 
 

@@ -1,5 +1,6 @@
 """SoftmaxWithLoss.forward computes softmax(x) only on its first call (if self.y is None), reusing a stale y after."""
 LAYER = "SoftmaxWithLoss"
+HINTS = ["hint_swl_state"]
 MUST_FAIL = ["SoftmaxWithLoss: latest_forward_wins"]
 
 
