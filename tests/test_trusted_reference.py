@@ -1,0 +1,120 @@
+"""The reference never shares a process with the learner's code (issue #21): TwoLayerNet is graded on the
+reference's layers and numerical_gradient, which stay in the grader (backprop_grader/isolation/trusted.py); the
+net worker holds stand-ins that call back (isolation/standins.py). Checked from inside the net worker, after the
+net has run forward, backward and the reference's numerical_gradient there: no code object and no docstring of
+the reference's layers.py or gradient.py is in that process. The same probe finds the code of the net it runs in,
+so it would find the reference's if it were there (before this issue, copies of both files were loaded)."""
+import ast
+import hashlib
+import shutil
+import textwrap
+
+import numpy as np
+import pytest
+from submissions import TEMPLATE
+
+from backprop_grader.counting import CountingLayers
+from backprop_grader.isolation.proxies import IsolatedImplementation
+from backprop_grader.isolation.session import Session
+from backprop_grader.loader import load
+from backprop_grader.shipped import REFERENCE_DIR
+
+# Appended to the reference's two_layer_net.py: what the net worker holds, as plain data.
+PROBE = '''
+import gc as _gc
+import hashlib as _hashlib
+import sys as _sys
+import types as _types
+
+
+def _digest(text):
+    return _hashlib.sha256(text if isinstance(text, bytes) else text.encode()).hexdigest()
+
+
+def _codes(code):
+    yield code
+    for const in code.co_consts:
+        if isinstance(const, _types.CodeType):
+            yield from _codes(const)
+
+
+class TwoLayerNet(TwoLayerNet):
+    def probe(self):
+        """[[qualified name, digest of its bytecode]] of every function's code, and the digests of every
+        docstring of a module, class or function, in this process."""
+        codes, docs = set(), set()
+        objects = _gc.get_objects() + list(_sys.modules.values())
+        for obj in objects:
+            if isinstance(obj, (_types.FunctionType, _types.MethodType)):
+                obj = getattr(obj, "__func__", obj)
+                codes |= {(getattr(c, "co_qualname", c.co_name), _digest(c.co_code)) for c in _codes(obj.__code__)}
+            if isinstance(obj, (_types.FunctionType, type, _types.ModuleType)):
+                doc = vars(obj).get("__doc__") if isinstance(obj, type) else getattr(obj, "__doc__", None)
+                if isinstance(doc, str):
+                    docs.add(_digest(doc))
+        return {"codes": sorted(codes), "docs": sorted(docs)}
+'''
+
+
+def _digest(text):
+    return hashlib.sha256(text if isinstance(text, bytes) else text.encode()).hexdigest()
+
+
+def _compiled(path):
+    """(qualified name, bytecode digest) of every code object of the file at path, and its docstrings' digests."""
+    source = path.read_text()
+    codes, stack = set(), [compile(source, str(path), "exec")]
+    while stack:
+        code = stack.pop()
+        codes.add((getattr(code, "co_qualname", code.co_name), _digest(code.co_code)))
+        stack += [c for c in code.co_consts if hasattr(c, "co_code")]
+    tree = ast.parse(source)
+    nodes = [tree] + [n for n in ast.walk(tree) if isinstance(n, (ast.ClassDef, ast.FunctionDef))]
+    docs = {_digest(doc) for doc in (ast.get_docstring(n, clean=False) for n in nodes) if doc}
+    return codes, docs
+
+
+@pytest.fixture(scope="module")
+def probed(tmp_path_factory):
+    """What the net worker holds once a net on the reference's layers has run there: its forward, backward
+    (gradient), a deep copy, and the reference's numerical_gradient calling the net's loss back."""
+    submission = tmp_path_factory.mktemp("trusted") / "submission"
+    shutil.copytree(TEMPLATE, submission, ignore=shutil.ignore_patterns("__pycache__"))
+    net_file = (REFERENCE_DIR / "two_layer_net.py").read_text() + "\n\n" + textwrap.dedent(PROBE)
+    (submission / "two_layer_net.py").write_text(net_file)
+    session = Session(submission)
+    try:
+        session.begin_check()
+        net = IsolatedImplementation(session).two_layer_net_on(CountingLayers(load(REFERENCE_DIR)))(3, 4, 2)
+        x, t = np.random.default_rng(0).uniform(-1, 1, (5, 3)), np.array([0, 1, 1, 0, 1])
+        grads, slopes = net.gradient(x, t), net.numerical_gradient(x, t)
+        for key in grads:
+            np.testing.assert_allclose(grads[key], slopes[key], rtol=1e-5, atol=1e-8)
+        return net.probe()
+    finally:
+        session.close()
+
+
+@pytest.mark.parametrize("file", ["layers.py", "gradient.py"])
+def test_the_net_worker_holds_no_code_of_the_reference(probed, file):
+    """A code object of the reference's file was found in the process running the learner's net: the learner
+    could read it (gc, sys.modules, __code__), marshal it and paste it into their own layers."""
+    codes, _ = _compiled(REFERENCE_DIR / file)
+    found = {tuple(pair) for pair in probed["codes"]}
+    assert sorted(name for name, _ in codes & found) == []
+
+
+@pytest.mark.parametrize("file", ["layers.py", "gradient.py"])
+def test_the_net_worker_holds_no_docstring_of_the_reference(probed, file):
+    """A docstring of the reference's file was found in the process running the learner's net."""
+    _, docs = _compiled(REFERENCE_DIR / file)
+    assert docs & set(probed["docs"]) == set()
+
+
+def test_the_probe_finds_the_code_it_runs_in(probed):
+    """The probe sees the code of the net it runs in, the reference's two_layer_net.py copied into the submission:
+    so it would see the reference's layers' code as well, were it there."""
+    codes, docs = _compiled(REFERENCE_DIR / "two_layer_net.py")
+    found = {tuple(pair) for pair in probed["codes"]}
+    assert {"predict", "gradient", "numerical_gradient"} <= {name.split(".")[-1] for name, _ in codes & found}
+    assert docs & set(probed["docs"])
