@@ -11,16 +11,19 @@ import textwrap
 
 import numpy as np
 import pytest
-from submissions import TEMPLATE
+from submissions import TEMPLATE, reference_with
 
 from backprop_grader.counting import CountingLayers
+from backprop_grader.isolation.errors import WorkerFailure
 from backprop_grader.isolation.proxies import IsolatedImplementation
 from backprop_grader.isolation.session import Session
 from backprop_grader.loader import load
+from backprop_grader.run import grade_many
 from backprop_grader.shipped import REFERENCE_DIR
 
 # Appended to the reference's two_layer_net.py: what the net worker holds, as plain data.
 PROBE = '''
+import copy as _copy
 import gc as _gc
 import hashlib as _hashlib
 import sys as _sys
@@ -39,6 +42,10 @@ def _codes(code):
 
 
 class TwoLayerNet(TwoLayerNet):
+    def copy_slopes(self, x, t):
+        """The numerical gradient of a deep copy: its layers, copied too, hold its copied params."""
+        return _copy.deepcopy(self).numerical_gradient(x, t)
+
     def probe(self):
         """[[qualified name, digest of its bytecode]] of every function's code, and the digests of every
         docstring of a module, class or function, in this process."""
@@ -87,9 +94,10 @@ def probed(tmp_path_factory):
         session.begin_check()
         net = IsolatedImplementation(session).two_layer_net_on(CountingLayers(load(REFERENCE_DIR)))(3, 4, 2)
         x, t = np.random.default_rng(0).uniform(-1, 1, (5, 3)), np.array([0, 1, 1, 0, 1])
-        grads, slopes = net.gradient(x, t), net.numerical_gradient(x, t)
+        grads, slopes, copy_slopes = net.gradient(x, t), net.numerical_gradient(x, t), net.copy_slopes(x, t)
         for key in grads:
             np.testing.assert_allclose(grads[key], slopes[key], rtol=1e-5, atol=1e-8)
+            np.testing.assert_allclose(grads[key], copy_slopes[key], rtol=1e-5, atol=1e-8)
         return net.probe()
     finally:
         session.close()
@@ -118,3 +126,58 @@ def test_the_probe_finds_the_code_it_runs_in(probed):
     found = {tuple(pair) for pair in probed["codes"]}
     assert {"predict", "gradient", "numerical_gradient"} <= {name.split(".")[-1] for name, _ in codes & found}
     assert docs & set(probed["docs"])
+
+
+# The learner's loss fails when the reference's numerical_gradient calls it back (through the net's
+# numerical_gradient, never through loss called directly): the error travels out of the grader's numerical_gradient
+# and back into the learner's code, which must read exactly as in-process.
+FAILS_INSIDE_NUMERICAL_GRADIENT = """
+class TwoLayerNet(TwoLayerNet):
+    def numerical_gradient(self, x, t):
+        self.inside = True
+        try:
+            return super().numerical_gradient(x, t)
+        finally:
+            self.inside = False
+
+    def loss(self, x, t):
+        if getattr(self, "inside", False):
+            raise ValueError("loss called from numerical_gradient")
+        return super().loss(x, t)
+"""
+
+
+def test_an_error_of_the_learners_f_inside_numerical_gradient_reads_as_in_process(tmp_path):
+    """The learner's f raises inside the reference's numerical_gradient, which runs in the grader: the report
+    must be the in-process one (the same error, located at the same line of the learner's loss)."""
+    path = reference_with(tmp_path / "net", append=FAILS_INSIDE_NUMERICAL_GRADIENT, file="two_layer_net.py")
+    outcomes = []
+    for isolate in (False, True):
+        (result,) = grade_many([path], layers=["TwoLayerNet"], isolate=isolate)
+        outcomes.append({r.check.title: r.failure for r in result.results if r.failure is not None})
+    assert outcomes[1] == outcomes[0]
+    failure = outcomes[1]["TwoLayerNet: numerical_gradient_matches_reference"]
+    assert failure.key == "raised" and "loss called from numerical_gradient" in failure.params["error"], failure
+
+
+def test_arguments_too_large_for_the_reference_fail_the_call(tmp_path):
+    """A net that hands a layer more than a frame's worth of array fails its call with its own message, instead
+    of the grader holding it (the reference computes in the grader, on what arrives)."""
+    submission = tmp_path / "submission"
+    shutil.copytree(TEMPLATE, submission, ignore=shutil.ignore_patterns("__pycache__"))
+    net_file = (REFERENCE_DIR / "two_layer_net.py").read_text() + textwrap.dedent("""
+
+        class TwoLayerNet(TwoLayerNet):
+            def predict(self, x):
+                return self.layers["Relu1"].forward(np.zeros(9_000_000))
+    """)
+    (submission / "two_layer_net.py").write_text(net_file)
+    session = Session(submission)
+    try:
+        session.begin_check()
+        net = IsolatedImplementation(session).two_layer_net_on(load(REFERENCE_DIR))(3, 4, 2)
+        with pytest.raises(WorkerFailure) as caught:
+            net.predict(np.ones((1, 3)))
+        assert caught.value.key == "call_unsendable" and caught.value.params["call"] == "TwoLayerNet.predict"
+    finally:
+        session.close()
