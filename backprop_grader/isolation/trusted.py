@@ -44,6 +44,7 @@ class Trusted:
         self.objects = {}  # number -> a class or function of the manifest, or an object made for the worker
         self.methods = {}  # number of a class -> the methods a stand-in may call on its objects
         self.class_of = {}  # number of an object -> number of its class
+        self.named = set()  # numbers of the manifest's classes and functions: the worker's for its whole life
         self.numbers = itertools.count(1)
 
     def manifest(self):
@@ -53,6 +54,7 @@ class Trusted:
         self.objects.clear()
         self.methods.clear()
         self.class_of.clear()
+        self.named.clear()
         found = []
         for module_name in REFERENCE_MODULES:
             try:
@@ -61,6 +63,7 @@ class Trusted:
                 continue
             entries = [self._entry(name, value) for name, value in vars(module).items()]
             found.append([module_name, [entry for entry in entries if entry is not None]])
+        self.named = set(self.objects)
         return found
 
     def _entry(self, name, value):
@@ -102,7 +105,7 @@ class Trusted:
         for token in _ints(message.get("forget", [])):
             arrays.forget(token)
         for number in _ints(message.get("release", [])):
-            if number not in self.methods:  # the classes and functions stay for the worker's life
+            if number not in self.named:
                 self.objects.pop(number, None)
                 self.class_of.pop(number, None)
         request = message["callback"]
