@@ -92,7 +92,11 @@ class StandIn:
         # Only what the class does not have (its methods and slot are found first): the reference object's data.
         if name.startswith("__") or name.startswith("_bpg"):
             raise AttributeError(name)
-        return self._bpg_caller.get(type(self), _get_id(self), name)
+        try:
+            ident = _get_id(self)
+        except AttributeError:  # a subclass's object whose __init__ never made the reference's: as in-process
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'") from None
+        return self._bpg_caller.get(type(self), ident, name)
 
     def __setattr__(self, name, value):
         if name.startswith("__") or name.startswith("_bpg"):
@@ -108,7 +112,6 @@ class StandIn:
     def __deepcopy__(self, memo):
         # The state comes back holding the learner's own arrays where the reference object holds them (the W that
         # is params['W1']), so a deep copy of the whole net keeps its copied layer on its copied params, as in-process.
-
         return self._bpg_copy(copy.deepcopy(self._bpg_caller.state(_get_id(self)), memo))
 
     def _bpg_copy(self, state):
