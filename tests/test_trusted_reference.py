@@ -16,7 +16,7 @@ from submissions import TEMPLATE, reference_with
 from backprop_grader.counting import CountingLayers
 from backprop_grader.isolation.errors import WorkerFailure
 from backprop_grader.isolation.proxies import IsolatedImplementation
-from backprop_grader.isolation.session import Session
+from backprop_grader.isolation.session import Limits, Session
 from backprop_grader.loader import load
 from backprop_grader.run import grade_many
 from backprop_grader.shipped import REFERENCE_DIR
@@ -179,5 +179,46 @@ def test_arguments_too_large_for_the_reference_fail_the_call(tmp_path):
         with pytest.raises(WorkerFailure) as caught:
             net.predict(np.ones((1, 3)))
         assert caught.value.key == "call_unsendable" and caught.value.params["call"] == "TwoLayerNet.predict"
+    finally:
+        session.close()
+
+
+# The learner's loss, called back by the reference's numerical_gradient in the grader, ends the worker or hangs.
+ENDS_INSIDE_NUMERICAL_GRADIENT = {
+    "exited": "import sys\n\n\ndef _stop():\n    sys.exit(3)\n",
+    "timeout": "def _stop():\n    while True:\n        pass\n",
+}
+
+
+@pytest.mark.parametrize("key", sorted(ENDS_INSIDE_NUMERICAL_GRADIENT))
+def test_a_worker_lost_inside_numerical_gradient_fails_the_learners_call(tmp_path, key):
+    """A request nested in a callback is part of the learner's call that made the callback: an exit or a hang in
+    it fails that call by its name (and within its time limit), and the next check gets a fresh worker."""
+    submission = tmp_path / "submission"
+    shutil.copytree(TEMPLATE, submission, ignore=shutil.ignore_patterns("__pycache__"))
+    net_file = (REFERENCE_DIR / "two_layer_net.py").read_text() + "\n\n" + ENDS_INSIDE_NUMERICAL_GRADIENT[key]
+    net_file += textwrap.dedent("""
+
+        class TwoLayerNet(TwoLayerNet):
+            def numerical_gradient(self, x, t):
+                self.inside = True
+                return super().numerical_gradient(x, t)
+
+            def loss(self, x, t):
+                if getattr(self, "inside", False):
+                    _stop()
+                return super().loss(x, t)
+    """)
+    (submission / "two_layer_net.py").write_text(net_file)
+    session = Session(submission, Limits(call_seconds=1.0))
+    try:
+        session.begin_check()
+        net_class = IsolatedImplementation(session).two_layer_net_on(load(REFERENCE_DIR))
+        x, t = np.ones((2, 3)), np.array([0, 1])
+        with pytest.raises(WorkerFailure) as caught:
+            net_class(3, 4, 2).numerical_gradient(x, t)
+        assert caught.value.key == key and caught.value.params["call"] == "TwoLayerNet.numerical_gradient"
+        session.begin_check()
+        assert np.isfinite(net_class(3, 4, 2).loss(x, t))
     finally:
         session.close()
