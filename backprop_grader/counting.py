@@ -4,9 +4,9 @@ gradient(x, t) by backpropagation runs each layer's forward once and its backwar
 runs the forward passes twice per param entry (hundreds of times on a small net) and no backward at all.
 
 Counted by class, not by object: a net that differentiates copies of itself, or layers it builds on the side,
-is counted as well. Counted where the net runs: in this process (the `net_class` fixture), or in the isolation
-worker that holds the reference's layers, which loads this file by path (worker.py) and answers the grader's
-"layer_calls" request with calls(). It imports nothing.
+is counted as well. Counted where the reference's layers run, which is always this process: in-process, the
+`net_class` fixture's net calls them directly; isolated, its worker holds stand-ins whose calls come back here
+(isolation/trusted.py). It imports nothing.
 """
 import functools
 import types

@@ -132,6 +132,14 @@ def test_no_attack_wrote_where_the_grader_lives(attacked):
     assert [str(p) for place in places for p in place.glob(f"{marker}*")] == []
 
 
+def test_no_attack_finds_the_reference_code_to_smuggle_out(attacked):
+    """steal_reference_code prints the reference's layer code it finds where its TwoLayerNet runs (marshalled, for
+    a later submission to paste into its own layers): the reference lives in the grader, so it finds none, and
+    says so (what it prints reaches the report)."""
+    printed = _result(attacked["attacks/steal_reference_code"]).printed
+    assert "nothing to steal" in printed and "STOLEN" not in printed
+
+
 def test_a_submission_cannot_change_itself_for_a_later_grade(attacked, tmp_path):
     """rewrite_own_submission rewrites its layers.py at import: its folder is as it was materialised."""
     run = attacked["attacks/rewrite_own_submission"]

@@ -120,6 +120,9 @@ def _server(tmp_path):
     server.loader = type("Loader", (), {"SubmissionError": _SubmissionError})
     server.arrays = shared.WorkerArrays()
     server.wire = wire
+    server.standins_module = None  # not the net worker: no stand-ins, no callbacks under way
+    server.depth = 0
+    server.callback_mark = 0
     return server
 
 

@@ -63,13 +63,6 @@ class Runtime:
             if (package.parent / name).exists():
                 (self.numpy_dir / name).symlink_to(package.parent / name)
 
-    def copy_of(self, directory, files):
-        """A fresh directory holding copies of files from directory (under their own names)."""
-        target = Path(tempfile.mkdtemp(dir=self.root, prefix="copy-"))
-        for name in files:
-            shutil.copyfile(Path(directory) / name, target / name)
-        return target
-
     def close(self):
         shutil.rmtree(self.root, ignore_errors=True)
 
@@ -83,10 +76,11 @@ def adopt_orphans():
     return libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
 
 
-def spawn(runtime, submission, memory_mb, cpu_seconds, net_layers=None, fork_net=None, options=()):
-    """Start a worker: [its WorkerProcess], or with fork_net (a folder of layer copies), also the net worker it
-    forks before it runs any submission code: [the worker's, the net worker's], which saves starting Python and
-    numpy twice. The net worker is then adopted by this process (see adopt_orphans, which must have worked).
+def spawn(runtime, submission, memory_mb, cpu_seconds, net=False, fork_net=False, options=()):
+    """Start a worker: [its WorkerProcess], a net worker with net (the submission's TwoLayerNet on stand-ins for the
+    reference's layers, isolation/standins.py), or with fork_net, also the net worker it forks before it runs any
+    submission code: [the worker's, the net worker's], which saves starting Python and numpy twice. The net worker
+    is then adopted by this process (see adopt_orphans, which must have worked).
     options: more of the worker's command line (--alias, --use: where the submission's names are)."""
     own = [os.pipe() for _ in range(3)]  # requests, replies, output: (read end, write end) each
     inherited = [own[0][0], own[1][1]]
@@ -96,13 +90,13 @@ def spawn(runtime, submission, memory_mb, cpu_seconds, net_layers=None, fork_net
         f"--numpy-dir={runtime.numpy_dir}", f"--grader-pid={os.getpid()}",
         f"--memory-mb={memory_mb}", f"--cpu-seconds={cpu_seconds}", *options,
     ]
-    if net_layers is not None:
-        command.append(f"--net-layers={net_layers}")
+    if net:
+        command.append("--net")
     forked = []
-    if fork_net is not None:
+    if fork_net:
         forked = [os.pipe() for _ in range(3)]
         inherited += [forked[0][0], forked[1][1], forked[2][1]]
-        command.append(f"--fork-net={forked[0][0]},{forked[1][1]},{forked[2][1]},{fork_net}")
+        command.append(f"--fork-net={forked[0][0]},{forked[1][1]},{forked[2][1]}")
     try:
         process = subprocess.Popen(
             command, stdin=subprocess.DEVNULL, stdout=own[2][1], stderr=own[2][1], pass_fds=inherited,

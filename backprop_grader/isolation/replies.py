@@ -28,12 +28,17 @@ GRADER_MODULES = frozenset(
 )
 
 
-def read(channel, body, label, last=True):
+def unpacker(channel, body, label):
+    """The Unpacker of a frame from channel's worker (a reply, or a callback of its stand-ins), whose handles
+    become proxies named after label; WireError for a frame that cannot be read."""
+    return wire.Unpacker(body, lambda fields: proxy_for(channel, handle=fields, origin=label), channel.arrays)
+
+
+def read(channel, unpacker, label, last=True):
     """(value, None) for an "ok" reply, else (None, the exception it stands for), once the reply's other news
     is taken in (shared arrays, dict entries, attributes, the generator). last: the reply to the request waited
     for, after which nothing ran in the worker. WireError or LookupError: a reply that breaks the protocol."""
     arrays = channel.arrays
-    unpacker = wire.Unpacker(body, lambda fields: proxy_for(channel, handle=fields, origin=label), arrays)
     reply = unpacker.message
     if "internal" in reply:  # the worker's own code failed, and the worker ended
         text = reply["internal"]
@@ -61,7 +66,16 @@ def read(channel, body, label, last=True):
     if channel.moved_generator:
         _adopt(channel.session.generator, unpacker, reply["rng"])
         channel.rng_known = channel.session.generator.fingerprint()
-    return (value, None) if "ok" in reply else (None, _failure(channel, reply, label))
+    if "ok" in reply:
+        return value, None
+    failure = _failure(channel, reply, label)
+    if "serial" in reply:
+        # What the learner's code raised in a request nested in a callback: the worker keeps it under this number,
+        # to raise it again should it come out of the reference (trusted.py).
+        if type(reply["serial"]) is not int:
+            raise wire.WireError("bad serial")
+        failure.remote_serial = reply["serial"]
+    return None, failure
 
 
 def _keep_entries(channel, unpacker, entries):
@@ -168,6 +182,8 @@ def _failure(channel, reply, label):
     if "unsendable" in reply:
         if reply["unsendable"] == wire.PLACEHOLDERS_TOO_LARGE:
             return placeholders_too_large(label)
+        if reply["unsendable"] == wire.CALL_TOO_LARGE:
+            return WorkerFailure("call_unsendable", call=label, limit=wire.MAX_FRAME // 2**20)
         return WorkerFailure("unsendable", call=label, limit=wire.MAX_FRAME // 2**20)
     raise wire.WireError("unknown reply")
 

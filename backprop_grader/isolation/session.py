@@ -3,11 +3,11 @@ turned into a value, a proxy or an exception.
 
 There are two kinds of worker, each started ahead of need and started again, lazily, after any fatal event:
 - "submission": the submission's own modules (impl.Relu, impl.softmax, impl.TwoLayerNet on its own layers);
-- "net": the submission's two_layer_net.py on copies of the reference's layers.py and gradient.py, loaded under
-  another module name (the `net_class` fixture). It has to see those layers to run the network, so the layers
-  checks must not run there: a submission's layers could call the reference's instead of doing the work. And
-  the "submission" worker must never see them. So they live apart, and the copies are deleted as soon as the
-  net worker has loaded them.
+- "net": the submission's two_layer_net.py on the reference's layers (the `net_class` fixture). The reference
+  stays here, in the grader (trusted.py): the net worker holds stand-ins for its layers and numerical_gradient
+  (standins.py), whose every use is a callback, served while the grader waits for a reply, and which may nest
+  requests of the grader's in turn (the reference's numerical_gradient calling the learner's f). So no code of the
+  reference ever runs, or can be read, where the learner's code runs.
 
 Time: each call may take call_seconds; all calls of one check check_seconds; all calls of a grade
 grade_seconds. What is charged is the time the grader waits for the worker; the grader's own work on a reply
@@ -17,7 +17,6 @@ with it instead of paying for it again.
 """
 import collections
 import json
-import shutil
 import time
 import weakref
 from dataclasses import dataclass
@@ -31,8 +30,8 @@ from ..results import SubmissionError
 from . import process, replies, sandbox_plan, shared, wire
 from .errors import WorkerBug, WorkerFailure
 from .proxies import RemoteObject, proxy_for
+from .trusted import Trusted
 
-NET_LAYER_FILES = ("layers.py", "gradient.py")
 MAX_PENDING = 32  # deferred requests in flight at most: their replies must fit the pipe while unread
 
 
@@ -90,14 +89,13 @@ class Session:
             self.channel("submission")
             self.channel("net", layers_dir)
             return
-        copies = self.runtime.copy_of(layers_dir, NET_LAYER_FILES)
         limits = self.limits
         workers = process.spawn(
-            self.runtime, self.submission, limits.memory_mb, _cpu_seconds(limits), fork_net=copies,
+            self.runtime, self.submission, limits.memory_mb, _cpu_seconds(limits), fork_net=True,
             options=self.worker_options,
         )
         self.channels[("submission", None)] = Channel(self, "submission", worker=workers[0])
-        self.channels[("net", Path(layers_dir).resolve())] = Channel(self, "net", layers_dir, workers[1], copies)
+        self.channels[("net", Path(layers_dir).resolve())] = Channel(self, "net", layers_dir, workers[1])
 
     def begin_check(self):
         """A new check: its own time budget, and (at its first request) no objects left from the previous one."""
@@ -138,10 +136,13 @@ class Session:
 class Channel:
     """One kind of worker for the session."""
 
-    def __init__(self, session, kind, layers_dir=None, worker=None, copies=None):
+    def __init__(self, session, kind, layers_dir=None, worker=None):
         self.session = session
         self.kind = kind
         self.layers_dir = layers_dir
+        self.trusted = None  # the net's: the reference its stand-ins stand for (see trust())
+        self.depth = 0  # callbacks being served: a request made meanwhile is nested in one
+        self.exchange = None  # (deadline, limit key, limit, label) of the outermost exchange under way
         self.worker = None
         self.generation = 0
         self.resolved = {}
@@ -159,23 +160,23 @@ class Channel:
         # object never meets the same number again.
         self.epoch = 0
         self.carried = collections.Counter()  # replies that carried attributes, and the attributes they carried
-        self.start(worker, copies)
+        self.start(worker)
 
     # --- the worker's life -------------------------------------------------------------------------------------
 
-    def start(self, worker=None, copies=None):
+    def start(self, worker=None):
         """Start a worker now, or take one started (see Session.start_both): it boots while the grader does other
         work; wait for it at its first request."""
         if worker is None:
             limits, runtime = self.session.limits, self.session.runtime
-            copies = runtime.copy_of(self.layers_dir, NET_LAYER_FILES) if self.kind == "net" else None
             (worker,) = process.spawn(
-                runtime, self.session.submission, limits.memory_mb, _cpu_seconds(limits), copies,
+                runtime, self.session.submission, limits.memory_mb, _cpu_seconds(limits), net=self.kind == "net",
                 options=self.session.worker_options,
             )
-        self.worker, self.copies, self.booted = worker, copies, False
+        self.worker, self.booted = worker, False
         self.generation += 1
         self.resolved = {}
+        self.manifest_sent = False  # the reference's manifest goes with the first resolve of each net worker
         self.rng_known = None
         self.arrays.clear()
         self.released = []
@@ -210,9 +211,6 @@ class Channel:
             raise WorkerFailure("worker_failed", error=f"{type(exc).__name__} {output[-500:]}") from None
         finally:
             session.grade_spent += time.monotonic() - start
-            if self.copies is not None:
-                shutil.rmtree(self.copies, ignore_errors=True)
-                self.copies = None
         self.booted = True
 
     def stop(self):
@@ -223,6 +221,11 @@ class Channel:
                 self.session.printed.append((text, count))
             self.worker = None
 
+    def trust(self, layers_impl):
+        """Serve the net worker's stand-ins with layers_impl (the first given: its numbering is the worker's)."""
+        if self.trusted is None:
+            self.trusted = Trusted(layers_impl)
+
     # --- names -------------------------------------------------------------------------------------------------
 
     def resolve(self, name):
@@ -231,8 +234,12 @@ class Channel:
         if self.worker is None:
             self.start()  # a new worker, where nothing is resolved yet
         if name not in self.resolved and module not in self.poisoned:
+            fields = {"name": name}
+            if self.trusted is not None and not self.manifest_sent:
+                fields["reference"] = self.trusted.manifest()
+                self.manifest_sent = True
             try:
-                reply = self.request("resolve", {"name": name}, label=f"{module}.py", importing=module)
+                reply = self.request("resolve", fields, label=f"{module}.py", importing=module)
             except SubmissionError:
                 if module not in self.poisoned:
                     raise
@@ -274,6 +281,10 @@ class Channel:
         waiting for), read it with the next request's."""
         session = self.session
         limits = session.limits
+        if self.depth:
+            # Made by the reference while a callback is served (the learner's f, called by numerical_gradient): part
+            # of the learner's call that made the callback, under its name and deadline, and waited for at once.
+            label, importing, defer = self.exchange[3], None, False
         if session.grade_spent >= limits.grade_seconds:
             raise WorkerFailure("grade_timeout", call=label, seconds=_seconds(limits.grade_seconds))
         if session.check_spent >= limits.check_seconds:
@@ -296,17 +307,24 @@ class Channel:
         frames, self.outbox, self.pending = self.outbox, [], []
         self.stale = set()
         self.only_updates = True
+        if self.depth:  # nested in a callback: within the outermost exchange's deadline, and charged with it
+            return self._exchange(frames, waiting, *self.exchange[:3])
         start = time.monotonic()
         deadline, limit_key, limit = self.session.deadline_and_key(start)
+        self.exchange = (deadline, limit_key, limit, waiting[-1][0])
         self.own_seconds = 0.0  # the grader's own time in this exchange (decoding replies): not the submission's
         try:
-            try:
-                self.worker.send(b"".join(frames), deadline)
-            except (process.Timeout, process.Died, process.Garbled) as exc:
-                self._lost(exc, *waiting[-1], limit_key, limit)
-            return self._collect(waiting, deadline, limit_key, limit)
+            return self._exchange(frames, waiting, deadline, limit_key, limit)
         finally:
+            self.exchange = None
             self.session.charge(max(time.monotonic() - start - self.own_seconds, 0.0))
+
+    def _exchange(self, frames, waiting, deadline, limit_key, limit):
+        try:
+            self.worker.send(b"".join(frames), deadline + self.own_seconds)
+        except (process.Timeout, process.Died, process.Garbled) as exc:
+            self._lost(exc, *waiting[-1], limit_key, limit)
+        return self._collect(waiting, deadline, limit_key, limit)
 
     def finish_check(self):
         """Send what is still unsent for the check that ends: a deferred call that failed fails it now."""
@@ -316,6 +334,8 @@ class Channel:
     def _frame(self, op, fields):
         session = self.session
         message = {"op": op}
+        if self.depth:
+            message["nested"] = True  # answered by the worker while its stand-in waits for the callback's answer
         if self.fresh_for != session.check_number:
             message["fresh"] = True
             self.fresh_for = session.check_number
@@ -341,23 +361,62 @@ class Channel:
         """Read the replies to the waiting requests, in order; raise the first failure, else return the last value."""
         first_failure, value = None, None
         for index, (label, importing) in enumerate(waiting):
-            try:
-                # The time the grader spent decoding earlier replies does not shorten the worker's.
-                body = self.worker.receive(deadline + self.own_seconds)
-            except (process.Timeout, process.Died, process.Garbled) as exc:
-                # The worker answers a batch in one write: with no reply of it in, the one to blame is the request
-                # that was waited for, the deferred ones before it (constructions, dict updates) being the kind
-                # that already succeeded once in this worker.
-                self._lost(exc, *waiting[-1 if index == 0 else index], limit_key, limit)
+            while True:
+                try:
+                    # The time the grader spent decoding earlier replies does not shorten the worker's.
+                    body = self.worker.receive(deadline + self.own_seconds)
+                except (process.Timeout, process.Died, process.Garbled) as exc:
+                    # The worker answers a batch in one write: with no reply of it in, the one to blame is the request
+                    # that was waited for, the deferred ones before it (constructions, dict updates) being the kind
+                    # that already succeeded once in this worker.
+                    self._lost(exc, *waiting[-1 if index == 0 else index], limit_key, limit)
+                decoding = time.monotonic()
+                try:
+                    unpacker = self._unpacker(body, label, importing)
+                finally:
+                    self.own_seconds += time.monotonic() - decoding
+                if "callback" not in unpacker.message:
+                    break
+                # The reference's time counts against the call that asked for it: not the grader's own time.
+                self._serve(unpacker, label, importing, deadline, limit_key, limit)
             decoding = time.monotonic()
             try:
-                value, failure = self._reply(body, label, importing, last=index == len(waiting) - 1)
+                value, failure = self._reply(unpacker, label, importing, last=index == len(waiting) - 1)
             finally:
                 self.own_seconds += time.monotonic() - decoding
             first_failure = first_failure or failure
         if first_failure is not None:
             raise first_failure
         return value
+
+    def _unpacker(self, body, label, importing):
+        try:
+            return replies.unpacker(self, body, label)
+        except wire.WireError:
+            self._lost(process.Garbled(), label, importing, None, None)
+
+    def _serve(self, unpacker, label, importing, deadline, limit_key, limit):
+        """Answer a callback of the net worker's stand-ins (trusted.py), which waits for it. A callback from a
+        worker that has no stand-ins, or one the protocol does not allow, loses the worker as a garbled reply
+        does; so does anything that stops the answer, the worker being left waiting for one."""
+        served = False
+        self.depth += 1
+        try:
+            if self.trusted is None:
+                raise wire.WireError("a callback from a worker without stand-ins")
+            frame = self.trusted.serve(self, unpacker)
+            served = True
+        except (wire.WireError, LookupError):
+            self._lost(process.Garbled(), label, importing, None, None)
+        finally:
+            self.depth -= 1
+            if not served:
+                self.stop()
+                self.pending, self.outbox = [], []
+        try:
+            self.worker.send(frame, deadline + self.own_seconds)
+        except (process.Timeout, process.Died, process.Garbled) as exc:
+            self._lost(exc, label, importing, limit_key, limit)
 
     def _lost(self, exc, label, importing, limit_key, limit):
         """The worker is gone in the call label: raise what that means (see _fatal)."""
@@ -383,11 +442,11 @@ class Channel:
         """Whether value stays the same object on both sides (a proxy, or a shared array): one a proxy may keep."""
         return isinstance(value, RemoteObject) or (isinstance(value, np.ndarray) and self.arrays.holds(value))
 
-    def _reply(self, body, label, importing, last=True):
+    def _reply(self, unpacker, label, importing, last=True):
         """(value, None) for an "ok" reply, else (None, the exception it stands for); a reply that breaks the
         protocol loses the worker."""
         try:
-            return replies.read(self, body, label, last)
+            return replies.read(self, unpacker, label, last)
         except wire.TooLarge:  # a frame the worker's packer would not have written: one written by hand
             if importing is not None:
                 self._lost(process.Garbled(), label, importing, None, None)

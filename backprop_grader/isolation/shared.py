@@ -124,18 +124,22 @@ class WorkerArrays:
 
 
 class GraderArrays:
-    """The grader's side: it holds its arrays weakly, and never keeps one alive for the worker's sake."""
+    """The grader's side: it holds the check's arrays weakly, and never keeps one alive for the worker's sake;
+    except those the reference made in answer to a callback (trusted.py), which nothing here holds: kept (held)
+    while the worker keeps them, as the learner's code may pass them back (a layer's output to the next layer)."""
 
     def __init__(self):
         self.entries = {}  # token -> [weak reference, bytes at the last exchange]
         self.ids = {}
         self.next_token = 1
         self.dead = []
+        self.held = {}  # token -> an array kept alive until the worker lets go of it
 
     def clear(self):
         self.entries.clear()
         self.ids.clear()
         self.dead = []
+        self.held.clear()
 
     def _register(self, token, array):
         self.entries[token] = [weakref.ref(array, lambda _, token=token: self.dead.append(token)), _bytes(array)]
@@ -160,6 +164,21 @@ class GraderArrays:
         self._register(token, array)
         return token, True
 
+    def mark(self):
+        """A point to go back to with forget_since() (when an answer could not be sent after all)."""
+        return self.next_token
+
+    def forget_since(self, mark):
+        for token in [t for t in self.entries if t >= mark]:
+            self.forget(token)
+
+    def hold_since(self, mark):
+        """Keep alive the arrays shared since mark, until the worker lets go of them (forget)."""
+        for token in [t for t in self.entries if t >= mark]:
+            array = self.entries[token][0]()
+            if array is not None:
+                self.held[token] = array
+
     def holds(self, array):
         """Whether array is shared now (the worker has it under a token)."""
         token = self.ids.get(id(array))
@@ -173,6 +192,7 @@ class GraderArrays:
 
     def forget(self, token):
         entry = self.entries.pop(token, None)
+        self.held.pop(token, None)
         if entry is not None:
             array = entry[0]()
             if array is not None and self.ids.get(id(array)) == token:

@@ -36,6 +36,7 @@ MAX_DEPTH = 32
 MAX_PLACEHOLDER = 2**20
 MAX_PLACEHOLDERS = 4096  # placeholder nodes in one frame
 PLACEHOLDERS_TOO_LARGE = "placeholders too large"  # what Unsendable says when the bounds above are passed
+CALL_TOO_LARGE = "call too large"  # a reply's unsendable: arguments for the reference that could not travel
 
 _LENGTH = struct.Struct("<Q")
 _HEADER = struct.Struct("<I")

@@ -15,6 +15,10 @@ reply carries a value, or what went wrong as data: an exception's type, message 
 SubmissionError's key, a sys.exit. Both carry the changes to shared arrays (shared.py), and both may carry the
 state of numpy's global generator, so code drawing from np.random sees the numbers it would see in-process.
 
+The net worker (--net) runs the submission's TwoLayerNet on stand-ins for the reference's layers (standins.py):
+while it answers a request, a stand-in may send the grader a callback and wait for its answer, answering the
+requests the grader nests in it meanwhile (Server.answer is re-entrant). No code of the reference is ever here.
+
 Whatever the submission's code raises is its own, and becomes a reply: each place the worker runs that code (a
 call, an attribute read, a __str__, a metaclass's dir()) goes through _theirs(), which turns what it raises,
 SystemExit and KeyboardInterrupt included, into Raised. Nothing else is caught broadly: an error of the worker's
@@ -23,6 +27,7 @@ the test run instead of passing for the submission's fault or silently turning a
 """
 import argparse
 import builtins
+import collections
 import faulthandler
 import importlib.util
 import itertools
@@ -36,7 +41,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 GRADER = HERE.parent
 # The grader's modules a submission is loaded with, in an order in which each finds what it imports.
-LOADING = ("messages", "book", "results", "sources", "names", "intake", "loader", "options", "counting")
+LOADING = ("messages", "book", "results", "sources", "names", "intake", "loader", "options")
 
 
 def _load(name, path):
@@ -84,18 +89,27 @@ def _theirs(function, *args, **kwargs):
 class Server:
     """The submission's names and the objects the grader holds proxies of, and the answer to each request."""
 
-    def __init__(self, np, wire, shared, grader, submission, aliases=(), use=(), layers_impl=None, beside=None):
+    def __init__(self, np, wire, shared, grader, submission, aliases=(), use=(), standins=None, beside=None):
         self.np = np
         self.wire = wire
         self.arrays = shared.WorkerArrays()
+        self.generator = shared.Generator()
         self.loader = grader.loader
-        # The grader's wrappers that stand between the submission's frames and Python's: the class wrapper that
-        # names a misspelt member, the layers that count the network's calls. A location never names them.
-        self.wrapper_files = {Path(grader.names.__file__).resolve(), Path(grader.counting.__file__).resolve()}
+        # The grader's wrapper that stands between the submission's frames and Python's: the class wrapper that
+        # names a misspelt member. A location never names it (nor the worker's own frames, stand-ins' included).
+        self.wrapper_files = {Path(grader.names.__file__).resolve()}
         self.impl = self.loader.load(Path(submission).resolve(), aliases=list(aliases), use=list(use), beside=beside)
         self.root = Path(self.impl.root).resolve()  # where the submission's own frames are, as the grader sees it
         self.notes_sent = []  # the loader's notes (which file was graded, ...) as last sent to the grader
-        self.layers_impl = layers_impl  # the net worker's: see _reference_layers
+        # The net worker's (standins.py, the module): the reference's layers as stand-ins, built from the manifest
+        # the grader sends with its first request for TwoLayerNet; callbacks go through caller (set by main()).
+        self.standins_module = standins
+        self.standins = None
+        self.caller = None
+        self.depth = 0  # callbacks under way: a request answered meanwhile is nested in one
+        self.nested_failures = {}  # serial -> what the submission raised in a nested request (see run())
+        self.serials = itertools.count(1)
+        self.callback_mark = 0  # arrays.mark() after the last callback: tokens before it are the grader's too
         self.names = {}
         self.objects = {}
         self.watched = {}  # handle of a dict the grader read an entry of -> what the dict held then (see stale())
@@ -112,26 +126,23 @@ class Server:
         if name not in self.names:
             # The loader imports the submission's module and reads the name from it, which runs its code (the
             # module's top level, a module __getattr__, a class's __init_subclass__ when names.wrap subclasses it).
-            if self.layers_impl is not None:
-                if name != "TwoLayerNet":
-                    raise LookupError(f"the net worker serves TwoLayerNet only, not {name}")
-                self.names[name] = _theirs(self.impl.two_layer_net_on, self.layers_impl)
+            if self.standins_module is not None:
+                if name != "TwoLayerNet" or self.standins is None:
+                    raise LookupError(f"the net worker serves TwoLayerNet on the reference's manifest only, not {name}")
+                self.names[name] = _theirs(self.impl.two_layer_net_on, self.standins)
             else:
                 self.names[name] = _theirs(getattr, self.impl, name)
         return self.names[name]
-
-    def op_layer_calls(self):
-        """The net worker's: how often the net's layers ran forward and backward so far (counting.py)."""
-        if self.layers_impl is None:
-            raise LookupError("only the net worker counts layer calls")
-        return self.layers_impl.calls()
 
     def object(self, handle):
         if handle not in self.objects:
             raise NoObject(f"no object {handle}")
         return self.objects[handle]
 
-    def op_resolve(self, name):
+    def op_resolve(self, name, reference=None):
+        if reference is not None and self.standins_module is not None and self.standins is None:
+            missing = lambda file: self.loader.SubmissionError("missing_file", file=file)  # noqa: E731
+            self.standins = self.standins_module.StandIns(reference, self.caller, missing)
         value = self.named(name)
         return {"callable": True, "class": issubclass(type(value), type)} if callable(value) else {"value": value}
 
@@ -231,8 +242,8 @@ class Server:
     def describe(self, exc):
         """What the grader needs to raise exc again: type, message, and the innermost frame of the submission
         and the innermost frame of all (the two that locate an error and tell its origin apart). Neither the
-        worker's frames nor the class wrapper's (names.wrap) nor the layers' call counters' (counting.py) count, as
-        the grading plugin counts none of them."""
+        worker's frames (the stand-ins' included) nor the class wrapper's (names.wrap) count, as the grading plugin
+        counts none of them; a frame the reference raised from comes named by a stand-in (standins._raise_from)."""
         frames = [f for f in _frames(exc) if not f[0].is_relative_to(HERE) and f[0] not in self.wrapper_files]
         mine = [f for f in frames if f[0].is_relative_to(self.root)]
         chosen = mine[-1:] + ([frames[-1]] if frames and (not mine or frames[-1] is not mine[-1]) else [])
@@ -256,14 +267,30 @@ class Server:
             return {"submission_error": [exc.key, params], "module": _module_name(cause), "base": _builtin_base(kind)}
         if issubclass(kind, SystemExit):
             return {"exit": _text(exc)}
+        if self.standins_module is not None and issubclass(kind, self.standins_module.CallbackTooLarge):
+            return {"unsendable": self.wire.CALL_TOO_LARGE}
         return {"raised": self.describe(exc)}
 
     # --- one request -------------------------------------------------------------------------------------------
 
-    def answer(self, body, generator):
-        arrays, wire = self.arrays, self.wire
-        unpacker = wire.Unpacker(body, self.unpack_handle, arrays)
+    def unpacker(self, body):
+        return self.wire.Unpacker(body, self.unpack_handle, self.arrays)
+
+    def answer(self, unpacker, nested=False):
+        """The reply frame to one request. Re-entrant: a request nested in a callback (standins.Caller.wait) is
+        answered in the middle of another, whose state is kept aside meanwhile."""
+        kept = (self.prefetch, self.described, self.wanted)
+        try:
+            return self._answer(unpacker, nested)
+        finally:
+            if nested:
+                self.prefetch, self.described, self.wanted = kept
+
+    def _answer(self, unpacker, nested):
+        arrays, wire, generator = self.arrays, self.wire, self.generator
         request = unpacker.message
+        if "answer" in request or bool(request.get("nested")) != nested:
+            raise LookupError("an answer or a nested request where none was expected")
         if request.get("fresh"):
             self.objects.clear()
             self.watched.clear()
@@ -405,11 +432,13 @@ class Server:
             fields = {k: unpacker.value(v) for k, v in request.get("fields", {}).items()}
             result = operation(**fields)
         except Raised as raised:  # anything the submission raised, SystemExit and KeyboardInterrupt included
-            return self.failure(raised.error)
+            return self.failed(raised.error)
         # An object a failed construction never made (that failure is the one reported); memory the submission
         # used up (reading the arguments was the last straw): each the submission's.
         except (NoObject, MemoryError) as exc:
-            return self.failure(exc)
+            return self.failed(exc)
+        # Arrays sent in a callback meanwhile are the grader's too: only those made since may be taken back.
+        mark = min(mark, self.callback_mark)
         try:
             return {"ok": packer.value(result)}
         except (self.wire.Unsendable, MemoryError) as exc:  # a result that cannot travel
@@ -418,6 +447,17 @@ class Server:
         except Raised as raised:  # a result whose class ran the submission's code when read, and raised
             self.arrays.forget_since(mark)
             return {"unsendable": _type_name(type(raised.error))}
+
+    def failed(self, exc):
+        """The reply for what the submission raised; in a request nested in a callback, numbered and kept: the
+        grader may tell the callback's stand-in to raise the very exception (the learner's f failing inside the
+        reference's numerical_gradient fails their numerical_gradient, from their own line)."""
+        reply = self.failure(exc)
+        if self.depth:
+            serial = next(self.serials)
+            self.nested_failures[serial] = exc
+            reply["serial"] = serial
+        return reply
 
 
 _NEW = object()  # a watched dict not yet looked at
@@ -564,6 +604,36 @@ def _flush_printed():
             pass
 
 
+class Link:
+    """The worker's pipes: frames in (requests, and answers to its callbacks), frames out (replies, callbacks)."""
+
+    def __init__(self, requests, replies, wire):
+        self.requests = requests
+        self.replies = replies
+        self.wire = wire
+        self.buffer = bytearray()
+        # Requests that came while a callback waited for its answer, sent before it along with the request being
+        # answered: answered next, in order (standins.Caller.wait).
+        self.backlog = collections.deque()
+
+    def read(self):
+        """The bodies of the complete frames in after reading at least once; the grader gone, the worker ends."""
+        try:
+            return _read_frames(self.requests, self.buffer, self.wire.frame_length)
+        except EOFError:  # the grader is done with this worker
+            os._exit(0)
+
+    def write(self, data):
+        _flush_printed()
+        _write_all(self.replies, data)
+
+    def die(self, text):
+        """End the worker for a fault of its own (or a broken frame of the grader's): an "internal" reply, which
+        the grader raises as errors.WorkerBug."""
+        _write_all(self.replies, self.wire.Packer().frame({"internal": text[-4000:]}))
+        os._exit(70)
+
+
 def _read_frames(fd, buffer, frame_length):
     """The bodies of the complete frames in buffer after reading at least once from fd (EOFError at its end)."""
     chunk = os.read(fd, 1 << 20)
@@ -590,8 +660,7 @@ def _fork_net_worker(options, wire):
     orphans, becomes its parent: then it can die with the grader, and the grader can wait for it. Its first
     frame, before anything else, is its pid: from then on the grader can kill it with its process group, booted
     or not."""
-    requests, replies, output, layers = options.fork_net.split(",", 3)
-    requests, replies, output = int(requests), int(replies), int(output)
+    requests, replies, output = (int(fd) for fd in options.fork_net.split(","))
     child = os.fork()
     if child:
         os.waitpid(child, 0)
@@ -611,17 +680,7 @@ def _fork_net_worker(options, wire):
         if time.monotonic() > deadline:
             os._exit(1)
         time.sleep(0.001)
-    options.requests, options.replies, options.net_layers = requests, replies, layers
-
-
-def _reference_layers(grader, net_layers):
-    """The reference's layers, copied under another name: the net worker grades a TwoLayerNet built on them,
-    each layer class counting its calls (counting.py).
-    Loaded before the sandbox is up (the copies are not in it) and before any submission code runs, so the
-    grader can delete the copies at once."""
-    layers = grader.counting.CountingLayers(grader.loader.load(net_layers, label="layers"))
-    layers._module("layers"), layers._module("gradient")  # imports both modules
-    return layers
+    options.requests, options.replies, options.net = requests, replies, True
 
 
 def main(argv=None):
@@ -634,9 +693,9 @@ def main(argv=None):
     parser.add_argument("--grader-pid", type=int, required=True)
     parser.add_argument("--memory-mb", type=int, required=True)
     parser.add_argument("--cpu-seconds", type=int, required=True)
-    parser.add_argument("--net-layers")
+    parser.add_argument("--net", action="store_true", help="the net worker: TwoLayerNet on the reference's stand-ins")
     grader.options.declare(parser.add_argument, fields=grader.options.WHERE_NAMES_ARE)  # where the names are
-    parser.add_argument("--fork-net", help="requests,replies,output,layers of a net worker to fork at once")
+    parser.add_argument("--fork-net", help="requests,replies,output of a net worker to fork at once")
     parser.add_argument("--sandbox", help="the plan of the sandbox to enter, as JSON (sandbox_plan.py); none: off")
     options = parser.parse_args(argv)
 
@@ -652,7 +711,7 @@ def main(argv=None):
     grader.messages.catalogue("en")  # read now: the grader's files are not in the sandbox
     if options.fork_net:
         _fork_net_worker(options, wire)
-    layers = _reference_layers(grader, options.net_layers) if options.net_layers else None
+    standins = _load("_bpg_standins", HERE / "standins.py") if options.net else None
     # Nothing of the submission is read before the sandbox and the limits are up (a FIFO, a link to /dev/zero,
     # a file of gigabytes would be read by root, without limits): only the names beside it are listed now, which
     # the sandbox hides (intake.Intake._beside_imports).
@@ -669,31 +728,28 @@ def main(argv=None):
     # code); the grader charges the time until the hello to the grade.
     names = grader.options.GradeOptions.from_namespace(options, fields=grader.options.WHERE_NAMES_ARE)
     submission = walls.pop("submission", options.submission)  # a copy, where file permissions are the walls
-    server = Server(np, wire, shared, grader, submission, names.aliases, names.use, layers, beside)
-    generator = shared.Generator()
+    server = Server(np, wire, shared, grader, submission, names.aliases, names.use, standins, beside)
+    link = Link(options.requests, options.replies, wire)
+    if standins is not None:
+        server.caller = standins.Caller(server, link, wire, link.die)
     # What the submission prints reaches the grader line by line (its report shows the last of it), and what a
     # call printed before it hung is not lost with the worker.
     for stream in (sys.stdout, sys.stderr):
         stream.reconfigure(line_buffering=True)
     hello = {"pid": os.getpid(), "filtered": filtered, "sandbox": walls}
     _write_all(options.replies, wire.Packer().frame({"hello": hello}))
-    buffer = bytearray()
     while True:
-        try:
-            bodies = _read_frames(options.requests, buffer, wire.frame_length)
-        except EOFError:  # the grader is done with this worker
-            os._exit(0)
         # Requests the grader did not wait for come with the next one it does: answer them all in one write.
-        if bodies:
+        waiting, bodies = list(link.backlog), [] if link.backlog else link.read()
+        link.backlog.clear()
+        if waiting or bodies:
             try:
-                answers = b"".join([server.answer(body, generator) for body in bodies])
+                answers = b"".join([server.answer(u) for u in waiting + [server.unpacker(b) for b in bodies]])
             except MemoryError:  # the submission used up the memory: the worker ends, as one that ran out does
                 raise
             except Exception:  # noqa: BLE001 the worker's own code failed (what the submission raises is a reply)
-                _write_all(options.replies, wire.Packer().frame({"internal": traceback.format_exc()[-4000:]}))
-                os._exit(70)
-            _flush_printed()
-            _write_all(options.replies, answers)
+                link.die(traceback.format_exc())
+            link.write(answers)
 
 
 if __name__ == "__main__":
