@@ -14,7 +14,7 @@ from .book import LAYERS
 from .feedback import CheckFailure
 from .isolation.errors import WorkerFailure
 from .printed import Tail
-from .pytest_plugin import loaded_implementation, sandbox_status
+from .pytest_plugin import loaded_implementation, sandbox_status, seed
 from .results import ERROR, FAILED, NOT_RUN, PASSED, SKIPPED, Check, CheckResult, Failure, SubmissionError
 from .shipped import CHECKS_DIR
 from .sources import in_submission, location
@@ -143,6 +143,16 @@ def failure_of(exc, submission=None):
     return Failure("unusable_result", {"error": error}, None, example)
 
 
+_DIAGNOSIS = pytest.StashKey()
+
+def _with_diagnosis(failure, diagnosis):
+    """failure, its hint naming the mutant of the reference that behaves as the submission did, unless it has a
+    hand-written hint already (those come first)."""
+    if diagnosis is None or failure.hint is not None:
+        return failure
+    return Failure(failure.key, {**failure.params, **diagnosis.params}, diagnosis.hint, failure.example)
+
+
 # The options of pytest's terminal plugin that code still running without it reads (_pytest.debugging's
 # create_terminal_writer), with that plugin's defaults.
 TERMINAL_OPTIONS = {"color": "auto", "code_highlight": "yes"}
@@ -204,6 +214,20 @@ class GradingPlugin:
                 self.results[check.id] = CheckResult(check, NOT_RUN, Failure("not_run"))
 
     @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_call(self, item):
+        """A failed check that is worth points is run again on its failing input, on the submission and on the
+        reference's mutants (mutation/replay.py): inside the call, so that its time counts to the check's."""
+        outcome = yield
+        result = self.results.get(item.nodeid)
+        if outcome.excinfo is None or result is None or not result.check.points:
+            return
+        from .mutation.replay import diagnose  # only once a check has failed
+
+        found = diagnose(item, _first_leaf(outcome.excinfo[1]), result.check.layer, seed(item.config))
+        if found is not None:
+            item.stash[_DIAGNOSIS] = found
+
+    @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
         outcome = yield
         report = outcome.get_result()
@@ -219,7 +243,7 @@ class GradingPlugin:
             status = FAILED if report.when == "call" else ERROR
             if result.status in (NOT_RUN, PASSED):
                 result.status = status
-                result.failure = failure_of(call.excinfo.value, self.submission)
+                result.failure = _with_diagnosis(failure_of(call.excinfo.value, self.submission), item.stash.get(_DIAGNOSIS, None))
 
     def ordered_results(self):
         return [self.results[i] for i in self.order]
