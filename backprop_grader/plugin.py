@@ -176,6 +176,7 @@ class GradingPlugin:
         self.printed = Tail()  # what the submission printed, in this process (printed.py)
         self.interrupted = None  # the KeyboardInterrupt (or pytest.exit: pdb's quit) that stopped the session
         self.config = None
+        self.suspects = None  # mutation.replay.Suspects, once a check has failed
 
     def pytest_sessionfinish(self, session):
         # What the loader noted while loading (intake.py: a skipped training loop, which file was graded).
@@ -223,9 +224,16 @@ class GradingPlugin:
             return
         from .mutation.replay import diagnose  # only once a check has failed
 
-        found = diagnose(item, _first_leaf(outcome.excinfo[1]), result.check.layer, seed(item.config))
+        if self.suspects is None:
+            from .mutation.replay import Suspects
+
+            self.suspects = Suspects()
+        found = diagnose(item, _first_leaf(outcome.excinfo[1]), result.check.layer, seed(item.config), self.suspects)
         if found is not None:
             item.stash[_DIAGNOSIS] = found
+        # An earlier check of the layer that waited for suspects (a large one) may be named by them now.
+        for key, earlier in self.suspects.settled(result.check.layer):
+            self.results[key].failure = _with_diagnosis(self.results[key].failure, earlier)
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):

@@ -188,6 +188,10 @@ def _parents(function):
     return {child: parent for parent in ast.walk(function) for child in ast.iter_child_nodes(parent)}
 
 
+def _parent(function, node):
+    return next(p for p in ast.walk(function) if any(c is node for c in ast.iter_child_nodes(p)))
+
+
 def _replace(parent, old, new):
     for field, value in ast.iter_fields(parent):
         if value is old:
@@ -198,7 +202,7 @@ def _replace(parent, old, new):
             if new is None:
                 del value[index]
                 if not value and field == "body":
-                    value.append(ast.Pass())
+                    value.append(ast.copy_location(ast.Pass(), old))
             else:
                 value[index] = new
             return
@@ -216,23 +220,41 @@ def _shown(node, parents):
     return ast.unparse(node)
 
 
-def apply(tree, site):
-    """Apply site to tree, in place; return (original, mutated): the changed statement before and after
-    (mutated is "" where the statement is left out)."""
+def _located(new, old):
+    """new, and every node in it, at old's place in the file (its lines are those a traceback shows)."""
+    for node in ast.walk(new):
+        ast.copy_location(node, old)
+    return new
+
+
+def _change(tree, site):
     function = dict(functions(tree))[site.function]
-    parents = _parents(function)
     node = list(ast.walk(function))[site.position]
     family, build = changes(node)[site.variant]
     if family != site.family:
         raise ValueError(f"{site} does not fit this source: its change there is {family}")
-    statement = node
-    while not isinstance(statement, ast.stmt):
-        statement = parents[statement]
-    original = _shown(node, parents)
+    return function, node, build
+
+
+def _place(function, node, build, parent=None):
+    """Put build()'s replacement of node where node is (or leave node out); return the replacement."""
     new = build() if build is not None else None
-    _replace(parents[node], node, new)
-    ast.fix_missing_locations(tree)
-    if new is None:
-        return original, ""
+    if new is not None and not isinstance(new, ast.stmt):
+        new = _located(new, node)
+    _replace(parent or _parent(function, node), node, new)
+    return new
+
+
+def apply(tree, site):
+    """Apply site to tree, in place."""
+    _place(*_change(tree, site))
+
+
+def describe(tree, site):
+    """Apply site to tree, in place; return (original, mutated): the changed statement before and after
+    (mutated is "" where the statement is left out)."""
+    function, node, build = _change(tree, site)
     parents = _parents(function)
-    return original, _shown(new, parents)
+    original = _shown(node, parents)
+    new = _place(function, node, build, parents[node])
+    return original, "" if new is None else _shown(new, _parents(function))

@@ -134,23 +134,84 @@ def _counting(ref):
     return CountingLayers(ref)
 
 
-def _fixtures_for(mutant, fixtures):
-    """The check's fixtures with the mutant standing in for the code under test."""
-    if mutant.layer == "TwoLayerNet":
-        if "impl" in fixtures:
-            return None  # a check of the net on the submission's own layers: no mutant of the net stands for both
-        net_layers = _counting(fixtures["ref"] if "ref" in fixtures else table.layers_module(None))
-        return {
-            **fixtures,
-            **({"net_class": table.net_class(mutant, net_layers)} if "net_class" in fixtures else {}),
-            **({"layer_calls": net_layers.calls} if "layer_calls" in fixtures else {}),
-        }
-    return {**fixtures, "impl": table.MutantLayers(mutant)}
+def _fixtures_for(layer, fixtures, mutant=None, called=None):
+    """The check's fixtures with the mutant (None: the reference itself) standing in for the code under test,
+    or, given the set called, the reference adding to it the qualname of each of its functions that runs. None
+    for a check of the net on the submission's own layers, where no mutant of the net stands for both."""
+    if layer != "TwoLayerNet":
+        module = table.layers_module(mutant)
+        return {**fixtures, "impl": table.Layers(module if called is None else table.traced(module, called))}
+    if "impl" in fixtures:
+        return None
+    net_layers = _counting(fixtures["ref"])
+    module = table.net_module(mutant, net_layers)
+    net = (module if called is None else table.traced(module, called)).TwoLayerNet
+    stand_ins = {"net_class": net, "layer_calls": net_layers.calls}
+    return {**fixtures, **{name: value for name, value in stand_ins.items() if name in fixtures}}
 
 
-def diagnose(item, exc, layer, seed):
+class Suspects:
+    """What the failed checks of one grade found so far: per layer, the mutants that reproduced its last failure.
+
+    A layer's next failure is tried on those first: a submission that behaves like one mutant fails each of its
+    checks as that mutant does. Only when none of them reproduces it are all the layer's mutants tried, at most
+    FULL_SEARCHES times a layer, so that a layer that fails every check costs a few searches, not one a check.
+    A check that compares more than LARGE numbers (Affine's at MNIST size: each run of it costs as much as a
+    dozen small ones) never starts a search: it waits for the suspects a smaller check of its layer finds.
+    """
+
+    FULL_SEARCHES = 2
+    LARGE = 20_000
+
+    def __init__(self):
+        self.pool = {}
+        self.searches = {}
+        self.waiting = {}  # layer -> {key: retry(pool) -> Diagnosis or None}
+
+    def search(self, layer, reproduces, reference_run):
+        """(the mutants that reproduce a failure of layer's, whether the check is large): reproduces(mutant) ->
+        bool; reference_run() -> (qualnames of the functions the check runs, how many numbers it compares)."""
+        found = [m for m in self.pool.get(layer, ()) if reproduces(m)]
+        large = False
+        if not found and self.searches.get(layer, 0) < self.FULL_SEARCHES:
+            called, compared = reference_run()
+            large = compared > self.LARGE
+            if not large:
+                self.searches[layer] = self.searches.get(layer, 0) + 1
+                found = [m for m in table.of_layer(layer) if m.function in called and reproduces(m)]
+        if found:
+            self.pool[layer] = found
+        return found, large
+
+    def wait(self, layer, key, retry):
+        self.waiting.setdefault(layer, {})[key] = retry
+
+    def settled(self, layer):
+        """(key, Diagnosis) of each failure of layer waiting for suspects that the layer's suspects now explain."""
+        done = []
+        for key, retry in list(self.waiting.get(layer, {}).items()):
+            found = retry(self.pool.get(layer, ()))
+            if found is not None:
+                done.append((key, found))
+                del self.waiting[layer][key]
+        return done
+
+
+def _size(snapshot):
+    return sum(map(_size, snapshot)) if isinstance(snapshot, tuple) else int(np.size(snapshot)) if isinstance(snapshot, np.ndarray) else 1
+
+
+def _reference_run(test, layer, fixtures, kwargs, seed):
+    """(the qualnames of the reference's functions a check runs, how many numbers it compares) when the
+    reference stands in for the submission."""
+    called, compared = set(), []
+    _run(test, _fixtures_for(layer, fixtures, called=called), kwargs, seed, lambda value: compared.append(_snapshot(value)))
+    return called, _size(tuple(compared))
+
+
+def diagnose(item, exc, layer, seed, suspects):
     """The Diagnosis of a failed check (item, the exception it raised, its layer), or None when no one family of
-    the layer's mutants reproduces it."""
+    the layer's mutants reproduces it. suspects: the grade's Suspects."""
     if not _worth_diagnosing(exc):
         return None
     test = item.obj
@@ -162,6 +223,8 @@ def diagnose(item, exc, layer, seed):
             return None
         test = handle.inner_test
     fixtures = {name: value for name, value in item.funcargs.items() if name not in kwargs and name in _parameters(test)}
+    if _fixtures_for(layer, fixtures) is None:
+        return None
     theirs = []
     try:
         outcome = _run(test, fixtures, kwargs, seed, lambda value: theirs.append(_snapshot(value)))
@@ -169,12 +232,15 @@ def diagnose(item, exc, layer, seed):
         return None
     if outcome != _outcome(exc):
         return None
-    found = []
-    for mutant in table.of_layer(layer):
-        mutant_fixtures = _fixtures_for(mutant, fixtures)
-        if mutant_fixtures is not None and _reproduces(test, mutant_fixtures, kwargs, seed, theirs, outcome):
-            found.append(mutant)
-    return _one_family(found, exc)
+
+    def reproduces(mutant):
+        return _reproduces(test, _fixtures_for(layer, fixtures, mutant), kwargs, seed, theirs, outcome)
+
+    found, large = suspects.search(layer, reproduces, lambda: _reference_run(test, layer, fixtures, kwargs, seed))
+    found = _one_family(found, exc)
+    if found is None and large:
+        suspects.wait(layer, item.nodeid, lambda pool: _one_family([m for m in pool if reproduces(m)], exc))
+    return found
 
 
 def _one_family(found, exc):
@@ -188,7 +254,7 @@ def _one_family(found, exc):
         lambda m: where and m.mutated == where[1],
     ]
     for keep in narrowing:
-        found = [m for m in found if keep(m)]
+        found = [m for m in found if keep(m)] or found
         if len({m.family for m in found}) == 1:
             return Diagnosis(found[0])
     return None

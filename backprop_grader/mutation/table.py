@@ -9,10 +9,10 @@ A mutant is loaded as the reference's modules with the one file it changes compi
 trusted code, run in the grader's process when a check fails (replay.py), never a submission's.
 """
 import ast
+import functools
 import hashlib
 import itertools
 import json
-import sys
 import types
 from dataclasses import asdict, dataclass
 from functools import lru_cache
@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ..book import LAYER_OF
 from ..shipped import REFERENCE_DIR
-from .operators import Site, apply, functions, sites
+from .operators import Site, apply, describe, functions, sites
 
 TABLE = Path(__file__).resolve().parent / "table.json"
 # The reference's files a learner writes: gradient.py is given in the template and graded nowhere.
@@ -76,7 +76,7 @@ def generate(directory=REFERENCE_DIR):
         layers = _layers_of_functions(ast.parse(source))
         numbers = {}
         for site in sites(ast.parse(source)):
-            original, mutated = apply(ast.parse(source), site)
+            original, mutated = describe(ast.parse(source), site)
             key = (site.function, site.family)
             numbers[key] = numbers.get(key, 0) + 1
             mutants.append(asdict(
@@ -103,66 +103,131 @@ def _source(name):
     return (REFERENCE_DIR / name).read_text(encoding="utf-8")
 
 
-def _package():
-    name = f"_reference_mutant_{next(_counter)}"
-    package = types.ModuleType(name)
-    package.__path__ = []
-    package.__package__ = name
-    sys.modules[name] = package
-    return package
+def _filename(name):
+    # Code is compiled under the reference's file name and lines, so that a traceback reads the reference's lines.
+    return str(REFERENCE_DIR / name)
 
 
-def _module(package, short, tree):
-    module = types.ModuleType(f"{package.__name__}.{short}")
-    module.__package__ = package.__name__
-    module.__file__ = str(REFERENCE_DIR / f"{short}.py")
-    sys.modules[module.__name__] = module
-    setattr(package, short, module)
-    exec(compile(tree, module.__file__, "exec"), module.__dict__)  # the reference's own code, changed in one place
+def _module(name, siblings=None):
+    """The reference's module name (layers.py), run afresh, its relative imports (from .layers import ...) served
+    from siblings {name: module}. It is not put in sys.modules: Hypothesis reads the source of every module it
+    finds there that has a file."""
+    tree = ast.parse(_source(name))
+    module = types.ModuleType(f"_reference_mutant_{next(_counter)}_{Path(name).stem}")
+    for node in list(tree.body):
+        if isinstance(node, ast.ImportFrom) and node.level == 1 and siblings and node.module in siblings:
+            for alias in node.names:
+                setattr(module, alias.asname or alias.name, getattr(siblings[node.module], alias.name))
+            tree.body.remove(node)
+    exec(compile(tree, _filename(name), "exec"), module.__dict__)  # the reference's own code
     return module
 
 
-def _tree(name, mutant):
-    tree = ast.parse(_source(name))
-    if mutant is not None and mutant.file == name:
-        apply(tree, mutant.site)
-    return tree
+@lru_cache(maxsize=None)
+def _function_source(name, qualname):
+    """The source of one function of the reference, standing alone: inside its class statement for a method, so
+    that it walks as in the whole file and a Site applies to it."""
+    source = _source(name)
+    node = dict(functions(ast.parse(source)))[qualname]
+    text = ast.get_source_segment(source, node, padded=True)
+    owner = qualname.rpartition(".")[0]
+    # Blank lines first, so that each line of it keeps its number in the file.
+    return "\n" * (node.lineno - 2) + f"class {owner}:\n{text}" if owner else "\n" * (node.lineno - 1) + text
+
+
+def _rebound(value, namespace, wrap):
+    return wrap(types.FunctionType(value.__code__, namespace, value.__name__, value.__defaults__, value.__closure__))
+
+
+def _copy(base, wrap=lambda function: function):
+    """A copy of module base whose functions and classes see one another in a namespace of their own (which
+    base's do not see), each function passed through wrap."""
+    namespace = dict(vars(base))
+    for key, value in vars(base).items():
+        if isinstance(value, types.FunctionType) and value.__globals__ is vars(base):
+            namespace[key] = _rebound(value, namespace, wrap)
+        elif isinstance(value, type) and value.__module__ == base.__name__:
+            members = {
+                k: _rebound(v, namespace, wrap) if isinstance(v, types.FunctionType) else v
+                for k, v in vars(value).items() if k not in ("__dict__", "__weakref__")
+            }
+            namespace[key] = type(value.__name__, value.__bases__, members)
+    module = types.ModuleType(base.__name__)
+    module.__dict__.update(namespace)
+    return module, namespace
+
+
+def _with_mutant(base, name, mutant):
+    """base with mutant's function compiled alone and put in place: one small compile per mutant, not a module's."""
+    module, namespace = _copy(base)
+    tree = ast.parse(_function_source(name, mutant.function))
+    apply(tree, mutant.site)
+    made = {}
+    exec(compile(tree, _filename(name), "exec"), namespace, made)  # the reference's function, changed in one place
+    owner, _, function = mutant.function.rpartition(".")
+    if owner:
+        setattr(namespace[owner], function, vars(made[owner])[function])
+    else:
+        namespace[function] = module.__dict__[function] = made[function]
+    return module
+
+
+def traced(base, called):
+    """A copy of module base that adds the qualname of each of its functions to the set called as it runs."""
+
+    def wrap(function):
+        @functools.wraps(function)
+        def traced_function(*args, **kwargs):
+            called.add(function.__qualname__)
+            return function(*args, **kwargs)
+
+        return traced_function
+
+    return _copy(base, wrap)[0]
+
+
+@lru_cache(maxsize=None)
+def _base_layers():
+    return _module("layers.py")
 
 
 @lru_cache(maxsize=None)
 def layers_module(mutant):
-    """The reference's layers.py with mutant applied (as it is for a mutant of another file; None: unchanged)."""
-    return _module(_package(), "layers", _tree("layers.py", mutant))
+    """The reference's layers.py with mutant applied (None: unchanged; a mutant of another file: unchanged)."""
+    if mutant is None or mutant.file != "layers.py":
+        return _base_layers()
+    return _with_mutant(_base_layers(), "layers.py", mutant)
 
 
-def net_class(mutant, net_layers):
-    """The TwoLayerNet of two_layer_net.py with mutant applied, built on net_layers (a CountingLayers of the
+@lru_cache(maxsize=8)
+def _base_net(net_layers):
+    return _module("two_layer_net.py", {short: net_layers._module(short) for short in ("layers", "gradient")})
+
+
+@lru_cache(maxsize=None)
+def net_module(mutant, net_layers):
+    """two_layer_net.py with mutant applied (None: unchanged), built on net_layers (a CountingLayers of the
     reference), as the `net_class` fixture builds a submission's."""
-    return _net_module(mutant, net_layers).TwoLayerNet
+    base = _base_net(net_layers)
+    if mutant is None or mutant.file != "two_layer_net.py":
+        return base
+    return _with_mutant(base, "two_layer_net.py", mutant)
 
 
-@lru_cache(maxsize=64)
-def _net_module(mutant, net_layers):
-    package = _package()
-    for short in ("layers", "gradient"):
-        module = net_layers._module(short)
-        sys.modules[f"{package.__name__}.{short}"] = module
-        setattr(package, short, module)
-    return _module(package, "two_layer_net", _tree("two_layer_net.py", mutant))
+class Layers:
+    """The `impl` of a check run on a mutant: impl.Relu, impl.softmax, ... from a (changed) layers.py module."""
 
-
-class MutantLayers:
-    """The `impl` of a check run on a mutant: impl.Relu, impl.softmax, ... from the changed layers.py."""
-
-    def __init__(self, mutant):
-        self.mutant = mutant
+    def __init__(self, module):
+        self.module = module
 
     def __getattr__(self, name):
         if name.startswith("_"):
             raise AttributeError(name)
-        return getattr(layers_module(self.mutant), name)
+        return getattr(self.module, name)
 
 
 def mutated_source(mutant):
     """The text of mutant's file with mutant applied: a submission made of the reference changed in one place."""
-    return ast.unparse(_tree(mutant.file, mutant)) + "\n"
+    tree = ast.parse(_source(mutant.file))
+    apply(tree, mutant.site)
+    return ast.unparse(tree) + "\n"

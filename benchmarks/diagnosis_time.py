@@ -1,0 +1,69 @@
+"""What naming a failure by the reference's mutants costs: the wall and CPU time of `python grader.py SUBMISSION`
+for submissions that fail every check of one layer, with the mutants' diagnosis (as graded) and without it (the
+grader as it was before: its diagnosis replaced by one that finds nothing). The target: at most 10% more.
+
+    python benchmarks/diagnosis_time.py [--runs N] [MUTANT_ID ...]
+
+Each submission is the reference with one mutant of backprop_grader/mutation/table.json applied (by default one
+per layer that fails every check of its layer, or all but a few), written to a temporary folder that is removed
+afterwards. The two ways of grading run alternately, N times each (default 5); the medians are compared.
+"""
+import argparse
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+from grade_time import timed
+
+from backprop_grader.mutation.table import mutants, mutated_source
+from backprop_grader.shipped import REFERENCE_DIR
+
+# A mutant per layer whose submission fails all (or nearly all) of that layer's checks, each failure diagnosed.
+DEFAULT = (
+    "layers.py:MulLayer.forward:arithmetic:1",
+    "layers.py:Relu.forward:max_min:1",
+    "layers.py:Sigmoid.forward:drop_statement:4",
+    "layers.py:Affine.backward:transpose:1",
+    "layers.py:SoftmaxWithLoss.forward:keepdims:1",
+    "two_layer_net.py:TwoLayerNet.__init__:drop_statement:1",
+)
+GRADE = "from backprop_grader.cli import main; main([{path!r}])"
+# The grader without the mutants' diagnosis: what grading cost before it.
+WITHOUT = "import backprop_grader.mutation.replay as replay; replay.diagnose = lambda *args: None; " + GRADE
+
+
+def submission(mutant_id, root):
+    mutant = next(m for m in mutants() if m.id == mutant_id)
+    target = Path(root) / mutant_id.replace(":", "_")
+    shutil.copytree(REFERENCE_DIR, target, ignore=shutil.ignore_patterns("__pycache__", "__init__.py"))
+    (target / mutant.file).write_text(mutated_source(mutant), encoding="utf-8")
+    return target
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("mutants", nargs="*", default=list(DEFAULT))
+    parser.add_argument("--runs", type=int, default=5)
+    options = parser.parse_args(argv)
+    load = f", load average {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else ""
+    print(f"median of {options.runs} runs{load}; wall s and CPU s, without -> with the diagnosis")
+    with tempfile.TemporaryDirectory() as root:
+        for mutant_id in options.mutants:
+            path = str(submission(mutant_id, root))
+            times = {"without": [], "with": []}
+            for _ in range(options.runs):
+                for label, code in (("without", WITHOUT), ("with", GRADE)):
+                    times[label].append(timed([sys.executable, "-c", code.format(path=path)]))
+            wall = {k: statistics.median(w for w, _ in v) for k, v in times.items()}
+            cpu = {k: statistics.median(c for _, c in v) for k, v in times.items()}
+            print(
+                f"  {mutant_id:55} wall {wall['without']:.2f} -> {wall['with']:.2f} ({wall['with'] / wall['without'] - 1:+.0%})"
+                f"   cpu {cpu['without']:.2f} -> {cpu['with']:.2f} ({cpu['with'] / cpu['without'] - 1:+.0%})"
+            )
+
+
+if __name__ == "__main__":
+    main()
