@@ -12,11 +12,13 @@ import argparse
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
-from grade_time import timed
+from grade_time import _children_cpu
 
 from backprop_grader.mutation.table import mutants, mutated_source
 from backprop_grader.shipped import REFERENCE_DIR
@@ -33,6 +35,27 @@ DEFAULT = (
 GRADE = "from backprop_grader.cli import main; main([{path!r}])"
 # The grader without the mutants' diagnosis: what grading cost before it.
 WITHOUT = "import backprop_grader.mutation.replay as replay; replay.diagnose = lambda *args: None; " + GRADE
+# The grader as it is, adding up the CPU time spent inside the diagnosis (in the grader's process, where the
+# mutants run; the submission's own replays run in its worker and count in the grade's CPU time only), which it
+# writes to stderr as it exits: a figure the machine's load hardly moves.
+WITH = (
+    "import atexit, sys, time; import backprop_grader.mutation.replay as replay; spent = [0.0]; inner = replay.diagnose\n"
+    "def timed(*args):\n"
+    "    started = time.process_time()\n"
+    "    try:\n"
+    "        return inner(*args)\n"
+    "    finally:\n"
+    "        spent[0] += time.process_time() - started\n"
+    "replay.diagnose = timed; atexit.register(lambda: sys.stderr.write(f'diagnosis-cpu {{spent[0]}}\\n'))\n" + GRADE
+)
+
+
+def timed(command):
+    """(wall, cpu, cpu spent in the diagnosis) of one run of command."""
+    cpu, started = _children_cpu(), time.perf_counter()
+    done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False)
+    spent = [float(line.split()[1]) for line in done.stderr.splitlines() if line.startswith("diagnosis-cpu ")]
+    return time.perf_counter() - started, _children_cpu() - cpu, spent[0] if spent else 0.0
 
 
 def submission(mutant_id, root):
@@ -49,19 +72,21 @@ def main(argv=None):
     parser.add_argument("--runs", type=int, default=5)
     options = parser.parse_args(argv)
     load = f", load average {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else ""
-    print(f"median of {options.runs} runs{load}; wall s and CPU s, without -> with the diagnosis")
+    print(f"median of {options.runs} runs{load}; wall s and CPU s, without -> with the diagnosis; CPU s inside it")
     with tempfile.TemporaryDirectory() as root:
         for mutant_id in options.mutants:
             path = str(submission(mutant_id, root))
             times = {"without": [], "with": []}
             for _ in range(options.runs):
-                for label, code in (("without", WITHOUT), ("with", GRADE)):
+                for label, code in (("without", WITHOUT), ("with", WITH)):
                     times[label].append(timed([sys.executable, "-c", code.format(path=path)]))
-            wall = {k: statistics.median(w for w, _ in v) for k, v in times.items()}
-            cpu = {k: statistics.median(c for _, c in v) for k, v in times.items()}
+            wall = {k: statistics.median(t[0] for t in v) for k, v in times.items()}
+            cpu = {k: statistics.median(t[1] for t in v) for k, v in times.items()}
+            inside = statistics.median(t[2] for t in times["with"])
             print(
                 f"  {mutant_id:55} wall {wall['without']:.2f} -> {wall['with']:.2f} ({wall['with'] / wall['without'] - 1:+.0%})"
                 f"   cpu {cpu['without']:.2f} -> {cpu['with']:.2f} ({cpu['with'] / cpu['without'] - 1:+.0%})"
+                f"   in the diagnosis {inside:.2f} ({inside / cpu['without']:.0%} of the CPU without)"
             )
 
 

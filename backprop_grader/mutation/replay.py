@@ -14,6 +14,7 @@ unless a check failed.
 """
 import ast
 import linecache
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -226,10 +227,14 @@ def diagnose(item, exc, layer, seed, suspects):
     if _fixtures_for(layer, fixtures) is None:
         return None
     theirs = []
+    # Run in this process (--no-isolate), a breakpoint() the learner is debugging with stops them once, not again.
+    hook, sys.breakpointhook = sys.breakpointhook, lambda *args, **kwargs: None
     try:
         outcome = _run(test, fixtures, kwargs, seed, lambda value: theirs.append(_snapshot(value)))
     except WorkerFailure:  # the submission's code ran out of time or memory this time: no diagnosis
         return None
+    finally:
+        sys.breakpointhook = hook
     if outcome != _outcome(exc):
         return None
 
