@@ -4,6 +4,7 @@ reference/layers.py or two_layer_net.py) graded as a submission, on its own laye
 
     nice python scripts/mutation_score.py --out mutants.json          # all of them: about 20 minutes on 2 cores
     python scripts/mutation_score.py --layer Relu --limit 5              # a few, to try
+    python scripts/mutation_score.py --only layers.py:Relu.forward:compare:1
 
 A mutant is killed when its layer loses points. The mutation score is killed / (mutants - equivalent ones): an
 equivalent mutant (EQUIVALENT below, each with the reason no check can tell it from the reference) behaves as the
@@ -95,13 +96,15 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--layer", action="append", help="only this layer's mutants (repeatable)")
     parser.add_argument("--limit", type=int, help="only the first N mutants (of each layer chosen)")
+    parser.add_argument("--only", action="append", metavar="ID", help="only this mutant (repeatable)")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--out", help="write every mutant's outcome and the figures here, as JSON")
     options = parser.parse_args(argv)
     chosen = {}
     for mutant in mutants():
         mine = [m for m in chosen.values() if m.layer == mutant.layer]
-        if (not options.layer or mutant.layer in options.layer) and (options.limit is None or len(mine) < options.limit):
+        wanted = (not options.layer or mutant.layer in options.layer) and (not options.only or mutant.id in options.only)
+        if wanted and (options.limit is None or len(mine) < options.limit):
             chosen[mutant.id] = mutant
     with tempfile.TemporaryDirectory() as root:
         paths = [materialise(m, root) for m in chosen.values()]

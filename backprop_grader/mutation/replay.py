@@ -25,7 +25,9 @@ from ..counting import CountingLayers
 from ..diagnose import is_close
 from ..feedback import CheckFailure
 from ..isolation.errors import WorkerFailure
+from ..loader import load
 from ..results import SubmissionError
+from ..shipped import REFERENCE_DIR
 from . import table
 
 # The fixtures a mutant stands in for, and the one whose layer a check's mutants are found in.
@@ -87,12 +89,22 @@ def _same(a, b):
 
 
 def _outcome(exc):
-    """How a run ended, as two runs can be compared: the failure's key, or the exception's type and message."""
+    """How a run ended, as two runs can be compared: the failure's key and params, or the exception's type and
+    message."""
     if exc is None:
         return None
     if isinstance(exc, CheckFailure):
-        return ("failure", exc.key)
+        return ("failure", exc.key, tuple(sorted((k, str(v)) for k, v in exc.params.items())))
     return ("raised", type(exc).__name__, str(exc))
+
+
+def _same_outcome(a, b, compared):
+    """Whether two runs ended alike. A failure of diagnose's (compared: it compared values, which were the same)
+    by its key; a failure a check raised by itself (nothing compared: its params are what it found) by its params
+    too."""
+    if compared and a and b and a[0] == b[0] == "failure":
+        return a[:2] == b[:2]
+    return a == b
 
 
 def _run(body, fixtures, kwargs, seed, listener):
@@ -106,6 +118,20 @@ def _run(body, fixtures, kwargs, seed, listener):
     except Exception as exc:  # what the check (or the code under it) raised is the outcome compared
         return _outcome(exc)
     return None
+
+
+def _submissions_run(test, fixtures, kwargs, seed):
+    """(the values the check compared, how it ended) on the submission, or None if its code ran out of time or
+    memory this time."""
+    theirs = []
+    # Run in this process (--no-isolate), a breakpoint() the learner is debugging with stops them once, not again.
+    hook, sys.breakpointhook = sys.breakpointhook, lambda *args, **kwargs: None
+    try:
+        return theirs, _run(test, fixtures, kwargs, seed, lambda value: theirs.append(_snapshot(value)))
+    except WorkerFailure:
+        return None
+    finally:
+        sys.breakpointhook = hook
 
 
 def falsifying_kwargs(exc, names):
@@ -130,9 +156,10 @@ def _worth_diagnosing(exc):
     return isinstance(exc, Exception) and not isinstance(exc, (NotImplementedError, SubmissionError))
 
 
-@lru_cache(maxsize=8)
-def _counting(ref):
-    return CountingLayers(ref)
+@lru_cache(maxsize=None)
+def _net_layers():
+    """The reference's layers a mutant of the net runs on, counting their calls as the `net_layers` fixture's do."""
+    return CountingLayers(load(REFERENCE_DIR))
 
 
 def _fixtures_for(layer, fixtures, mutant=None, called=None):
@@ -144,7 +171,7 @@ def _fixtures_for(layer, fixtures, mutant=None, called=None):
         return {**fixtures, "impl": table.Layers(module if called is None else table.traced(module, called))}
     if "impl" in fixtures:
         return None
-    net_layers = _counting(fixtures["ref"])
+    net_layers = _net_layers()
     module = table.net_module(mutant, net_layers)
     net = (module if called is None else table.traced(module, called)).TwoLayerNet
     stand_ins = {"net_class": net, "layer_calls": net_layers.calls}
@@ -226,22 +253,19 @@ def diagnose(item, exc, layer, seed, suspects):
     fixtures = {name: value for name, value in item.funcargs.items() if name not in kwargs and name in _parameters(test)}
     if _fixtures_for(layer, fixtures) is None:
         return None
-    theirs = []
-    # Run in this process (--no-isolate), a breakpoint() the learner is debugging with stops them once, not again.
-    hook, sys.breakpointhook = sys.breakpointhook, lambda *args, **kwargs: None
-    try:
-        outcome = _run(test, fixtures, kwargs, seed, lambda value: theirs.append(_snapshot(value)))
-    except WorkerFailure:  # the submission's code ran out of time or memory this time: no diagnosis
+    replayed = _submissions_run(test, fixtures, kwargs, seed)
+    if replayed is None:
         return None
-    finally:
-        sys.breakpointhook = hook
-    if outcome != _outcome(exc):
+    theirs, outcome = replayed
+    if not _same_outcome(outcome, _outcome(exc), bool(theirs)):
         return None
 
     def reproduces(mutant):
         return _reproduces(test, _fixtures_for(layer, fixtures, mutant), kwargs, seed, theirs, outcome)
 
     found, large = suspects.search(layer, reproduces, lambda: _reference_run(test, layer, fixtures, kwargs, seed))
+    if _families(found) > 1 and _one_family(found, exc) is None:
+        found = _agreeing_elsewhere(found, item.obj, fixtures, layer, seed)
     found = _one_family(found, exc)
     if found is None and large:
         suspects.wait(layer, item.nodeid, lambda pool: _one_family([m for m in pool if reproduces(m)], exc))
@@ -249,36 +273,67 @@ def diagnose(item, exc, layer, seed, suspects):
 
 
 def _one_family(found, exc):
-    """The Diagnosis if the mutants found are of one family; else if those of the function that failed are (the
-    function the failure names, or where the exception was raised), or at last those whose changed statement
-    is the very line that raised."""
+    """The Diagnosis if the mutants found are of one family, or those of them in the function that failed are
+    (the function the failure names, or where the exception was raised), or those whose changed statement is
+    the very line that raised. The mutant it names is the first of that family to pass the same tests."""
     where = _where_raised(exc)
-    narrowing = [
-        lambda m: True,
-        lambda m: f"{m.function}(" in str(getattr(exc, "params", {}).get("what", "")) or where and m.function == where[0],
-        lambda m: where and m.mutated == where[1],
+    what = str(getattr(exc, "params", {}).get("what", ""))
+    preferences = [
+        lambda m: f"{m.function}(" in what or bool(where) and m.function == where[0],
+        lambda m: bool(where) and m.mutated == where[1],
     ]
-    for keep in narrowing:
-        found = [m for m in found if keep(m)] or found
+    for tried in range(len(preferences) + 1):
+        for keep in preferences[:tried]:
+            found = [m for m in found if keep(m)] or found
         if len({m.family for m in found}) == 1:
+            for keep in preferences:
+                found = [m for m in found if keep(m)] or found
             return Diagnosis(found[0])
     return None
 
 
+def _families(found):
+    return len({m.family for m in found})
+
+
+def _agreeing_elsewhere(found, test, fixtures, layer, seed):
+    """Of the mutants found, those that also behave as the submission on the check's explicit examples (the
+    inputs it always tries): where the failing example leaves several kinds of change, another input may not."""
+    for example in getattr(test, "hypothesis_explicit_examples", ()):
+        replayed = _submissions_run(test.hypothesis.inner_test, fixtures, example.kwargs, seed)
+        if replayed is None:
+            return found
+        theirs, outcome = replayed
+        agreeing = [
+            m for m in found
+            if _reproduces(test.hypothesis.inner_test, _fixtures_for(layer, fixtures, m), example.kwargs, seed, theirs, outcome)
+        ]
+        found = agreeing or found
+        if _families(found) == 1:
+            break
+    return found
+
+
 def _where_raised(exc):
-    """(qualname, statement) of the innermost frame of exc, the statement as ast.unparse writes it (so that it
-    compares with a mutant's), or None for a CheckFailure, which the check raised, not the code under it."""
-    if isinstance(exc, CheckFailure) or exc.__traceback__ is None:
+    """(qualname, statement) of the innermost frame of exc in a function the mutants change (Affine.backward, not
+    NumPy's code it called), the statement as ast.unparse writes it, so that it compares with a mutant's; None
+    for a CheckFailure, which the check raised, not the code under it."""
+    if isinstance(exc, CheckFailure):
         return None
-    tb = exc.__traceback__
-    while tb.tb_next is not None:
+    functions = {m.function for m in table.mutants()}
+    frames, tb = [], exc.__traceback__
+    while tb is not None:
+        frames.append((tb.tb_frame.f_code, tb.tb_lineno))
         tb = tb.tb_next
-    code = tb.tb_frame.f_code
-    try:
-        statement = ast.unparse(ast.parse(linecache.getline(code.co_filename, tb.tb_lineno).strip()))
-    except (SyntaxError, ValueError):
-        statement = None
-    return getattr(code, "co_qualname", code.co_name), statement
+    for code, line in reversed(frames):
+        qualname = getattr(code, "co_qualname", code.co_name)
+        if qualname in functions:
+            try:
+                statement = ast.unparse(ast.parse(linecache.getline(code.co_filename, line).strip()))
+            except (SyntaxError, ValueError):
+                statement = None
+            return qualname, statement
+    return None
 
 
 def _reproduces(test, fixtures, kwargs, seed, theirs, outcome):
@@ -290,9 +345,10 @@ def _reproduces(test, fixtures, kwargs, seed, theirs, outcome):
         seen.append(value)
 
     try:
-        return _run(test, fixtures, kwargs, seed, compare) == outcome and len(seen) == len(theirs)
+        ended = _run(test, fixtures, kwargs, seed, compare)
     except _Differs:
         return False
+    return len(seen) == len(theirs) and _same_outcome(ended, outcome, bool(theirs))
 
 
 def _parameters(function):
