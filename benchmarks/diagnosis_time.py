@@ -4,8 +4,8 @@ grader as it was before: its diagnosis replaced by one that finds nothing). The 
 
     python benchmarks/diagnosis_time.py [--runs N] [MUTANT_ID ...]
 
-Each submission is the reference with one mutant of backprop_grader/mutation/table.json applied (by default one
-per layer that fails every check of its layer, or all but a few), written to a temporary folder that is removed
+Each submission is the reference with one mutant of backprop_grader/mutation/table.json applied (by default, per
+layer, the one that fails the most of its layer's checks), written to a temporary folder that is removed
 afterwards. The two ways of grading run alternately, N times each (default 5); the medians are compared.
 """
 import argparse
@@ -23,13 +23,15 @@ from grade_time import _children_cpu
 from backprop_grader.mutation.table import mutants, mutated_source
 from backprop_grader.shipped import REFERENCE_DIR
 
-# A mutant per layer whose submission fails all (or nearly all) of that layer's checks, each failure diagnosed.
+# Per layer, the mutant that fails the most of its checks (scripts/mutation_score.py): all of them for Sigmoid,
+# Affine and TwoLayerNet, all but the few no single change fails for the others (those of inputs left unchanged).
 DEFAULT = (
-    "layers.py:MulLayer.forward:arithmetic:1",
-    "layers.py:Relu.forward:max_min:1",
-    "layers.py:Sigmoid.forward:drop_statement:4",
-    "layers.py:Affine.backward:transpose:1",
-    "layers.py:SoftmaxWithLoss.forward:keepdims:1",
+    "layers.py:MulLayer.forward:drop_statement:1",
+    "layers.py:AddLayer.forward:no_return:1",
+    "layers.py:Relu.backward:no_return:1",
+    "layers.py:Sigmoid.forward:drop_statement:2",
+    "layers.py:Affine.__init__:drop_statement:1",
+    "layers.py:_as_labels_or_one_hot:compare:1",
     "two_layer_net.py:TwoLayerNet.__init__:drop_statement:1",
 )
 GRADE = "from backprop_grader.cli import main; main([{path!r}])"

@@ -5,6 +5,7 @@ reference/layers.py or two_layer_net.py) graded as a submission, on its own laye
     nice python scripts/mutation_score.py --out mutants.json          # all of them: about 20 minutes on 2 cores
     python scripts/mutation_score.py --layer Relu --limit 5              # a few, to try
     python scripts/mutation_score.py --only layers.py:Relu.forward:compare:1
+    nice python scripts/mutation_score.py --mutants-only                 # hand-written hints set aside
 
 A mutant is killed when its layer loses points. The mutation score is killed / (mutants - equivalent ones): an
 equivalent mutant (EQUIVALENT below, each with the reason no check can tell it from the reference) behaves as the
@@ -15,13 +16,15 @@ not what is wrong). Survivors that are not in EQUIVALENT are listed: each is a h
 """
 import argparse
 import json
+import multiprocessing
 import sys
 import tempfile
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from backprop_grader.mutation.table import mutants, mutated_source
-from backprop_grader.results import PASSED
-from backprop_grader.run import grade_many
+from backprop_grader.results import PASSED, Failure, SubmissionError
+from backprop_grader.run import grade, grade_many
 from backprop_grader.shipped import REFERENCE_DIR
 
 # Hints that say where to look rather than what the mistake is.
@@ -29,7 +32,26 @@ GENERIC_HINTS = {"hint_grad_vs_numeric"}
 
 # Mutants no check can tell from the reference, and why: each behaves as the reference on every input the book's
 # layers are given (arrays of float64, or of ints where the book allows them, in the shapes chapter 5 uses).
-EQUIVALENT = {}
+EQUIVALENT = {
+    "layers.py:softmax:drop_statement:1":
+        "np.asarray(x, dtype=np.float64) of a float array is x; of an int array, x - x.max() is exact and np.exp makes floats",
+    "layers.py:cross_entropy_error:drop_statement:1":
+        "y is a float array of probabilities: np.asarray(y, dtype=np.float64) returns it as it is",
+    "layers.py:_as_labels_or_one_hot:drop_statement:1":
+        "t is an array (labels or one-hot): np.asarray(t) returns it as it is",
+    "layers.py:Relu.forward:drop_statement:1":
+        "x is an array or a float: x <= 0 and np.maximum(x, 0.0) take either as np.asarray(x) would give it",
+    "layers.py:Sigmoid.forward:compare:1":
+        "at x = 0 both branches give 0.5: 1 / (1 + e) and e / (1 + e) with e = exp(-0) = 1",
+    "layers.py:Affine.forward:drop_statement:1":
+        "x is an array: np.asarray(x) returns it as it is, and x.reshape, x.shape need nothing more",
+    "layers.py:SoftmaxWithLoss.forward:drop_statement:1":
+        "logits are float arrays: np.asarray(x, dtype=np.float64) returns them as they are (ints: exp makes floats)",
+    "layers.py:AddLayer.backward:arithmetic:1": "dout / 1 and dout * 1 are the same new float array (or the same float)",
+    "layers.py:AddLayer.backward:arithmetic:2": "dout / 1 and dout * 1 are the same new float array (or the same float)",
+    "two_layer_net.py:TwoLayerNet.accuracy:drop_statement:2":
+        "t is an array: np.asarray(t) returns it as it is, and t.ndim, np.argmax need nothing more",
+}
 
 
 def materialise(mutant, root):
@@ -99,6 +121,11 @@ def main(argv=None):
     parser.add_argument("--only", action="append", metavar="ID", help="only this mutant (repeatable)")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--out", help="write every mutant's outcome and the figures here, as JSON")
+    parser.add_argument(
+        "--mutants-only", action="store_true",
+        help="set the hand-written hints aside: every failure is diagnosed by the mutants, whose hint is kept "
+        "(what the mutants alone name)",
+    )
     options = parser.parse_args(argv)
     chosen = {}
     for mutant in mutants():
@@ -109,13 +136,32 @@ def main(argv=None):
     with tempfile.TemporaryDirectory() as root:
         paths = [materialise(m, root) for m in chosen.values()]
         layers = [m.layer for m in chosen.values()]
-        results = grade_many_on_layers(paths, layers, options.jobs)
+        if options.mutants_only:
+            with ProcessPoolExecutor(options.jobs, mp_context=multiprocessing.get_context("fork"), initializer=_hints_aside) as pool:
+                results = list(pool.map(_graded_in_process, paths, layers))
+        else:
+            results = grade_many_on_layers(paths, layers, options.jobs)
     found = {key: outcome(chosen[key], result) for key, result in zip(chosen, results)}
     figures = score(found)
     report(figures, found, chosen)
     if options.out:
         Path(options.out).write_text(json.dumps({"figures": figures, "mutants": found}, indent=1), encoding="utf-8")
     return 0
+
+
+def _hints_aside():
+    """In this (worker) process, diagnose every failure by the mutants and let their hint replace the check's own."""
+    from backprop_grader import plugin
+    from backprop_grader.mutation import replay
+
+    replay._worth_diagnosing = lambda exc: isinstance(exc, Exception) and not isinstance(exc, (NotImplementedError, SubmissionError))
+    plugin._with_diagnosis = lambda failure, found: failure if found is None else Failure(
+        failure.key, {**failure.params, **found.params}, found.hint, failure.example
+    )
+
+
+def _graded_in_process(path, layer):
+    return grade(path, layers=(layer,), isolate=False)
 
 
 def grade_many_on_layers(paths, layers, jobs):
