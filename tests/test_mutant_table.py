@@ -7,7 +7,7 @@ import pytest
 
 from backprop_grader.counting import CountingLayers
 from backprop_grader.loader import load
-from backprop_grader.mutation import replay, table
+from backprop_grader.mutation import replay, runs, table
 from backprop_grader.results import PASSED
 from backprop_grader.run import grade
 from backprop_grader.shipped import REFERENCE_DIR
@@ -88,4 +88,4 @@ def test_falsifying_example_read_back(note, expected):
     """The failing example's arguments, read from Hypothesis's note, are not the ones it printed."""
     exc = AssertionError()
     exc.add_note(note)
-    assert replay.falsifying_kwargs(exc, set(expected)) == expected
+    assert runs.falsifying_kwargs(exc, set(expected)) == expected

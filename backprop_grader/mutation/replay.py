@@ -14,28 +14,15 @@ unless a check failed.
 """
 import ast
 import linecache
-import sys
 from dataclasses import dataclass
 from functools import lru_cache
 
-import numpy as np
-
-from ..compared import listening
 from ..counting import CountingLayers
-from ..diagnose import is_close
 from ..feedback import CheckFailure
-from ..isolation.errors import WorkerFailure
 from ..loader import load
 from ..results import SubmissionError
 from ..shipped import REFERENCE_DIR
-from . import table
-
-# The fixtures a mutant stands in for, and the one whose layer a check's mutants are found in.
-_NET_FIXTURES = ("net_class", "layer_calls")
-
-
-class _Differs(Exception):
-    """A mutant's run compared a value the submission's did not: it cannot reproduce the failure, stop it."""
+from . import runs, table
 
 
 @dataclass(frozen=True)
@@ -52,105 +39,9 @@ class Diagnosis:
         return {"method": m.method, "yours": m.mutated, "reference": m.original}
 
 
-@dataclass(frozen=True)
-class _Object:
-    """A compared value that is neither a number nor an array, by its type's name."""
-
-    type_name: str
-
-
-def _snapshot(value):
-    """value as it was when compared: arrays copied (a submission may write into one it returned), objects by type."""
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, (bool, int, float, np.ndarray, np.generic)):
-        return np.array(value)
-    if isinstance(value, (tuple, list)):
-        return tuple(_snapshot(v) for v in value)
-    return _Object(type(value).__name__)
-
-
-def _same(a, b):
-    """Whether two snapshots are the same value: arrays of one kind and shape, equal within diagnose's tolerance
-    where finite and equal where not."""
-    if isinstance(a, tuple) or isinstance(b, tuple):
-        return isinstance(a, tuple) and isinstance(b, tuple) and len(a) == len(b) and all(map(_same, a, b))
-    if not (isinstance(a, np.ndarray) and isinstance(b, np.ndarray)):
-        return a == b
-    if a.shape != b.shape or a.dtype.kind != b.dtype.kind:
-        return False
-    if a.dtype.kind not in "biuf":
-        return bool(np.all(a == b))
-    a, b = a.astype(np.float64), b.astype(np.float64)
-    finite = np.isfinite(a)
-    if not np.array_equal(finite, np.isfinite(b)) or not np.array_equal(a[~finite], b[~finite], equal_nan=True):
-        return False
-    return is_close(a[finite], b[finite])
-
-
-def _outcome(exc):
-    """How a run ended, as two runs can be compared: the failure's key and params, or the exception's type and
-    message."""
-    if exc is None:
-        return None
-    if isinstance(exc, CheckFailure):
-        return ("failure", exc.key, tuple(sorted((k, str(v)) for k, v in exc.params.items())))
-    return ("raised", type(exc).__name__, str(exc))
-
-
-def _same_outcome(a, b, compared):
-    """Whether two runs ended alike. A failure of diagnose's (compared: it compared values, which were the same)
-    by its key; a failure a check raised by itself (nothing compared: its params are what it found) by its params
-    too."""
-    if compared and a and b and a[0] == b[0] == "failure":
-        return a[:2] == b[:2]
-    return a == b
-
-
-def _run(body, fixtures, kwargs, seed, listener):
-    """Run a check's body, listening; how it ended (_outcome)."""
-    np.random.seed(seed)
-    try:
-        with listening(listener):
-            body(**fixtures, **kwargs)
-    except _Differs:
-        raise
-    except Exception as exc:  # what the check (or the code under it) raised is the outcome compared
-        return _outcome(exc)
-    return None
-
-
-def _submissions_run(test, fixtures, kwargs, seed):
-    """(the values the check compared, how it ended) on the submission, or None if its code ran out of time or
-    memory this time."""
-    theirs = []
-    # Run in this process (--no-isolate), a breakpoint() the learner is debugging with stops them once, not again.
-    hook, sys.breakpointhook = sys.breakpointhook, lambda *args, **kwargs: None
-    try:
-        return theirs, _run(test, fixtures, kwargs, seed, lambda value: theirs.append(_snapshot(value)))
-    except WorkerFailure:
-        return None
-    finally:
-        sys.breakpointhook = hook
-
-
-def falsifying_kwargs(exc, names):
-    """The arguments Hypothesis's note gives for the smallest failing example, for the parameters in names."""
-    for note in getattr(exc, "__notes__", ()):
-        if note.startswith("Falsifying"):
-            found = {}
-            for line in note.split("(", 1)[-1].rsplit(")", 1)[0].splitlines():
-                name, _, value = line.strip().rstrip(",").partition("=")
-                if name in names:
-                    try:
-                        found[name] = ast.literal_eval(value)
-                    except (ValueError, SyntaxError):
-                        return None
-            return found if set(found) == set(names) else None
-    return None
-
-
 def _worth_diagnosing(exc):
+    """A failure without a hand-written hint (those come first), that the submission's code can be behind: not a
+    missing name or file, nor an unimplemented method."""
     if isinstance(exc, CheckFailure):
         return exc.hint is None
     return isinstance(exc, Exception) and not isinstance(exc, (NotImplementedError, SubmissionError))
@@ -225,16 +116,12 @@ class Suspects:
         return done
 
 
-def _size(snapshot):
-    return sum(map(_size, snapshot)) if isinstance(snapshot, tuple) else int(np.size(snapshot)) if isinstance(snapshot, np.ndarray) else 1
-
-
 def _reference_run(test, layer, fixtures, kwargs, seed):
     """(the qualnames of the reference's functions a check runs, how many numbers it compares) when the
     reference stands in for the submission."""
     called, compared = set(), []
-    _run(test, _fixtures_for(layer, fixtures, called=called), kwargs, seed, lambda value: compared.append(_snapshot(value)))
-    return called, _size(tuple(compared))
+    runs.run(test, _fixtures_for(layer, fixtures, called=called), kwargs, seed, lambda value: compared.append(runs.snapshot(value)))
+    return called, runs.size(tuple(compared))
 
 
 def diagnose(item, exc, layer, seed, suspects):
@@ -246,22 +133,22 @@ def diagnose(item, exc, layer, seed, suspects):
     handle = getattr(test, "hypothesis", None)
     kwargs = {}
     if handle is not None:
-        kwargs = falsifying_kwargs(exc, set(handle._given_kwargs))
+        kwargs = runs.falsifying_kwargs(exc, set(handle._given_kwargs))
         if kwargs is None:
             return None
         test = handle.inner_test
-    fixtures = {name: value for name, value in item.funcargs.items() if name not in kwargs and name in _parameters(test)}
+    fixtures = {name: value for name, value in item.funcargs.items() if name not in kwargs and name in runs.parameters(test)}
     if _fixtures_for(layer, fixtures) is None:
         return None
-    replayed = _submissions_run(test, fixtures, kwargs, seed)
+    replayed = runs.submissions_run(test, fixtures, kwargs, seed)
     if replayed is None:
         return None
     theirs, outcome = replayed
-    if not _same_outcome(outcome, _outcome(exc), bool(theirs)):
+    if not runs.same_outcome(outcome, runs.outcome_of(exc), bool(theirs)):
         return None
 
     def reproduces(mutant):
-        return _reproduces(test, _fixtures_for(layer, fixtures, mutant), kwargs, seed, theirs, outcome)
+        return runs.reproduces(test, _fixtures_for(layer, fixtures, mutant), kwargs, seed, theirs, outcome)
 
     found, large = suspects.search(layer, reproduces, lambda: _reference_run(test, layer, fixtures, kwargs, seed))
     if _families(found) > 1 and _one_family(found, exc) is None:
@@ -300,13 +187,13 @@ def _agreeing_elsewhere(found, test, fixtures, layer, seed):
     """Of the mutants found, those that also behave as the submission on the check's explicit examples (the
     inputs it always tries): where the failing example leaves several kinds of change, another input may not."""
     for example in getattr(test, "hypothesis_explicit_examples", ()):
-        replayed = _submissions_run(test.hypothesis.inner_test, fixtures, example.kwargs, seed)
+        replayed = runs.submissions_run(test.hypothesis.inner_test, fixtures, example.kwargs, seed)
         if replayed is None:
             return found
         theirs, outcome = replayed
         agreeing = [
             m for m in found
-            if _reproduces(test.hypothesis.inner_test, _fixtures_for(layer, fixtures, m), example.kwargs, seed, theirs, outcome)
+            if runs.reproduces(test.hypothesis.inner_test, _fixtures_for(layer, fixtures, m), example.kwargs, seed, theirs, outcome)
         ]
         found = agreeing or found
         if _families(found) == 1:
@@ -336,21 +223,3 @@ def _where_raised(exc):
     return None
 
 
-def _reproduces(test, fixtures, kwargs, seed, theirs, outcome):
-    seen = []
-
-    def compare(value):
-        if len(seen) >= len(theirs) or not _same(_snapshot(value), theirs[len(seen)]):
-            raise _Differs
-        seen.append(value)
-
-    try:
-        ended = _run(test, fixtures, kwargs, seed, compare)
-    except _Differs:
-        return False
-    return len(seen) == len(theirs) and _same_outcome(ended, outcome, bool(theirs))
-
-
-def _parameters(function):
-    code = function.__code__
-    return code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]
