@@ -100,7 +100,8 @@ def _call_changes(call):
         elif keyword.arg == "keepdims":
             changes.append(("keepdims", lambda rest=rest: _with(call, keywords=rest)))
     if name not in _COMMUTATIVE:
-        for i in range(len(call.args) - 1):
+        # np.where's condition swapped with a value is no slip anyone makes: only its two values are swapped.
+        for i in range(1 if name == "where" else 0, len(call.args) - 1):
             if not any(isinstance(a, ast.Starred) for a in call.args[i : i + 2]):
                 swapped = [*call.args[:i], call.args[i + 1], call.args[i], *call.args[i + 2 :]]
                 changes.append(("swap_args", lambda swapped=swapped: _with(call, args=swapped)))
