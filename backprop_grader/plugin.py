@@ -143,7 +143,8 @@ def failure_of(exc, submission=None):
     return Failure("unusable_result", {"error": error}, None, example)
 
 
-_DIAGNOSIS = pytest.StashKey()
+_DIAGNOSIS = pytest.StashKey()  # the mutation.replay.Diagnosis of a check's failure, if it found one
+
 
 def _with_diagnosis(failure, diagnosis):
     """failure, its hint naming the mutant of the reference that behaves as the submission did, unless it has a
@@ -222,11 +223,9 @@ class GradingPlugin:
         result = self.results.get(item.nodeid)
         if outcome.excinfo is None or result is None or not result.check.points:
             return
-        from .mutation.replay import diagnose  # only once a check has failed
+        from .mutation.replay import Suspects, diagnose  # only once a check has failed
 
         if self.suspects is None:
-            from .mutation.replay import Suspects
-
             self.suspects = Suspects()
         found = diagnose(item, _first_leaf(outcome.excinfo[1]), result.check.layer, seed(item.config), self.suspects)
         if found is not None:
