@@ -4,9 +4,10 @@ When a check fails (and has no hand-written hint), its body runs again on the sa
 submission, recording every value the check compared (compared.py) and how it ended, then once per mutant of the
 check's layer (table.py), the reference changed in one place, in place of the submission. A mutant reproduces
 the failure when it gives every compared value the submission gave, within diagnose's tolerance, and ends the
-same way (the same failure key, or the same exception and message). If the mutants that reproduce it are all of
-one family, the failure's hint names the change: "Relu.forward behaves like `self.mask = x < 0`, where the
-reference has `self.mask = x <= 0`".
+same way (the same failure, or the same exception and message: runs.py). If the mutants that reproduce it are
+all of one family (after preferring those in the function that failed, or on the line that raised, and those that
+also agree with the submission on the check's explicit examples), the failure's hint names the change:
+"Relu.forward behaves like `self.mask = x < 0`, where the reference has `self.mask = x <= 0`".
 
 The mutants run in the grader's process: they are the reference's own code. The submission's code runs where
 it always does (in its worker, isolated), on the same input and numpy seed as the mutants. Nothing here runs
