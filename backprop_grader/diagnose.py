@@ -10,6 +10,7 @@ import numbers
 
 import numpy as np
 
+from .compared import record
 from .feedback import CheckFailure, brief, show
 
 # float64 results computed two correct ways (tanh vs exp sigmoid, @ vs np.dot) agree to ~1e-13 relative;
@@ -56,6 +57,7 @@ def check_type(actual, expected, what, inputs=None):
     def failure(key, **params):
         return CheckFailure(key, **params, **_context(what, inputs))
 
+    record(actual)
     if actual is None:
         raise failure("returned_none")
     if isinstance(expected, np.ndarray) and expected.ndim > 0:
@@ -186,6 +188,7 @@ def expect_like(actual, expected, what, inputs=None, batch_size=None):
 
 def expect_pair(result, what, inputs=None):
     """The two gradients a backward like MulLayer's returns as (dx, dy); a failure says what came instead."""
+    record(result)
     if isinstance(result, np.ndarray):  # an array unpacks along its first axis, which is no pair of gradients
         raise CheckFailure("not_a_pair", got=show(result), **_context(what, inputs))
     try:
@@ -263,6 +266,7 @@ def expect_number(actual, what, inputs=None, mistakes=None):
     def failure(key, **params):
         return _with_mistake(CheckFailure(key, **params, **_context(what, inputs)), actual, mistakes)
 
+    record(actual)
     if actual is None:
         raise failure("returned_none")
     if isinstance(actual, np.ndarray) and actual.ndim > 0:

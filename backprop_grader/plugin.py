@@ -14,7 +14,7 @@ from .book import LAYERS
 from .feedback import CheckFailure
 from .isolation.errors import WorkerFailure
 from .printed import Tail
-from .pytest_plugin import loaded_implementation, sandbox_status
+from .pytest_plugin import loaded_implementation, sandbox_status, seed
 from .results import ERROR, FAILED, NOT_RUN, PASSED, SKIPPED, Check, CheckResult, Failure, SubmissionError
 from .shipped import CHECKS_DIR
 from .sources import in_submission, location
@@ -149,6 +149,17 @@ def grader_out_of_memory(exc, submission=None):
     return isinstance(exc, MemoryError) and not any(_in(code, submission) for code, _ in _frames(exc))
 
 
+_DIAGNOSIS = pytest.StashKey()  # the mutation.replay.Diagnosis of a check's failure, if it found one
+
+
+def _with_diagnosis(failure, diagnosis):
+    """failure, its hint naming the mutant of the reference that behaves as the submission did, unless it has a
+    hand-written hint already (those come first)."""
+    if diagnosis is None or failure.hint is not None:
+        return failure
+    return Failure(failure.key, {**failure.params, **diagnosis.params}, diagnosis.hint, failure.example)
+
+
 # The options of pytest's terminal plugin that code still running without it reads (_pytest.debugging's
 # create_terminal_writer), with that plugin's defaults.
 TERMINAL_OPTIONS = {"color": "auto", "code_highlight": "yes"}
@@ -173,6 +184,7 @@ class GradingPlugin:
         self.interrupted = None  # the KeyboardInterrupt (or pytest.exit: pdb's quit) that stopped the session
         self.config = None
         self.out_of_memory = False  # the grader failed to allocate in a check: the grade stops, with no score
+        self.suspects = None  # mutation.replay.Suspects, once a check has failed
 
     def pytest_sessionfinish(self, session):
         # What the loader noted while loading (intake.py: a skipped training loop, which file was graded).
@@ -211,6 +223,25 @@ class GradingPlugin:
                 self.results[check.id] = CheckResult(check, NOT_RUN, Failure("not_run"))
 
     @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_call(self, item):
+        """A failed check that is worth points is run again on its failing input, on the submission and on the
+        reference's mutants (mutation/replay.py): inside the call, so that its time counts to the check's."""
+        outcome = yield
+        result = self.results.get(item.nodeid)
+        if outcome.excinfo is None or result is None or not result.check.points:
+            return
+        from .mutation.replay import Suspects, diagnose  # only once a check has failed
+
+        if self.suspects is None:
+            self.suspects = Suspects()
+        found = diagnose(item, _first_leaf(outcome.excinfo[1]), result.check.layer, seed(item.config), self.suspects)
+        if found is not None:
+            item.stash[_DIAGNOSIS] = found
+        # An earlier check of the layer that waited for suspects (a large one) may be named by them now.
+        for key, earlier in self.suspects.settled(result.check.layer):
+            self.results[key].failure = _with_diagnosis(self.results[key].failure, earlier)
+
+    @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
         outcome = yield
         report = outcome.get_result()
@@ -229,7 +260,7 @@ class GradingPlugin:
             status = FAILED if report.when == "call" else ERROR
             if result.status in (NOT_RUN, PASSED):
                 result.status = status
-                result.failure = failure_of(call.excinfo.value, self.submission)
+                result.failure = _with_diagnosis(failure_of(call.excinfo.value, self.submission), item.stash.get(_DIAGNOSIS, None))
 
     def ordered_results(self):
         return [self.results[i] for i in self.order]

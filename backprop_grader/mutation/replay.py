@@ -1,0 +1,226 @@
+"""Which single change of the reference behaves like a submission on the input where one of its checks failed.
+
+When a check fails (and has no hand-written hint), its body runs again on the same failing example: once on the
+submission, recording every value the check compared (compared.py) and how it ended, then once per mutant of the
+check's layer (table.py), the reference changed in one place, in place of the submission. A mutant reproduces
+the failure when it gives every compared value the submission gave, within diagnose's tolerance, and ends the
+same way (the same failure, or the same exception and message: runs.py). If the mutants that reproduce it are
+all of one family (after preferring those in the function that failed, or on the line that raised, and those that
+also agree with the submission on the check's explicit examples), the failure's hint names the change:
+"Relu.forward behaves like `self.mask = x < 0`, where the reference has `self.mask = x <= 0`".
+
+The mutants run in the grader's process: they are the reference's own code. The submission's code runs where
+it always does (in its worker, isolated), on the same input and numpy seed as the mutants. Nothing here runs
+unless a check failed.
+"""
+import ast
+import linecache
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..counting import CountingLayers
+from ..feedback import CheckFailure
+from ..loader import load
+from ..results import SubmissionError
+from ..shipped import REFERENCE_DIR
+from . import runs, table
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    mutant: table.Mutant
+
+    @property
+    def hint(self):
+        return f"hint_mutant_{self.mutant.family}"
+
+    @property
+    def params(self):
+        m = self.mutant
+        return {"method": m.method, "yours": m.mutated, "reference": m.original}
+
+
+def _worth_diagnosing(exc):
+    """A failure without a hand-written hint (those come first), that the submission's code can be behind: not a
+    missing name or file, nor an unimplemented method."""
+    if isinstance(exc, CheckFailure):
+        return exc.hint is None
+    return isinstance(exc, Exception) and not isinstance(exc, (NotImplementedError, SubmissionError))
+
+
+@lru_cache(maxsize=None)
+def _net_layers():
+    """The reference's layers a mutant of the net runs on, counting their calls as the `net_layers` fixture's do."""
+    return CountingLayers(load(REFERENCE_DIR))
+
+
+def _fixtures_for(layer, fixtures, mutant=None, called=None):
+    """The check's fixtures with the mutant (None: the reference itself) standing in for the code under test,
+    or, given the set called, the reference adding to it the qualname of each of its functions that runs. None
+    for a check of the net on the submission's own layers, where no mutant of the net stands for both."""
+    if layer != "TwoLayerNet":
+        module = table.layers_module(mutant)
+        return {**fixtures, "impl": table.Layers(module if called is None else table.traced(module, called))}
+    if "impl" in fixtures:
+        return None
+    net_layers = _net_layers()
+    module = table.net_module(mutant, net_layers)
+    net = (module if called is None else table.traced(module, called)).TwoLayerNet
+    stand_ins = {"net_class": net, "layer_calls": net_layers.calls}
+    return {**fixtures, **{name: value for name, value in stand_ins.items() if name in fixtures}}
+
+
+class Suspects:
+    """What the failed checks of one grade found so far: per layer, the mutants that reproduced its last failure.
+
+    A layer's next failure is tried on those first: a submission that behaves like one mutant fails each of its
+    checks as that mutant does. Only when none of them reproduces it are all the layer's mutants tried, at most
+    FULL_SEARCHES times a layer, so that a layer that fails every check costs a few searches, not one a check.
+    A check that compares more than LARGE numbers (Affine's at MNIST size: each run of it costs as much as a
+    dozen small ones) never starts a search: it waits for the suspects a smaller check of its layer finds.
+    """
+
+    FULL_SEARCHES = 2
+    LARGE = 20_000
+
+    def __init__(self):
+        self.pool = {}
+        self.searches = {}
+        self.waiting = {}  # layer -> {key: retry(pool) -> Diagnosis or None}
+
+    def search(self, layer, reproduces, reference_run):
+        """(the mutants that reproduce a failure of layer's, whether the check is large): reproduces(mutant) ->
+        bool; reference_run() -> (qualnames of the functions the check runs, how many numbers it compares)."""
+        found = [m for m in self.pool.get(layer, ()) if reproduces(m)]
+        large = False
+        if not found and self.searches.get(layer, 0) < self.FULL_SEARCHES:
+            called, compared = reference_run()
+            large = compared > self.LARGE
+            if not large:
+                self.searches[layer] = self.searches.get(layer, 0) + 1
+                found = [m for m in table.of_layer(layer) if m.function in called and reproduces(m)]
+        if found:
+            self.pool[layer] = found
+        return found, large
+
+    def wait(self, layer, key, retry):
+        self.waiting.setdefault(layer, {})[key] = retry
+
+    def settled(self, layer):
+        """(key, Diagnosis) of each failure of layer waiting for suspects that the layer's suspects now explain."""
+        done = []
+        for key, retry in list(self.waiting.get(layer, {}).items()):
+            found = retry(self.pool.get(layer, ()))
+            if found is not None:
+                done.append((key, found))
+                del self.waiting[layer][key]
+        return done
+
+
+def _reference_run(test, layer, fixtures, kwargs, seed):
+    """(the qualnames of the reference's functions a check runs, how many numbers it compares) when the
+    reference stands in for the submission."""
+    called, compared = set(), []
+    runs.run(test, _fixtures_for(layer, fixtures, called=called), kwargs, seed, lambda value: compared.append(runs.snapshot(value)))
+    return called, runs.size(tuple(compared))
+
+
+def diagnose(item, exc, layer, seed, suspects):
+    """The Diagnosis of a failed check (item, the exception it raised, its layer), or None when no one family of
+    the layer's mutants reproduces it. suspects: the grade's Suspects."""
+    if not _worth_diagnosing(exc):
+        return None
+    test = item.obj
+    handle = getattr(test, "hypothesis", None)
+    kwargs = {}
+    if handle is not None:
+        kwargs = runs.falsifying_kwargs(exc, set(handle._given_kwargs))
+        if kwargs is None:
+            return None
+        test = handle.inner_test
+    fixtures = {name: value for name, value in item.funcargs.items() if name not in kwargs and name in runs.parameters(test)}
+    if _fixtures_for(layer, fixtures) is None:
+        return None
+    replayed = runs.submissions_run(test, fixtures, kwargs, seed)
+    if replayed is None:
+        return None
+    theirs, outcome = replayed
+    if not runs.same_outcome(outcome, runs.outcome_of(exc), bool(theirs)):
+        return None
+
+    def reproduces(mutant):
+        return runs.reproduces(test, _fixtures_for(layer, fixtures, mutant), kwargs, seed, theirs, outcome)
+
+    found, large = suspects.search(layer, reproduces, lambda: _reference_run(test, layer, fixtures, kwargs, seed))
+    if _families(found) > 1 and _one_family(found, exc) is None:
+        found = _agreeing_elsewhere(found, item.obj, fixtures, layer, seed)
+    found = _one_family(found, exc)
+    if found is None and large:
+        suspects.wait(layer, item.nodeid, lambda pool: _one_family([m for m in pool if reproduces(m)], exc))
+    return found
+
+
+def _one_family(found, exc):
+    """The Diagnosis if the mutants found are of one family, or those of them in the function that failed are
+    (the function the failure names, or where the exception was raised), or those whose changed statement is
+    the very line that raised. The mutant it names is the first of that family to pass the same tests."""
+    where = _where_raised(exc)
+    what = str(getattr(exc, "params", {}).get("what", ""))
+    preferences = [
+        lambda m: f"{m.function}(" in what or bool(where) and m.function == where[0],
+        lambda m: bool(where) and m.mutated == where[1],
+    ]
+    for tried in range(len(preferences) + 1):
+        for keep in preferences[:tried]:
+            found = [m for m in found if keep(m)] or found
+        if len({m.family for m in found}) == 1:
+            for keep in preferences:
+                found = [m for m in found if keep(m)] or found
+            return Diagnosis(found[0])
+    return None
+
+
+def _families(found):
+    return len({m.family for m in found})
+
+
+def _agreeing_elsewhere(found, test, fixtures, layer, seed):
+    """Of the mutants found, those that also behave as the submission on the check's explicit examples (the
+    inputs it always tries): where the failing example leaves several kinds of change, another input may not."""
+    for example in getattr(test, "hypothesis_explicit_examples", ()):
+        replayed = runs.submissions_run(test.hypothesis.inner_test, fixtures, example.kwargs, seed)
+        if replayed is None:
+            return found
+        theirs, outcome = replayed
+        agreeing = [
+            m for m in found
+            if runs.reproduces(test.hypothesis.inner_test, _fixtures_for(layer, fixtures, m), example.kwargs, seed, theirs, outcome)
+        ]
+        found = agreeing or found
+        if _families(found) == 1:
+            break
+    return found
+
+
+def _where_raised(exc):
+    """(qualname, statement) of the innermost frame of exc in a function the mutants change (Affine.backward, not
+    NumPy's code it called), the statement as ast.unparse writes it, so that it compares with a mutant's; None
+    for a CheckFailure, which the check raised, not the code under it."""
+    if isinstance(exc, CheckFailure):
+        return None
+    functions = {m.function for m in table.mutants()}
+    frames, tb = [], exc.__traceback__
+    while tb is not None:
+        frames.append((tb.tb_frame.f_code, tb.tb_lineno))
+        tb = tb.tb_next
+    for code, line in reversed(frames):
+        qualname = getattr(code, "co_qualname", code.co_name)
+        if qualname in functions:
+            try:
+                statement = ast.unparse(ast.parse(linecache.getline(code.co_filename, line).strip()))
+            except (SyntaxError, ValueError):
+                statement = None
+            return qualname, statement
+    return None
+
+
