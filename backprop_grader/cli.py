@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 from . import benchmark, init, instructor, rubric
+from .book import DEFAULT_CHAPTER, chapter_of
 from .isolation.sandbox_plan import SandboxUnavailable
 from .isolation.sandbox_plan import require as require_sandbox
 from .messages import DEFAULT_LANGUAGE, language_from_environment, languages, render
@@ -112,6 +113,10 @@ def _aliases(parser, options, lang):
 def grade_options(parser, options, lang):
     """How every grade runs (a batch's too): the parsed options, with the rubric's aliases under the --alias
     flags. Unset, --sandbox is auto for a grade, and require in a Gradescope bundle (see instructor.py)."""
+    chapter = options.chapter or DEFAULT_CHAPTER
+    for layer in options.layer or ():
+        if chapter_of(layer) != chapter:
+            parser.error(render("cli_layer_not_in_chapter", lang, layer=layer, its=chapter_of(layer), chapter=chapter))
     return GradeOptions.of(GradeOptions.from_namespace(options), aliases=_aliases(parser, options, lang))
 
 

@@ -7,7 +7,7 @@ so that an installed grader works from any folder.
 import importlib.util
 from pathlib import Path
 
-from .book import checks_module_name
+from .book import DEFAULT_CHAPTER, checks_module_name
 
 
 def _folder(package):
@@ -25,6 +25,16 @@ CHECKS_DIR = _folder("backprop_grader.checks")
 # The grader's pytest settings: given to pytest as its configuration file, so that no pytest.ini, tox.ini or
 # pyproject.toml around the folder graded (or around the installed package) can change how the checks run.
 PYTEST_SETTINGS = Path(__file__).resolve().parent / "pytest_settings.ini"
+
+
+def reference_of(chapter):
+    """The reference's folder of chapter's names: chapter 5's files are at its top, a later chapter's in chapterN/."""
+    return REFERENCE_DIR if chapter == DEFAULT_CHAPTER else REFERENCE_DIR / f"chapter{chapter}"
+
+
+def template_of(chapter):
+    """The template's folder of chapter's names, laid out as the reference's."""
+    return TEMPLATE_DIR if chapter == DEFAULT_CHAPTER else TEMPLATE_DIR / f"chapter{chapter}"
 
 
 def checks_module(layer):
