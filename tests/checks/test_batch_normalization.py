@@ -10,9 +10,10 @@ from backprop_grader.diagnose import expect_close, likely_mistake
 from .gradcheck import NUMERIC_FLOOR, NUMERIC_RTOL, numeric_grad, weighted
 from .marks import check
 
-# The book's eps is 1e-6 (10e-7); 1e-5 (PyTorch's) is as right: with variances near 4, a difference of ~1e-6.
-RTOL = 1e-4
-FLOOR = 1e-5
+# The book's eps is 1e-6 (10e-7); 1e-5 (PyTorch's) is as right, and moves a value by up to ~2e-4 of it where a
+# feature's batch variance is small. The unbiased variance, the slowest mistake here, is off by 9% (N = 6).
+RTOL = 1e-3
+FLOOR = 1e-3
 MOMENTUM = 0.9
 FORWARD, BACKWARD = "BatchNormalization.forward(x, train_flg=True)", "BatchNormalization.backward(dout)"
 

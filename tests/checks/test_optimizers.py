@@ -7,8 +7,9 @@ from backprop_grader.feedback import CheckFailure
 
 from .marks import check_each
 
-# Adam's eps may sit outside the square root's bias correction (the paper's form): ~1e-6 of a step.
-STEP_RTOL = {"Adam": 1e-4}
+# Adam's eps may sit outside the square root's bias correction (the paper's form): up to ~1e-4 of a step where a
+# gradient is small. A step with the bias correction of another step is off by a third or more.
+STEP_RTOL = {"Adam": 1e-3}
 STEPS = 3
 EPS = 1e-7
 
