@@ -76,12 +76,12 @@ def test_update_in_place(impl, layer):
     held, before = dict(params), _copy(params)
     getattr(impl, layer)().update(params, grads[0])
     for key, array in held.items():
-        rebound = params[key] is not array
-        if rebound or np.array_equal(array, before[key]):
-            new = params[key]
-            hint = "hint_optimizer_rebinds" if rebound and not np.array_equal(new, before[key]) else None
+        # Isolated, a rebound params[key] stays in the worker's copy of the dict: here the array is just unchanged.
+        unchanged = np.array_equal(array, before[key])
+        if unchanged or params[key] is not array:
+            hint = "hint_optimizer_not_in_place" if unchanged else None
             raise CheckFailure("params_not_changed_in_place", hint=hint, what=f"{layer}.update(params, grads)",
-                               key=key)
+                               name=key)
 
 
 @check_each({"SGD": 4, "Momentum": 6, "Nesterov": 6, "AdaGrad": 6, "RMSprop": 6, "Adam": 8})
@@ -106,7 +106,9 @@ def test_steps(impl, ref, layer):
             for key in params:
                 taken = held[key] - before[key]
                 hint = likely_mistake(taken, [(k, moved[key] - before[key]) for k, moved in predicted])
-                if run == "second":
+                if not np.any(taken):
+                    hint = "hint_optimizer_not_in_place"
+                elif run == "second":
                     hint = "hint_optimizer_shared_state"
                 expect_close(taken, right[key] - before[key], f"{layer}.update(params, grads) #{step + 1}",
                              inputs={f"params['{key}']": before[key], f"grads['{key}']": grads[step][key]},
