@@ -167,7 +167,8 @@ def main(argv=None):
         parser = _Parser(lang, prog="backprop-grader init", description=render("init_description", lang))
         init.add_arguments(parser, lang)
         parser.add_argument("--lang", choices=languages(), help=render("cli_help_lang", lang))
-        return init.run(parser, parser.parse_args(argv[1:]).folder, lang)
+        chosen = parser.parse_args(argv[1:])
+        return init.run(parser, chosen.folder, lang, chosen.chapter)
     if argv[:1] == ["merge"]:  # backprop-grader merge --out DIR SHARD_OUT...: a class graded in shards, joined
         parser = _Parser(lang, prog="backprop-grader merge", description=render("merge_description", lang))
         instructor.add_merge_arguments(parser, lang)
