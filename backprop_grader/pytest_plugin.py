@@ -16,7 +16,7 @@ import pytest
 
 from .book import ALL_LAYERS, MARKERS, layers_of
 from .options import PLUGIN_FIELDS, PLUGIN_PREFIX, GradeOptions, declare
-from .shipped import REFERENCE_DIR, resolve
+from .shipped import REFERENCE_DIR, reference_of, resolve
 
 IMPL_ENV = "BACKPROP_IMPL"
 IMPL_OPTION = f"--{PLUGIN_PREFIX}impl"
@@ -47,7 +47,8 @@ def seed(config):
 
 
 def impl_path(config):
-    return resolve(config.getoption("backprop_impl") or os.environ.get(IMPL_ENV) or str(REFERENCE_DIR))
+    default = reference_of(grade_options(config).chapter)
+    return resolve(config.getoption("backprop_impl") or os.environ.get(IMPL_ENV) or str(default))
 
 
 class ProvidedImplementation:
