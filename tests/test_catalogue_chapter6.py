@@ -2,9 +2,11 @@
 bug fails on its own layer and no other, every variant keeps full marks, every graded check of the chapter catches
 some bug, and isolation changes no outcome (each entry graded in worker processes and with --no-isolate)."""
 import pytest
+from english_words import english_words, report_text
 from mutants import chapter_entries, costly_checks, failed_checks, materialise
 
 from backprop_grader.book import layers_of
+from backprop_grader.messages import catalogue
 from backprop_grader.run import declared_checks, grade_many
 from backprop_grader.shipped import reference_of, template_of
 
@@ -75,3 +77,17 @@ def test_isolation_changes_no_outcome(entry, graded, graded_in_process):
 def test_isolation_changes_no_outcome_on_reference_and_template(graded, graded_in_process):
     for name in ("reference", "template"):
         assert _outcomes(graded[name]) == _outcomes(graded_in_process[name])
+
+
+def test_every_check_description_is_catalogued_as_its_docstring(graded):
+    english = catalogue("en")
+    checks = [r.check for r in graded["reference"].results]
+    assert {c.description_key: c.description for c in checks if english.get(c.description_key) != c.description} == {}
+
+
+@pytest.mark.parametrize("lang", ["ja", "ko", "zh"])
+def test_reports_render_without_english(graded, lang):
+    """Every bug's report, the template's and the reference's: what a learner of chapter 6 reads is translated."""
+    for name, result in graded.items():
+        report = report_text(result, lang)
+        assert english_words(report) == [], f"{name} in {lang}:\n{report}"
