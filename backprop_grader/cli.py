@@ -120,14 +120,14 @@ def grade_options(parser, options, lang):
     return GradeOptions.of(GradeOptions.from_namespace(options), aliases=_aliases(parser, options, lang))
 
 
-def _submission(parser, option, lang):
+def _submission(parser, option, lang, chapter=DEFAULT_CHAPTER):
     """The submission (a folder, a .py file or a notebook), or a usage error naming the path as given.
 
     A folder is looked up from the current directory first, then among the package's own (reference,
     student_template), so `python grader.py` grades ./student_template if there is one, else the package's.
     """
     option = option or "student_template"
-    path = resolve(option)
+    path = resolve(option, chapter)
     if not path.exists():
         parser.error(render("cli_no_such_folder", lang, path=option))
     if not path.is_dir() and path.suffix not in (".py", ".ipynb"):
@@ -185,7 +185,7 @@ def main(argv=None):
     status = instructor.run_mode(parser, options, lang, grading)  # --batch, --gradescope-bundle
     if status is not None:
         return status
-    submission = _submission(parser, options.submission, lang)
+    submission = _submission(parser, options.submission, lang, grading.chapter)
     if options.benchmark:
         return benchmark.run(submission, options.benchmark_json, options.max_ratio, options.timeout, lang,
                              grading=grading)

@@ -138,6 +138,8 @@ def _bundle(parser, options, lang):
         pass
     # The rubric's aliases travel in the rubric; the flags, on run_autograder's command line.
     flags = GradeOptions(aliases=options.alias or (), use=options.use or ()).where_names_are()
+    if options.chapter not in (None, DEFAULT_CHAPTER):  # setup.sh grades the package's reference of the chapter
+        flags.append(f"--chapter={options.chapter}")
     try:
         path = gradescope_bundle.build(
             options.gradescope_bundle,

@@ -47,8 +47,8 @@ def seed(config):
 
 
 def impl_path(config):
-    default = reference_of(grade_options(config).chapter)
-    return resolve(config.getoption("backprop_impl") or os.environ.get(IMPL_ENV) or str(default))
+    chapter = grade_options(config).chapter
+    return resolve(config.getoption("backprop_impl") or os.environ.get(IMPL_ENV) or str(reference_of(chapter)), chapter)
 
 
 class ProvidedImplementation:

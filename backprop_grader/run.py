@@ -61,7 +61,7 @@ def grade(submission, options=None, *, profile=PROFILE, extra_args=(), implement
     if isolate and options.sandbox == "require":
         require_sandbox()
     if implementation is None:
-        path = resolve(str(submission))
+        path = resolve(str(submission), options.chapter)
         plugin = GradingPlugin(path if path.is_dir() else path.parent, on_check=on_check)
         where = [f"{IMPL_OPTION}={path}"]
         plugins = [plugin]

@@ -42,11 +42,11 @@ def checks_module(layer):
     return CHECKS_DIR / f"{checks_module_name(layer)}.py"
 
 
-def resolve(option):
+def resolve(option, chapter=DEFAULT_CHAPTER):
     """A submission's path as given, or, when no such path exists, the package's own folder of that name
-    (`reference`, `student_template`): `python grader.py reference` works from any folder."""
+    (`reference`, `student_template`) for chapter: `python grader.py reference` works from any folder."""
     path = Path(option)
-    own = {"reference": REFERENCE_DIR, "student_template": TEMPLATE_DIR}
+    own = {"reference": reference_of(chapter), "student_template": template_of(chapter)}
     if not path.exists() and option in own:
         return own[option]
     return path.resolve()

@@ -14,7 +14,7 @@ from backprop_grader.options import FIELDS, PLUGIN_FIELDS, PLUGIN_PREFIX, GradeO
 from backprop_grader.report import csv as csv_report
 from backprop_grader.report import gradescope, terminal
 from backprop_grader.run import grade
-from backprop_grader.shipped import reference_of, template_of
+from backprop_grader.shipped import reference_of, resolve, template_of
 
 CHAPTER = 6
 
@@ -57,6 +57,13 @@ def test_init_gives_the_chapters_template(tmp_path, capsys):
     assert cli.main(["init", "--chapter", "6", str(target)]) == 0
     assert sorted(p.name for p in target.iterdir()) == ["layers.py", "optimizer.py"]
     assert "--chapter 6" in capsys.readouterr().out
+
+
+def test_the_packages_own_folders_are_the_chapters(tmp_path, monkeypatch):
+    """`backprop-grader reference --chapter 6` from any folder grades the chapter's reference, not chapter 5's."""
+    monkeypatch.chdir(tmp_path)
+    assert resolve("reference", CHAPTER) == reference_of(CHAPTER)
+    assert resolve("student_template", CHAPTER) == template_of(CHAPTER)
 
 
 @pytest.fixture(scope="module")
