@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from . import sources
-from .book import ALL_CLASSES, ALL_NAMES, BOOK_NAMES, BY_NAME, CLASSES, GRADED_ELSEWHERE, LAYER_OF, names_of
+from .book import ALL_CLASSES, ALL_NAMES, BY_NAME, CLASSES, GRADED_ELSEWHERE, LAYER_OF, names_of
 from .names import as_aliases, closest, kind_of, likeness, wrap
 from .results import Note, SubmissionError
 
@@ -334,9 +334,9 @@ class Intake(BookNames):
         chosen = {}
         for spec in use or ():
             book, sep, file = (part.strip() for part in spec.partition("="))
-            if not sep or book not in BOOK_NAMES:
+            if not sep or book not in ALL_NAMES:
                 raise ValueError(
-                    f"--use {spec!r}: expected BOOK=FILE, e.g. Relu=ch05/relu.py, BOOK one of {', '.join(BOOK_NAMES)}"
+                    f"--use {spec!r}: expected BOOK=FILE, e.g. Relu=ch05/relu.py, BOOK one of {', '.join(ALL_NAMES)}"
                 )
             path = Path(file)
             candidates = [path] if path.is_absolute() else [self.root / path, Path.cwd() / path]

@@ -9,7 +9,7 @@ attributes the checks read) and serves the member aliases of `--alias Affine.dW=
 import re
 from dataclasses import dataclass, field
 
-from .book import ALL_CLASSES, ALL_NAMES, BOOK_NAMES, MEMBERS
+from .book import ALL_CLASSES, ALL_NAMES, MEMBERS
 from .messages import msg
 from .results import SubmissionError
 
@@ -136,8 +136,8 @@ class Aliases:
             if not sep or not book or not theirs:
                 raise ValueError(f"--alias {spec!r}: expected BOOK=THEIRS, e.g. Relu=ReLU or Affine.dW=dw")
             owner, dot, member = book.partition(".")
-            if owner not in BOOK_NAMES:
-                raise ValueError(f"--alias {spec!r}: {owner} is not one of the book's names ({', '.join(BOOK_NAMES)})")
+            if owner not in ALL_NAMES:
+                raise ValueError(f"--alias {spec!r}: {owner} is not one of the book's names ({', '.join(ALL_NAMES)})")
             if dot:
                 aliases.members[(owner, member)] = theirs
             else:

@@ -8,7 +8,7 @@ imports only what an isolation worker loads too (names, messages, book), so the 
 import argparse
 import dataclasses
 
-from .book import ALL_LAYERS, BOOK_NAMES, CHAPTERS, DEFAULT_CHAPTER, chapter_of, layers_of
+from .book import ALL_LAYERS, ALL_NAMES, CHAPTERS, DEFAULT_CHAPTER, chapter_of, layers_of
 from .messages import DEFAULT_LANGUAGE, render
 from .names import as_aliases
 
@@ -106,7 +106,7 @@ def _alias_type(lang):
         try:
             as_aliases([spec])
         except ValueError:
-            raise argparse.ArgumentTypeError(render("cli_bad_alias", lang, spec=spec, names=", ".join(BOOK_NAMES))) from None
+            raise argparse.ArgumentTypeError(render("cli_bad_alias", lang, spec=spec, names=", ".join(ALL_NAMES))) from None
         return spec
 
     return alias
@@ -115,8 +115,8 @@ def _alias_type(lang):
 def _use_type(lang):
     def use(spec):
         book, sep, file = spec.partition("=")
-        if not sep or book.strip() not in BOOK_NAMES or not file.strip():
-            raise argparse.ArgumentTypeError(render("cli_bad_use", lang, spec=spec, names=", ".join(BOOK_NAMES)))
+        if not sep or book.strip() not in ALL_NAMES or not file.strip():
+            raise argparse.ArgumentTypeError(render("cli_bad_use", lang, spec=spec, names=", ".join(ALL_NAMES)))
         return spec
 
     return use

@@ -103,3 +103,16 @@ def test_the_chapter_is_graded_the_same_isolated(reference_result):
     isolated = grade(reference_of(CHAPTER), chapter=CHAPTER)
     assert [(r.check.title, r.status) for r in isolated.results] == \
         [(r.check.title, r.status) for r in reference_result.results]
+
+
+def test_an_alias_names_a_chapter_6_class(tmp_path):
+    """A learner's BatchNorm is graded as the book's BatchNormalization when told so, as chapter 5's aliases do."""
+    submission = tmp_path / "mine"
+    submission.mkdir()
+    for name in ("layers.py", "optimizer.py"):
+        text = (reference_of(CHAPTER) / name).read_text(encoding="utf-8")
+        (submission / name).write_text(text.replace("class BatchNormalization", "class BatchNorm"), encoding="utf-8")
+    plain = grade(submission, chapter=CHAPTER, layers=("BatchNormalization",), isolate=False)
+    aliased = grade(submission, chapter=CHAPTER, layers=("BatchNormalization",), isolate=False,
+                    aliases=("BatchNormalization=BatchNorm",))
+    assert (plain.score, aliased.score) == (0, 24)
