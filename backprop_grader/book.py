@@ -55,6 +55,7 @@ TABLE = (
 )
 DEFAULT_CHAPTER = 5
 CHAPTERS = tuple(sorted({entry.chapter for entry in TABLE}))
+BY_NAME = {entry.name: entry for entry in TABLE}
 
 
 def names_of(chapter):
@@ -69,11 +70,11 @@ def layers_of(chapter):
     return tuple(entry.name for entry in TABLE if entry.is_class and entry.chapter == chapter)
 
 
-def chapter_of(layer):
-    return BY_NAME[layer].chapter
+def chapter_of(name):
+    """The chapter that asks for the book's name."""
+    return BY_NAME[name].chapter
 
 
-BY_NAME = {entry.name: entry for entry in TABLE}
 # Chapter 5's graded layers, in the book's order: the classes. Each is a check marker and a line of every report.
 LAYERS = layers_of(DEFAULT_CHAPTER)
 # Every chapter's layers, in the book's order: the markers a check may carry, and the order of any report's lines.
@@ -86,7 +87,8 @@ ALL_CLASSES = tuple(entry.name for entry in TABLE if entry.is_class)
 # The network is graded on the reference's layers and functions: these are what it may use that is graded elsewhere.
 GRADED_ELSEWHERE = tuple(name for name in BOOK_NAMES if name != "TwoLayerNet")
 MODULE_OF = {entry.name: entry.module for entry in TABLE}
-# The graded layer whose checks use a name: check(softmax) in a notebook runs SoftmaxWithLoss's checks.
+# The graded layer whose checks use a name: check(softmax) in a notebook runs SoftmaxWithLoss's checks (check()
+# grades chapter 5 only).
 LAYER_OF = {entry.name: entry.layer for entry in TABLE if entry.layer and entry.chapter == DEFAULT_CHAPTER}
 MEMBERS = {entry.name: entry.members for entry in TABLE if entry.is_class}
 
