@@ -1,6 +1,9 @@
-"""The book as the grader knows it, in one table: the names chapter 5 asks a reader to define, in the book's
-order, which of the template's files defines each, where the book's own repository keeps it, the graded layer
-whose checks use it, and what the checks (and the book) call on each class.
+"""The book as the grader knows it, in one table: the names chapters 5 and 6 ask a reader to define, in the
+book's order, each with its chapter, which of the template's files defines each, where the book's own repository
+keeps it, the graded layer whose checks use it, and what the checks (and the book) call on each class.
+
+Chapter 5 is what the grader grades unless told otherwise, so the short names (LAYERS, BOOK_NAMES, ...) are
+chapter 5's; layers_of(chapter) and names_of(chapter) give another chapter's.
 
 Everything else (the loader, intake, the names' near-miss finder, the check markers, the reports' order) reads
 this table; nothing here imports anything, so that an isolation worker can load it by path.
@@ -15,6 +18,8 @@ class BookName:
     book_files: tuple  # the book repository's files that define it: where a study repository is looked at first
     layer: str = None  # the graded layer whose checks use it (None: used by checks of no single layer)
     members: tuple = None  # for a class: what the checks read or call on it; None for a function
+    chapter: int = 5
+    checks: str = None  # the module of its graded checks, when several layers share one (test_optimizers)
 
     @property
     def is_class(self):
@@ -38,19 +43,53 @@ TABLE = (
     BookName("softmax", "layers", ("functions", "layers"), "SoftmaxWithLoss"),
     BookName("cross_entropy_error", "layers", ("functions", "layers"), "SoftmaxWithLoss"),
     BookName("numerical_gradient", "gradient", ("gradient",)),
+    *(BookName(name, "optimizer", ("optimizer",), name, ("update", "lr", *state), 6, "test_optimizers")
+      for name, state in (("SGD", ()), ("Momentum", ("momentum", "v")), ("Nesterov", ("momentum", "v")),
+                          ("AdaGrad", ("h",)), ("RMSprop", ("decay_rate", "h")),
+                          ("Adam", ("beta1", "beta2", "iter", "m", "v")))),
+    BookName("Dropout", "layers", ("layers",), "Dropout", ("forward", "backward", "dropout_ratio", "mask"), 6),
+    BookName(
+        "BatchNormalization", "layers", ("layers",), "BatchNormalization",
+        ("forward", "backward", "gamma", "beta", "momentum", "running_mean", "running_var", "dgamma", "dbeta"), 6,
+    ),
 )
-
+DEFAULT_CHAPTER = 5
+CHAPTERS = tuple(sorted({entry.chapter for entry in TABLE}))
 BY_NAME = {entry.name: entry for entry in TABLE}
-# The graded layers, in the book's order: the classes. Each is a check marker and a line of every report.
-LAYERS = tuple(entry.name for entry in TABLE if entry.is_class)
+
+
+def names_of(chapter):
+    """The book's names chapter asks for: its classes, then its functions."""
+    entries = [entry for entry in TABLE if entry.chapter == chapter]
+    return tuple(e.name for e in entries if e.is_class) + tuple(e.name for e in entries if not e.is_class)
+
+
+def layers_of(chapter):
+    """The graded layers of chapter, in the book's order: its classes. Each is a check marker and a line of every
+    report of that chapter."""
+    return tuple(entry.name for entry in TABLE if entry.is_class and entry.chapter == chapter)
+
+
+def chapter_of(name):
+    """The chapter that asks for the book's name."""
+    return BY_NAME[name].chapter
+
+
+# Chapter 5's graded layers, in the book's order: the classes. Each is a check marker and a line of every report.
+LAYERS = layers_of(DEFAULT_CHAPTER)
+# Every chapter's layers, in the book's order: the markers a check may carry, and the order of any report's lines.
+ALL_LAYERS = tuple(layer for chapter in CHAPTERS for layer in layers_of(chapter))
 CLASSES = LAYERS
-FUNCTIONS = tuple(entry.name for entry in TABLE if not entry.is_class)
+FUNCTIONS = tuple(entry.name for entry in TABLE if not entry.is_class and entry.chapter == DEFAULT_CHAPTER)
 BOOK_NAMES = CLASSES + FUNCTIONS
+ALL_NAMES = tuple(entry.name for entry in TABLE)
+ALL_CLASSES = tuple(entry.name for entry in TABLE if entry.is_class)
 # The network is graded on the reference's layers and functions: these are what it may use that is graded elsewhere.
 GRADED_ELSEWHERE = tuple(name for name in BOOK_NAMES if name != "TwoLayerNet")
 MODULE_OF = {entry.name: entry.module for entry in TABLE}
-# The graded layer whose checks use a name: check(softmax) in a notebook runs SoftmaxWithLoss's checks.
-LAYER_OF = {entry.name: entry.layer for entry in TABLE if entry.layer}
+# The graded layer whose checks use a name: check(softmax) in a notebook runs SoftmaxWithLoss's checks (check()
+# grades chapter 5 only).
+LAYER_OF = {entry.name: entry.layer for entry in TABLE if entry.layer and entry.chapter == DEFAULT_CHAPTER}
 MEMBERS = {entry.name: entry.members for entry in TABLE if entry.is_class}
 
 # Markers the checks carry besides their layer's.
@@ -62,4 +101,7 @@ MARKERS = {
 
 def checks_module_name(layer):
     """The module that holds a layer's graded checks: test_softmax_with_loss for SoftmaxWithLoss."""
+    entry = BY_NAME.get(layer)
+    if entry is not None and entry.checks:
+        return entry.checks
     return "test_" + "".join("_" + c.lower() if c.isupper() else c for c in layer).lstrip("_")

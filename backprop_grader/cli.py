@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 from . import benchmark, init, instructor, limits, rubric
+from .book import DEFAULT_CHAPTER, chapter_of
 from .isolation.sandbox_plan import SandboxUnavailable
 from .isolation.sandbox_plan import require as require_sandbox
 from .messages import DEFAULT_LANGUAGE, language_from_environment, languages, render
@@ -113,17 +114,21 @@ def _aliases(parser, options, lang):
 def grade_options(parser, options, lang):
     """How every grade runs (a batch's too): the parsed options, with the rubric's aliases under the --alias
     flags. Unset, --sandbox is auto for a grade, and require in a Gradescope bundle (see instructor.py)."""
+    chapter = options.chapter or DEFAULT_CHAPTER
+    for layer in options.layer or ():
+        if chapter_of(layer) != chapter:
+            parser.error(render("cli_layer_not_in_chapter", lang, layer=layer, its=chapter_of(layer), chapter=chapter))
     return GradeOptions.of(GradeOptions.from_namespace(options), aliases=_aliases(parser, options, lang))
 
 
-def _submission(parser, option, lang):
+def _submission(parser, option, lang, chapter=DEFAULT_CHAPTER):
     """The submission (a folder, a .py file or a notebook), or a usage error naming the path as given.
 
     A folder is looked up from the current directory first, then among the package's own (reference,
     student_template), so `python grader.py` grades ./student_template if there is one, else the package's.
     """
     option = option or "student_template"
-    path = resolve(option)
+    path = resolve(option, chapter)
     if not path.exists():
         parser.error(render("cli_no_such_folder", lang, path=option))
     if not path.is_dir() and path.suffix not in (".py", ".ipynb"):
@@ -163,7 +168,8 @@ def main(argv=None):
         parser = _Parser(lang, prog="backprop-grader init", description=render("init_description", lang))
         init.add_arguments(parser, lang)
         parser.add_argument("--lang", choices=languages(), help=render("cli_help_lang", lang))
-        return init.run(parser, parser.parse_args(argv[1:]).folder, lang)
+        chosen = parser.parse_args(argv[1:])
+        return init.run(parser, chosen.folder, lang, chosen.chapter)
     if argv[:1] == ["merge"]:  # backprop-grader merge --out DIR SHARD_OUT...: a class graded in shards, joined
         parser = _Parser(lang, prog="backprop-grader merge", description=render("merge_description", lang))
         instructor.add_merge_arguments(parser, lang)
@@ -191,7 +197,7 @@ def _run(parser, options, lang):
     status = instructor.run_mode(parser, options, lang, grading)  # --batch, --gradescope-bundle
     if status is not None:
         return status
-    submission = _submission(parser, options.submission, lang)
+    submission = _submission(parser, options.submission, lang, grading.chapter)
     if options.benchmark:
         return benchmark.run(submission, options.benchmark_json, options.max_ratio, options.timeout, lang,
                              grading=grading)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import batch, gradescope_bundle, shards
+from .book import DEFAULT_CHAPTER
 from .extra_tests import ExtraTestsError, staged
 from .messages import render
 from .options import GradeOptions
@@ -60,10 +61,11 @@ def add_options(parser, lang):
     group.add_argument("--gradescope-bundle", metavar="ZIP", help=render("instructor_help_gradescope_bundle", lang))
 
 
-def _declared_checks(extra_args=()):
-    """Every graded check, the extra tests' included, without running one; ExtraTestsError when two share a title."""
+def _declared_checks(extra_args=(), chapter=DEFAULT_CHAPTER):
+    """Every graded check of chapter, the extra tests' included, without running one; ExtraTestsError when two
+    share a title."""
     checks, seen = [], {}
-    for check in declared_checks(extra_args=extra_args):
+    for check in declared_checks(extra_args=extra_args, chapter=chapter):
         if check.title in seen:
             raise ExtraTestsError("extra_tests_duplicate", title=check.title, first=seen[check.title], second=check.id)
         seen[check.title] = check.id
@@ -89,7 +91,7 @@ def setup(parser, options, lang, need_declared=False):
             extra_args = stack.enter_context(staged(options.extra_tests))
             declared = None
             if need_declared or options.rubric or options.extra_tests:
-                declared = _declared_checks(extra_args)
+                declared = _declared_checks(extra_args, options.chapter or DEFAULT_CHAPTER)
             marking = NO_RUBRIC
             if options.rubric:
                 marking = resolve(read(options.rubric), declared)
@@ -136,6 +138,8 @@ def _bundle(parser, options, lang):
         pass
     # The rubric's aliases travel in the rubric; the flags, on run_autograder's command line.
     flags = GradeOptions(aliases=options.alias or (), use=options.use or ()).where_names_are()
+    if options.chapter not in (None, DEFAULT_CHAPTER):  # setup.sh grades the package's reference of the chapter
+        flags.append(f"--chapter={options.chapter}")
     try:
         path = gradescope_bundle.build(
             options.gradescope_bundle,

@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from . import sources
-from .book import BOOK_NAMES, BY_NAME, CLASSES, GRADED_ELSEWHERE, LAYER_OF
+from .book import ALL_CLASSES, ALL_NAMES, BY_NAME, CLASSES, GRADED_ELSEWHERE, LAYER_OF, names_of
 from .names import as_aliases, closest, kind_of, likeness, wrap
 from .results import Note, SubmissionError
 
@@ -186,7 +186,7 @@ class BookNames:
         return found
 
     def __getattr__(self, name):
-        if name.startswith("_") or name not in BOOK_NAMES:
+        if name.startswith("_") or name not in ALL_NAMES:
             raise AttributeError(name)
         return self._lookup(name)[1]
 
@@ -334,9 +334,9 @@ class Intake(BookNames):
         chosen = {}
         for spec in use or ():
             book, sep, file = (part.strip() for part in spec.partition("="))
-            if not sep or book not in BOOK_NAMES:
+            if not sep or book not in ALL_NAMES:
                 raise ValueError(
-                    f"--use {spec!r}: expected BOOK=FILE, e.g. Relu=ch05/relu.py, BOOK one of {', '.join(BOOK_NAMES)}"
+                    f"--use {spec!r}: expected BOOK=FILE, e.g. Relu=ch05/relu.py, BOOK one of {', '.join(ALL_NAMES)}"
                 )
             path = Path(file)
             candidates = [path] if path.is_absolute() else [self.root / path, Path.cwd() / path]
@@ -360,7 +360,7 @@ class Intake(BookNames):
             members += sum(n in features for n in ("Affine", "Relu", "SoftmaxWithLoss", "OrderedDict"))
         rel = Path(self._shown(source.path))
         chapter5 = any(CHAPTER_5.search(part) for part in rel.parts)
-        defined = sum(source.defines(self.aliases.name_for(n)) for n in BOOK_NAMES)
+        defined = sum(source.defines(self.aliases.name_for(n)) for n in names_of(BY_NAME[book].chapter))
         book_file = source.path.stem in BY_NAME[book].book_files
         return (-members, source.notebook, -defined, not book_file, not chapter5, len(rel.parts), rel.as_posix())
 
@@ -387,7 +387,7 @@ class Intake(BookNames):
         )
 
     def _kind_matches(self, book, what):
-        return what == "alias" or (what == "class") == (book in CLASSES)
+        return what == "alias" or (what == "class") == (book in ALL_CLASSES)
 
     def _find(self, book):
         """(source, the name to take from it) for book, or SubmissionError saying what was found instead."""
@@ -643,7 +643,7 @@ class NamespaceImplementation(BookNames):
         names = [
             k
             for k, v in self.namespace.items()
-            if not k.startswith("_") and callable(v) and isinstance(v, type) == (book in CLASSES)
+            if not k.startswith("_") and callable(v) and isinstance(v, type) == (book in ALL_CLASSES)
         ]
         found = closest(book, names)
         if found is not None:

@@ -17,7 +17,7 @@ import types
 from pathlib import Path
 
 from . import intake
-from .book import CLASSES, MODULE_OF
+from .book import ALL_CLASSES, MODULE_OF
 from .messages import msg
 from .names import as_aliases, closest, kind_of, wrap
 from .results import SubmissionError
@@ -134,7 +134,7 @@ class Implementation:
         kind = kind_of(name)
         if theirs != name:
             return SubmissionError("alias_not_found", kind=kind, name=name, theirs=theirs, where=file)
-        candidates = [k for k, v in vars(module).items() if callable(v) and isinstance(v, type) == (name in CLASSES)]
+        candidates = [k for k, v in vars(module).items() if callable(v) and isinstance(v, type) == (name in ALL_CLASSES)]
         found = closest(name, candidates)
         if found is not None:
             return SubmissionError("renamed", kind=kind, name=name, found=found, file=file)

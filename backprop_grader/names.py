@@ -9,7 +9,7 @@ attributes the checks read) and serves the member aliases of `--alias Affine.dW=
 import re
 from dataclasses import dataclass, field
 
-from .book import BOOK_NAMES, CLASSES, MEMBERS
+from .book import ALL_CLASSES, ALL_NAMES, MEMBERS
 from .messages import msg
 from .results import SubmissionError
 
@@ -64,7 +64,7 @@ NOT_THE_SAME = {"elu", "gelu", "selu", "prelu", "relu6", "mlp"}
 
 def kind_of(book):
     """What a book name is, as a message in the learner's words: a class (Relu) or a function (softmax)."""
-    return msg("kind_class") if book in CLASSES else msg("kind_function")
+    return msg("kind_class") if book in ALL_CLASSES else msg("kind_function")
 
 
 def normalise(name, strip_layer=False):
@@ -99,7 +99,7 @@ def likeness(wanted, candidate):
     """How surely candidate is a variant of the book's wanted name: a sort key (lower is surer), or None."""
     if candidate == wanted:
         return None
-    strip = wanted in CLASSES
+    strip = wanted in ALL_CLASSES
     w, c = normalise(wanted, strip), normalise(candidate, strip)
     if c in NOT_THE_SAME:
         return None
@@ -113,7 +113,7 @@ def likeness(wanted, candidate):
     return None
 
 
-def closest(wanted, candidates, exclude=BOOK_NAMES):
+def closest(wanted, candidates, exclude=ALL_NAMES):
     """The candidate most likely meant for the book name wanted, or None. Other book names are never it."""
     scored = [(likeness(wanted, c), i, c) for i, c in enumerate(candidates) if c not in exclude]
     scored = [s for s in scored if s[0] is not None]
@@ -136,8 +136,8 @@ class Aliases:
             if not sep or not book or not theirs:
                 raise ValueError(f"--alias {spec!r}: expected BOOK=THEIRS, e.g. Relu=ReLU or Affine.dW=dw")
             owner, dot, member = book.partition(".")
-            if owner not in BOOK_NAMES:
-                raise ValueError(f"--alias {spec!r}: {owner} is not one of the book's names ({', '.join(BOOK_NAMES)})")
+            if owner not in ALL_NAMES:
+                raise ValueError(f"--alias {spec!r}: {owner} is not one of the book's names ({', '.join(ALL_NAMES)})")
             if dot:
                 aliases.members[(owner, member)] = theirs
             else:

@@ -8,7 +8,7 @@ imports only what an isolation worker loads too (names, messages, book), so the 
 import argparse
 import dataclasses
 
-from .book import BOOK_NAMES, LAYERS
+from .book import ALL_LAYERS, ALL_NAMES, CHAPTERS, DEFAULT_CHAPTER, chapter_of, layers_of
 from .messages import DEFAULT_LANGUAGE, render
 from .names import as_aliases
 
@@ -17,7 +17,7 @@ DEFAULT_SEED = 0
 # pytest run of an environment the grader is installed in, they must not take generic names.
 PLUGIN_PREFIX = "backprop-"
 SANDBOX_MODES = ("require", "auto", "off")
-FIELDS = ("layers", "seed", "aliases", "use", "isolate", "sandbox")
+FIELDS = ("chapter", "layers", "seed", "aliases", "use", "isolate", "sandbox")
 WHERE_NAMES_ARE = ("aliases", "use")  # what a worker needs to load a submission
 # What the pytest plugin takes: which layers to check is pytest's own -m, not an option of the plugin's.
 PLUGIN_FIELDS = tuple(f for f in FIELDS if f != "layers")
@@ -25,7 +25,8 @@ PLUGIN_FIELDS = tuple(f for f in FIELDS if f != "layers")
 
 @dataclasses.dataclass(frozen=True)
 class GradeOptions:
-    layers: tuple = ()  # the layers to grade; empty: every layer
+    chapter: int = DEFAULT_CHAPTER  # the book's chapter whose layers are graded: CHAPTERS
+    layers: tuple = ()  # the layers of chapter to grade; empty: every layer of it
     seed: int = DEFAULT_SEED  # numpy's global seed before each check, and Hypothesis's
     aliases: tuple = ()  # "BOOK=THEIRS": the submission's THEIRS is graded as the book's BOOK
     use: tuple = ()  # "BOOK=FILE": where BOOK is defined in several files, the one in FILE
@@ -39,6 +40,16 @@ class GradeOptions:
         object.__setattr__(self, "use", tuple(self.use or ()))
         if self.sandbox not in SANDBOX_MODES:
             raise ValueError(f"sandbox {self.sandbox!r}: one of {', '.join(SANDBOX_MODES)}")
+        if self.chapter not in CHAPTERS:
+            raise ValueError(f"chapter {self.chapter!r}: one of {', '.join(map(str, CHAPTERS))}")
+        others = [layer for layer in self.layers if chapter_of(layer) != self.chapter]
+        if others:
+            raise ValueError(f"{', '.join(others)}: not a layer of chapter {self.chapter}")
+
+    @property
+    def graded_layers(self):
+        """The layers this grade checks, in the book's order."""
+        return self.layers or layers_of(self.chapter)
 
     @classmethod
     def of(cls, options=None, **fields):
@@ -59,6 +70,7 @@ class GradeOptions:
     def argv(self, prefix="", fields=FIELDS):
         """These options as command-line text that `declare` (with the same prefix) parses back."""
         written = {
+            "chapter": [f"--{prefix}chapter={self.chapter}"],
             "layers": [f"--{prefix}layer={layer}" for layer in self.layers],
             "seed": [f"--{prefix}seed={self.seed}"],
             "aliases": [f"--{prefix}alias={spec}" for spec in self.aliases],
@@ -73,16 +85,17 @@ class GradeOptions:
         return self.argv(prefix, WHERE_NAMES_ARE)
 
 
-_DEST = {"layers": "layer", "seed": "seed", "aliases": "alias", "use": "use", "isolate": "isolate",
+_DEST = {"chapter": "chapter", "layers": "layer", "seed": "seed", "aliases": "alias", "use": "use", "isolate": "isolate",
          "sandbox": "sandbox"}
 
 
 def _layer_type(lang):
-    by_lower = {layer.lower(): layer for layer in LAYERS}
+    # Any chapter's: which chapter is graded is another option, checked against these once all are parsed.
+    by_lower = {layer.lower(): layer for layer in ALL_LAYERS}
 
     def layer(name):
         if name.lower() not in by_lower:
-            raise argparse.ArgumentTypeError(render("cli_unknown_layer", lang, name=name, layers=", ".join(LAYERS)))
+            raise argparse.ArgumentTypeError(render("cli_unknown_layer", lang, name=name, layers=", ".join(ALL_LAYERS)))
         return by_lower[name.lower()]
 
     return layer
@@ -93,7 +106,7 @@ def _alias_type(lang):
         try:
             as_aliases([spec])
         except ValueError:
-            raise argparse.ArgumentTypeError(render("cli_bad_alias", lang, spec=spec, names=", ".join(BOOK_NAMES))) from None
+            raise argparse.ArgumentTypeError(render("cli_bad_alias", lang, spec=spec, names=", ".join(ALL_NAMES))) from None
         return spec
 
     return alias
@@ -102,8 +115,8 @@ def _alias_type(lang):
 def _use_type(lang):
     def use(spec):
         book, sep, file = spec.partition("=")
-        if not sep or book.strip() not in BOOK_NAMES or not file.strip():
-            raise argparse.ArgumentTypeError(render("cli_bad_use", lang, spec=spec, names=", ".join(BOOK_NAMES)))
+        if not sep or book.strip() not in ALL_NAMES or not file.strip():
+            raise argparse.ArgumentTypeError(render("cli_bad_use", lang, spec=spec, names=", ".join(ALL_NAMES)))
         return spec
 
     return use
@@ -114,9 +127,12 @@ def declare(add, prefix="", fields=FIELDS, lang=DEFAULT_LANGUAGE):
     each named --PREFIXname, with help and errors in lang. Defaults are None, so that from_namespace can tell
     an option not given from one given; `isolate` takes both --isolate and --no-isolate."""
     dest = prefix.replace("-", "_")
+    if "chapter" in fields:
+        add(f"--{prefix}chapter", dest=dest + "chapter", type=int, choices=CHAPTERS,
+            help=render("cli_help_chapter", lang, chapters=", ".join(map(str, CHAPTERS)), default=DEFAULT_CHAPTER))
     if "layers" in fields:
         add(f"--{prefix}layer", dest=dest + "layer", action="append", type=_layer_type(lang), metavar="NAME",
-            help=render("cli_help_layer", lang, layers=", ".join(LAYERS)))
+            help=render("cli_help_layer", lang, layers=", ".join(ALL_LAYERS)))
     if "seed" in fields:
         add(f"--{prefix}seed", dest=dest + "seed", type=int, help=render("cli_help_seed", lang, seed=DEFAULT_SEED))
     if "aliases" in fields:

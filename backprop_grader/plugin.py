@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from . import counting, names
-from .book import LAYERS
+from .book import ALL_LAYERS
 from .feedback import CheckFailure
 from .isolation.errors import WorkerFailure
 from .printed import Tail
@@ -33,7 +33,7 @@ def _summary(docstring):
 
 def check_of(item):
     """The Check an item declares, or None for a test that is not graded."""
-    layers = [m.name for m in item.iter_markers() if m.name in LAYERS]
+    layers = [m.name for m in item.iter_markers() if m.name in ALL_LAYERS]
     points = item.get_closest_marker("points")
     if not layers or points is None:
         return None

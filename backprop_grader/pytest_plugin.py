@@ -14,9 +14,9 @@ import os
 
 import pytest
 
-from .book import LAYERS, MARKERS
+from .book import ALL_LAYERS, MARKERS, layers_of
 from .options import PLUGIN_FIELDS, PLUGIN_PREFIX, GradeOptions, declare
-from .shipped import REFERENCE_DIR, resolve
+from .shipped import REFERENCE_DIR, reference_of, resolve
 
 IMPL_ENV = "BACKPROP_IMPL"
 IMPL_OPTION = f"--{PLUGIN_PREFIX}impl"
@@ -47,7 +47,8 @@ def seed(config):
 
 
 def impl_path(config):
-    return resolve(config.getoption("backprop_impl") or os.environ.get(IMPL_ENV) or str(REFERENCE_DIR))
+    chapter = grade_options(config).chapter
+    return resolve(config.getoption("backprop_impl") or os.environ.get(IMPL_ENV) or str(reference_of(chapter)), chapter)
 
 
 class ProvidedImplementation:
@@ -102,7 +103,7 @@ def pytest_report_header(config):
 def pytest_configure(config):
     """Declare the checks' markers (from the book's table), and, isolated, start both workers at once: they
     boot (~0.2 s) while pytest collects the checks."""
-    for layer in LAYERS:
+    for layer in ALL_LAYERS:
         config.addinivalue_line("markers", f"{layer}: a check of {layer}")
     for marker, meaning in MARKERS.items():
         config.addinivalue_line("markers", f"{marker}: {meaning}")
@@ -116,7 +117,14 @@ def pytest_configure(config):
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    """Stop a worker no selected check will use."""
+    """Leave out the checks of the chapters not graded (a plain `pytest` of the checks grades chapter 5), and
+    stop a worker no selected check will use."""
+    graded = set(layers_of(grade_options(config).chapter))
+    other = [item for item in items if {m.name for m in item.iter_markers()} & (set(ALL_LAYERS) - graded)]
+    if other:
+        config.hook.pytest_deselected(items=other)
+        left_out = set(map(id, other))
+        items[:] = [item for item in items if id(item) not in left_out]
     session = config.stash.get(_SESSION, None)
     if session is None:
         return

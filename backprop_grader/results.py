@@ -2,7 +2,7 @@
 submission could not provide (SubmissionError), and what held of the sandbox its code ran in."""
 from dataclasses import asdict, dataclass, field
 
-from .book import LAYERS
+from .book import ALL_LAYERS, DEFAULT_CHAPTER, chapter_of
 from .messages import DEFAULT_LANGUAGE, catalogue, render
 
 PASSED, FAILED, ERROR, SKIPPED, NOT_RUN = "passed", "failed", "error", "skipped", "not_run"
@@ -181,9 +181,14 @@ class GradeResult:
     def max_score(self):
         return sum(r.check.points for r in self.results)
 
+    @property
+    def chapter(self):
+        """The book's chapter whose checks these are (chapter 5 when there are none)."""
+        return next((chapter_of(r.check.layer) for r in self.results), DEFAULT_CHAPTER)
+
     def layer_scores(self):
         scores = []
-        for layer in LAYERS:
+        for layer in ALL_LAYERS:
             mine = [r for r in self.results if r.check.layer == layer]
             if mine:
                 scores.append(

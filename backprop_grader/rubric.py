@@ -21,7 +21,7 @@ import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from .book import LAYERS
+from .book import ALL_LAYERS
 
 try:
     import tomllib
@@ -125,7 +125,7 @@ class Marking:
         for title, (points, _) in self.by_title.items():
             layer = title.split(": ")[0]
             totals[layer] = totals.get(layer, 0.0) + points
-        return {layer: totals[layer] for layer in LAYERS if layer in totals}
+        return {layer: totals[layer] for layer in ALL_LAYERS if layer in totals}
 
 
 NO_RUBRIC = Marking()
@@ -153,15 +153,16 @@ def resolve(rubric, declared):
     that is not a declared layer or check, or points that cannot add up."""
     _on_the_grid(rubric.path, {"layers": rubric.layers, "checks": rubric.checks})
     titles = [c.title for c in declared]
+    layers = list(dict.fromkeys(c.layer for c in declared))
     for name in rubric.layers:
-        if name not in LAYERS:
-            raise _unknown(rubric.path, "layers", name, LAYERS)
+        if name not in layers:
+            raise _unknown(rubric.path, "layers", name, layers)
     for name in rubric.checks:
         if name not in titles:
             raise _unknown(rubric.path, "checks", name, titles)
     for name in rubric.visibility:
-        if name not in titles and name not in LAYERS:
-            raise _unknown(rubric.path, "visibility", name, titles + list(LAYERS))
+        if name not in titles and name not in layers:
+            raise _unknown(rubric.path, "visibility", name, titles + layers)
     points = {c.title: float(rubric.checks.get(c.title, c.points)) for c in declared}
     for layer, total in rubric.layers.items():
         mine = [c for c in declared if c.layer == layer]

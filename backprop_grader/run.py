@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from . import isolation, limits
-from .book import LAYERS
+from .book import DEFAULT_CHAPTER
 from .files import write_atomically
 from .isolation.sandbox_plan import SandboxUnavailable
 from .isolation.sandbox_plan import require as require_sandbox
@@ -23,7 +23,7 @@ from .plugin import GradingPlugin, is_theirs
 from .printed import Capture
 from .pytest_plugin import IMPL_OPTION, ProvidedImplementation, printed_by_workers
 from .results import IN_PROCESS, GradeResult
-from .shipped import CHECKS_DIR, PYTEST_SETTINGS, REFERENCE_DIR, checks_module, resolve
+from .shipped import CHECKS_DIR, PYTEST_SETTINGS, checks_module, reference_of, resolve
 
 PROFILE = "grading"
 # The plugins a grade runs with, and no others: pytest loads none of an environment's own plugins into a grade
@@ -61,7 +61,7 @@ def grade(submission, options=None, *, profile=PROFILE, extra_args=(), implement
     if isolate and options.sandbox == "require":
         require_sandbox()
     if implementation is None:
-        path = resolve(str(submission))
+        path = resolve(str(submission), options.chapter)
         plugin = GradingPlugin(path if path.is_dir() else path.parent, on_check=on_check)
         where = [f"{IMPL_OPTION}={path}"]
         plugins = [plugin]
@@ -71,10 +71,10 @@ def grade(submission, options=None, *, profile=PROFILE, extra_args=(), implement
         plugin = GradingPlugin(theirs, on_check=on_check)
         where = []
         plugins = [plugin, ProvidedImplementation(implementation)]
-    layers = options.layers or LAYERS
+    layers = options.graded_layers
     args = [
         # Only the layers' own modules: collecting anything else would cost time and grade nothing.
-        *(str(checks_module(layer)) for layer in layers),
+        *dict.fromkeys(str(checks_module(layer)) for layer in layers),
         # The grader's own settings, never a configuration file found around the submission or the package.
         "-c",
         str(PYTEST_SETTINGS),
@@ -159,10 +159,11 @@ def grade(submission, options=None, *, profile=PROFILE, extra_args=(), implement
                        sandbox=walls, printed=printed.text, printed_chars=printed.chars)
 
 
-def declared_checks(layers=None, extra_args=()):
-    """Every graded check the suite declares (layer, points, ...), in collection order, without running one
-    (and without starting a worker)."""
-    collected = grade(REFERENCE_DIR, layers=layers or (), extra_args=("--collect-only", *extra_args), isolate=False)
+def declared_checks(layers=None, extra_args=(), chapter=DEFAULT_CHAPTER):
+    """Every graded check of chapter the suite declares (layer, points, ...), in collection order, without
+    running one (and without starting a worker)."""
+    collected = grade(reference_of(chapter), layers=layers or (), chapter=chapter,
+                      extra_args=("--collect-only", *extra_args), isolate=False)
     return [r.check for r in collected.results]
 
 

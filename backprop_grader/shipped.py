@@ -7,7 +7,7 @@ so that an installed grader works from any folder.
 import importlib.util
 from pathlib import Path
 
-from .book import checks_module_name
+from .book import DEFAULT_CHAPTER, checks_module_name
 
 
 def _folder(package):
@@ -27,16 +27,26 @@ CHECKS_DIR = _folder("backprop_grader.checks")
 PYTEST_SETTINGS = Path(__file__).resolve().parent / "pytest_settings.ini"
 
 
+def reference_of(chapter):
+    """The reference's folder of chapter's names: chapter 5's files are at its top, a later chapter's in chapterN/."""
+    return REFERENCE_DIR if chapter == DEFAULT_CHAPTER else REFERENCE_DIR / f"chapter{chapter}"
+
+
+def template_of(chapter):
+    """The template's folder of chapter's names, laid out as the reference's."""
+    return TEMPLATE_DIR if chapter == DEFAULT_CHAPTER else TEMPLATE_DIR / f"chapter{chapter}"
+
+
 def checks_module(layer):
     """The file of a layer's graded checks: test_softmax_with_loss.py for SoftmaxWithLoss."""
     return CHECKS_DIR / f"{checks_module_name(layer)}.py"
 
 
-def resolve(option):
+def resolve(option, chapter=DEFAULT_CHAPTER):
     """A submission's path as given, or, when no such path exists, the package's own folder of that name
-    (`reference`, `student_template`): `python grader.py reference` works from any folder."""
+    (`reference`, `student_template`) for chapter: `python grader.py reference` works from any folder."""
     path = Path(option)
-    own = {"reference": REFERENCE_DIR, "student_template": TEMPLATE_DIR}
+    own = {"reference": reference_of(chapter), "student_template": template_of(chapter)}
     if not path.exists() and option in own:
         return own[option]
     return path.resolve()

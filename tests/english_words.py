@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from submissions import TEMPLATE
 
-from backprop_grader.book import LAYERS
+from backprop_grader.book import ALL_LAYERS
 from backprop_grader.run import PROFILE
 from backprop_grader.shipped import CHECKS_DIR, REFERENCE_DIR
 
@@ -39,9 +39,9 @@ def string_literals(path):
 
 
 def _code_names():
-    names = set(LAYERS) | NAMES | KEYWORDS_IN_CODE | BUILTINS | {PROFILE}
+    names = set(ALL_LAYERS) | NAMES | KEYWORDS_IN_CODE | BUILTINS | {PROFILE}
     # The book's shopping graph names its values (price, dapple, dtax) and checks quote them.
-    for path in [*REFERENCE_DIR.glob("*.py"), *TEMPLATE.glob("*.py"), CHECKS_DIR / "book_graphs.py"]:
+    for path in [*REFERENCE_DIR.rglob("*.py"), *TEMPLATE.rglob("*.py"), CHECKS_DIR / "book_graphs.py"]:
         tokens = tokenize.generate_tokens(io.StringIO(path.read_text(encoding="utf-8")).readline)
         names |= {t.string for t in tokens if t.type == tokenize.NAME}
         # String constants that are names too: params keys ("W1") and the graph's values ("price").

@@ -26,6 +26,10 @@ Module constants, read without running the entry:
 - BUDGET: for attacks/, the seconds grading it may take at most;
 - FEEDBACK: for attacks/, the message key every check it costs must report.
 The entry's docstring says the mistake (or the attack) in a student's words.
+
+The catalogue of the later chapters (tests/catalogue_chapters/, described in tests/test_catalogue_chapters.py)
+has entries of the same form with a FILE such as chapter6/layers.py: chapter_entries(6) reads them and
+materialise writes each as a folder of that chapter, the reference's chapter6/ with the entry appended.
 """
 import ast
 import json
@@ -36,9 +40,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from backprop_grader.results import PASSED
-from backprop_grader.shipped import REFERENCE_DIR
+from backprop_grader.shipped import REFERENCE_DIR, reference_of
 
 CATALOGUE_DIR = Path(__file__).resolve().parent / "catalogue"
+CHAPTERS_CATALOGUE_DIR = Path(__file__).resolve().parent / "catalogue_chapters"
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,12 @@ class Entry:
         return frozenset(self.hints or ()) | ({self.mistake} if self.mistake else frozenset())
 
     @property
+    def chapter(self):
+        """The book's chapter the entry is graded as: 6 for FILE chapter6/layers.py, else 5."""
+        folder = Path(self.file).parent.name
+        return int(folder.removeprefix("chapter")) if folder.startswith("chapter") else 5
+
+    @property
     def layers(self):
         """The layers the entry must cost points on."""
         return frozenset([self.layer] if isinstance(self.layer, str) else self.layer or ())
@@ -85,9 +96,14 @@ def _constants(tree):
     return found
 
 
-def entries(kind=None):
+def chapter_entries(chapter, kind=None):
+    """The entries of tests/catalogue_chapters/ of chapter (kind: bugs or variants)."""
+    return [e for e in entries(kind, CHAPTERS_CATALOGUE_DIR) if e.chapter == chapter]
+
+
+def entries(kind=None, directory=CATALOGUE_DIR):
     found = []
-    for path in sorted(CATALOGUE_DIR.glob(f"{kind or '*'}/*.py")):
+    for path in sorted(directory.glob(f"{kind or '*'}/*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         consts = _constants(tree)
         found.append(
@@ -147,8 +163,10 @@ def materialise(entry, root):
         target.write_text(_notebook(_reference_pieces() + cells), encoding="utf-8")
         return target
     target = Path(root) / entry.kind / entry.name
-    shutil.copytree(REFERENCE_DIR, target, ignore=shutil.ignore_patterns("__pycache__", "__init__.py"))
-    patched = target / entry.file
+    source = reference_of(entry.chapter)
+    # A chapter's folder of the reference is its own submission: the chapters beside chapter 5's files stay out.
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", "__init__.py", "chapter*"))
+    patched = target / Path(entry.file).name
     patched.write_text(patched.read_text(encoding="utf-8") + "\n\n" + entry.path.read_text(encoding="utf-8"))
     for name, contents in entry.also:
         (target / name).write_text(contents, encoding="utf-8")

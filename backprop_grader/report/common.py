@@ -4,7 +4,7 @@ several checks of a layer) is told once."""
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..book import LAYERS
+from ..book import ALL_LAYERS
 from ..messages import render
 from ..options import PLUGIN_PREFIX
 from ..results import PASSED
@@ -59,7 +59,7 @@ def notes(result, lang):
 
 def in_layer_order(result):
     """The check results in the book's order of layers (MulLayer first), each layer's in the suite's order."""
-    return sorted(result.results, key=lambda r: LAYERS.index(r.check.layer))
+    return sorted(result.results, key=lambda r: ALL_LAYERS.index(r.check.layer))
 
 
 def points(value):
@@ -158,7 +158,7 @@ class FailureGroup:
     def label(self, result, lang):
         """Which checks: "Relu: zero_is_blocked", "Affine (5 of 11 checks)", or "Relu (all 8 checks)"."""
         parts = []
-        for layer in LAYERS:
+        for layer in ALL_LAYERS:
             mine = [r.check.name for r in self.results if r.check.layer == layer]
             if not mine:
                 continue

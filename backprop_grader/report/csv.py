@@ -5,12 +5,18 @@ checks.csv: which checks a class failed, and with which diagnosed mistake."""
 import csv
 from pathlib import Path
 
-from ..book import LAYERS
+from ..book import DEFAULT_CHAPTER, layers_of
 from ..results import sandbox_summary
 from . import escape
 from .common import DOES_NOT_LOAD, in_layer_order, mistake_of, points
 
-COLUMNS = ("submission", *LAYERS, "total", "status", "wall_time_s", "sandbox")
+
+def columns(chapter=DEFAULT_CHAPTER):
+    """The columns of a grades file of chapter: a column per layer of it."""
+    return ("submission", *layers_of(chapter), "total", "status", "wall_time_s", "sandbox")
+
+
+COLUMNS = columns()
 # checks.csv: student (the submission's folder), the check's layer and name (English: a rubric's), the points it
 # scored and could, its outcome (passed, failed, error, skipped or not_run) and the key of the diagnosed mistake
 # (the hint's, e.g. hint_affine_db; empty when it passed or none was diagnosed).
@@ -31,13 +37,13 @@ def status_of(result):
 
 
 def row(result, submission_id, wall_time, status=None):
-    """The row of one submission as a dict keyed by COLUMNS; a layer that was not graded is left empty.
+    """The row of one submission as a dict keyed by the columns of its chapter; a layer that was not graded is left empty.
     status: the grade's own (status_of) unless given. Every cell is safe for a spreadsheet (escape.csv_cell):
     a submission's folder may be named =HYPERLINK(...)."""
     per_layer = {s.layer: points(s.score) for s in result.layer_scores()}
     cells = {
         "submission": escape.name(submission_id),
-        **{layer: per_layer.get(layer, "") for layer in LAYERS},
+        **{layer: per_layer.get(layer, "") for layer in layers_of(result.chapter)},
         "total": points(result.score),
         "status": status or status_of(result),
         "wall_time_s": f"{wall_time:.2f}",
@@ -68,12 +74,17 @@ def check_rows(result, submission_id):
 def append(path, rows):
     """Append rows to the CSV file at path, writing the header first when the file is new or empty."""
     path = Path(path)
-    _write(path, rows, "a", header=not path.exists() or path.stat().st_size == 0)
+    _write(path, rows, "a", header=not path.exists() or path.stat().st_size == 0, columns=_columns_of(rows))
 
 
-def write(path, rows, columns=COLUMNS):
-    """Write a new CSV file at path (replacing any): the header, then rows."""
-    _write(Path(path), rows, "w", header=True, columns=columns)
+def write(path, rows, columns=None):
+    """Write a new CSV file at path (replacing any): the header, then rows (columns: those of rows' chapter)."""
+    _write(Path(path), rows, "w", header=True, columns=columns or _columns_of(rows))
+
+
+def _columns_of(rows):
+    """The columns of rows made by row(): those of their chapter."""
+    return tuple(rows[0]) if rows else COLUMNS
 
 
 def _write(path, rows, mode, header, columns=COLUMNS):

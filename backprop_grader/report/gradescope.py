@@ -11,7 +11,7 @@ the instructor and the gradebook: Gradescope does not show students their total 
 import dataclasses
 import json
 
-from ..book import LAYERS
+from ..book import layers_of
 from ..messages import render as message
 from ..results import PASSED, sandbox_summary
 from . import escape
@@ -59,11 +59,11 @@ def _test(check_result, number, lang):
 def results_json(result, lang="en", execution_time=0.0):
     """The results.json document as a dict. execution_time is the wall time of the grade, in seconds."""
     result = escape.sanitized(result, escape.terminal)  # shown as text: no control characters from the submission
-    tests, seen = [], {}
+    tests, seen, layers = [], {}, layers_of(result.chapter)
     for check_result in in_layer_order(result):
         layer = check_result.check.layer
         seen[layer] = seen.get(layer, 0) + 1
-        tests.append(_test(check_result, f"{LAYERS.index(layer) + 1}.{seen[layer]}", lang))
+        tests.append(_test(check_result, f"{layers.index(layer) + 1}.{seen[layer]}", lang))
     shown = visible_part(result)
     output = summary(shown, lang)
     later = len(result.results) - len(shown.results)

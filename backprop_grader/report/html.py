@@ -10,7 +10,7 @@ escape.html; the grader's own sentences are escaped too, since a translation may
 import os
 from urllib.parse import quote
 
-from ..book import LAYERS
+from ..book import ALL_LAYERS
 from ..messages import render
 from . import escape, plots, terminal
 from .common import points
@@ -106,7 +106,7 @@ def _mistakes(summary, lang):
 
 
 def _students(outcomes, page_folder, out, lang):
-    layers = [layer for layer in LAYERS if any(r.check.layer == layer for o in outcomes for r in o.result.results)]
+    layers = [layer for layer in ALL_LAYERS if any(r.check.layer == layer for o in outcomes for r in o.result.results)]
     header = [render("html_col_submission", lang), *layers, render("html_col_total", lang), render("html_col_status", lang)]
     rows = []
     for outcome in outcomes:

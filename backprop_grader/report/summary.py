@@ -15,7 +15,7 @@ import re
 import statistics
 from dataclasses import dataclass, field
 
-from ..book import LAYERS
+from ..book import ALL_LAYERS
 from ..messages import catalogue, placeholders, render
 from ..results import PASSED
 from . import escape
@@ -113,12 +113,12 @@ def summarise(outcomes):
     for outcome in outcomes:
         statuses[outcome.status] = statuses.get(outcome.status, 0) + 1
     graded_layers = {r.check.layer for o in outcomes for r in o.result.results}
-    layers = [_layer(layer, outcomes) for layer in LAYERS if layer in graded_layers]
+    layers = [_layer(layer, outcomes) for layer in ALL_LAYERS if layer in graded_layers]
     counts = {}
     for outcome in outcomes:
         for layer, mistake in mistakes(outcome.result):
             counts.setdefault((layer, mistake), MistakeCount(layer, mistake)).submissions.append(outcome.id)
-    order = {layer: i for i, layer in enumerate(LAYERS)}
+    order = {layer: i for i, layer in enumerate(ALL_LAYERS)}
     ranked = sorted(counts.values(), key=lambda m: (-m.count, order.get(m.layer, len(order)), m.mistake))
     return ClassSummary(len(outcomes), statuses, layers, ranked)
 

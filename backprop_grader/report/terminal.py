@@ -5,7 +5,7 @@ prints the same report. Colour is a parameter: the caller decides whether the ou
 """
 import unicodedata
 
-from ..book import LAYERS
+from ..book import layers_of
 from ..messages import languages, render
 from ..results import ERROR, FAILED, NOT_RUN, PASSED, SKIPPED, sandbox_summary
 from . import escape
@@ -53,10 +53,11 @@ def _indented(text, prefix=INDENT):
 def _graded(result, lang):
     """Which layers were graded, and the report's language with the option that chooses it."""
     layers = [s.layer for s in result.layer_scores()]
-    if len(layers) == len(LAYERS):
-        graded = render("header_all_layers", lang, count=len(LAYERS))
+    chapter = layers_of(result.chapter)
+    if len(layers) == len(chapter):
+        graded = render("header_all_layers", lang, count=len(chapter))
     else:
-        graded = render("header_some_layers", lang, layers=", ".join(layers), count=len(layers), of=len(LAYERS))
+        graded = render("header_some_layers", lang, layers=", ".join(layers), count=len(layers), of=len(chapter))
     option = "--lang " + "|".join(languages())
     return render("header_graded", lang, layers=graded, language=render("language_name", lang), option=option)
 

@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, Phase, settings
 
 from backprop_grader.counting import CountingLayers
 from backprop_grader.loader import load
-from backprop_grader.pytest_plugin import implementation, seed
-from backprop_grader.shipped import REFERENCE_DIR
+from backprop_grader.pytest_plugin import grade_options, implementation, seed
+from backprop_grader.shipped import reference_of
 
 # grading: the same examples on every run and machine (derandomize), no example database to carry state
 # between runs (nor a .hypothesis folder left where the grader runs), no deadline since a slow submission is
@@ -55,9 +55,9 @@ def impl(request):
 
 
 @pytest.fixture(scope="session")
-def ref():
-    """The reference implementation, the source of expected values."""
-    return load(REFERENCE_DIR)
+def ref(request):
+    """The reference implementation of the chapter graded, the source of expected values."""
+    return load(reference_of(grade_options(request.config).chapter))
 
 
 @pytest.fixture(scope="session")

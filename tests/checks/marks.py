@@ -1,12 +1,12 @@
 """The one way a test declares what it grades: its layer (a marker), its points, and whether it is strict."""
 import pytest
 
-from backprop_grader.book import LAYERS
+from backprop_grader.book import ALL_LAYERS
 
 
 def check(layer, points, strict=False):
     """Mark a test as a graded check of layer worth points. strict: the book's own code fails it too."""
-    if layer not in LAYERS:
+    if layer not in ALL_LAYERS:
         raise ValueError(f"unknown layer {layer!r}")
 
     def mark(test):
@@ -15,3 +15,16 @@ def check(layer, points, strict=False):
         return pytest.mark.strict(test) if strict else test
 
     return mark
+
+
+def check_each(points, strict=False):
+    """Mark a test as one graded check of each layer of points ({layer: points}): it runs once per layer, which
+    it takes as its argument `layer` (the optimizers of chapter 6 share their checks)."""
+    for layer in points:
+        if layer not in ALL_LAYERS:
+            raise ValueError(f"unknown layer {layer!r}")
+    strictness = (pytest.mark.strict,) if strict else ()
+    return pytest.mark.parametrize("layer", [
+        pytest.param(layer, marks=(getattr(pytest.mark, layer), pytest.mark.points(n), *strictness), id=layer)
+        for layer, n in points.items()
+    ])
