@@ -82,6 +82,7 @@ def write_record(out, outcomes, lang, settings, shard=None):
         "shard": [shard.index, shard.count] if shard else None,
         "outcomes": [outcome_to_dict(o) for o in outcomes],
     }
+    Path(out).mkdir(parents=True, exist_ok=True)
     write_atomically(Path(out) / RECORD, json.dumps(record, indent=1, ensure_ascii=False) + "\n")
 
 

@@ -69,6 +69,18 @@ class Entry:
         return f"{self.kind}/{self.name}"
 
     @property
+    def defines(self):
+        """What the entry's code defines: "Class.method" for each method of its classes, and its functions."""
+        tree = ast.parse(self.path.read_text(encoding="utf-8"))
+        found = set()
+        for node in tree.body:
+            if isinstance(node, ast.ClassDef):
+                found |= {f"{node.name}.{f.name}" for f in node.body if isinstance(f, ast.FunctionDef)}
+            elif isinstance(node, ast.FunctionDef):
+                found.add(node.name)
+        return frozenset(found)
+
+    @property
     def allowed_hints(self):
         """The hint keys the entry's report may carry: HINTS, with MISTAKE."""
         return frozenset(self.hints or ()) | ({self.mistake} if self.mistake else frozenset())

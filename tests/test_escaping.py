@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from backprop_grader.options import GradeOptions
 from backprop_grader.report import csv, escape, gradescope, junit, markdown, terminal
 from backprop_grader.results import FAILED, PASSED, Check, CheckResult, Failure, GradeResult, Note
 
@@ -127,8 +128,8 @@ def test_the_batch_summary_escapes_and_clips_folder_names(tmp_path, monkeypatch,
 
     monkeypatch.setattr(instructor, "setup", lambda *args, **kwargs: _Setup())
     options = SimpleNamespace(batch=str(tmp_path), out=str(tmp_path / "out"), csv=None, jobs=1, timeout=None,
-                              seed=0, layer=None)
-    assert instructor._batch(None, options, "en", {}) == 0
+                              seed=0, layer=None, shard=None, html=None, rubric=None, extra_tests=None)
+    assert instructor._batch(None, options, "en", GradeOptions()) == 0
     printed = capsys.readouterr().out
     assert "\x1b" not in printed and "\x07" not in printed and "\\x1b]0;pwned\\x07" in printed
     (line,) = [line for line in printed.splitlines() if "pwned" in line and "(see" in line]

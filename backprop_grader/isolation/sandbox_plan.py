@@ -91,10 +91,15 @@ def _readable_copy(folder, runtime_root, below, group):
     lies in a folder only group may enter: bound into a worker's new root, the copy itself is what it sees; and
     a worker without one reads it through that folder, as a member of group."""
     target = Path(runtime_root) / "submission-copy" / folder.name
-    for directory, _folders, files in walk(folder):
+    for directory, folders, files in walk(folder):
         into = target / os.path.relpath(directory, folder)
         into.mkdir(parents=True, exist_ok=True)
         os.chmod(into, 0o755)
+        if below:
+            # Its subfolders too, empty where the walk stops: the loader's own walk of the copy then finds where
+            # it was cut, and the report says so as it would of the original.
+            for name in folders:
+                (into / name).mkdir(mode=0o755, exist_ok=True)
         for name in files:
             source = os.path.join(directory, name)
             if os.path.islink(source):
