@@ -163,20 +163,23 @@ def diagnose(item, exc, layer, seed, suspects):
 def _one_family(found, exc):
     """The Diagnosis if the mutants found are of one family, or those of them in the function that failed are
     (the function the failure names, or where the exception was raised), or those whose changed statement is
-    the very line that raised. The mutant it names is the first of that family to pass the same tests."""
+    the very line that raised. The mutant it names is the first of that family to pass the same tests.
+
+    Where the failure names the function that went wrong, the mutant must be of that very function: a changed
+    forward can give the same numbers as a learner's wrong backward (the mask computed in forward), and naming
+    the forward would send them to fix what is right."""
     where = _where_raised(exc)
     what = str(getattr(exc, "params", {}).get("what", ""))
-    preferences = [
-        lambda m: f"{m.function}(" in what or bool(where) and m.function == where[0],
-        lambda m: bool(where) and m.mutated == where[1],
-    ]
+    in_failing = lambda m: f"{m.function}(" in what or bool(where) and m.function == where[0]  # noqa: E731
+    preferences = [in_failing, lambda m: bool(where) and m.mutated == where[1]]
     for tried in range(len(preferences) + 1):
         for keep in preferences[:tried]:
             found = [m for m in found if keep(m)] or found
         if len({m.family for m in found}) == 1:
             for keep in preferences:
                 found = [m for m in found if keep(m)] or found
-            return Diagnosis(found[0])
+            named = bool(where) or "(" in what
+            return Diagnosis(found[0]) if not named or in_failing(found[0]) else None
     return None
 
 
