@@ -72,7 +72,10 @@ def test_the_decoder_refuses_a_forged_flood_of_placeholders_without_building_it(
     assert len(body) < wire.MAX_HEADER + 4  # a frame the pipe carries
     outcome, seconds, peak_kb = _decode_apart(body)
     assert outcome == "TooLarge" and seconds < 1.0
-    assert peak_kb < 200 * 1024, "the decoder built more than it may"  # Python, numpy, 8 MB of placeholders
+    # Python, numpy and 8 MB of placeholders, where the flood asked for 280 GB: the bound is an order of magnitude,
+    # since the peak of the same decode has been seen to double on a busy machine (ru_maxrss counts what the
+    # allocator keeps, not only what is built).
+    assert peak_kb < 512 * 1024, "the decoder built more than it may"
     assert _decode_apart(_body({"ok": [{"x": ["object", [0]]}] * (wire.MAX_PLACEHOLDERS + 1)}))[0] == "TooLarge"
 
 
