@@ -14,7 +14,7 @@ from ..book import ALL_LAYERS
 from ..messages import render
 from . import escape, plots, terminal
 from .common import points
-from .summary import SHOWN_MISTAKES, mistake_text
+from .summary import LAYER_COLUMNS, SHOWN_MISTAKES, layer_cells, mistake_text, unfinished_text
 
 STUDENT_PAGE = "report.html"
 MISTAKE_LABEL_CHARS = 70
@@ -56,19 +56,9 @@ def _table(header, rows, classes=()):
     return "\n".join(lines)
 
 
-def _number(value):
-    return "-" if value is None else points(round(value, 1))
-
-
 def _layers(summary, lang):
-    keys = ("col_layer", "summary_col_max", "summary_col_graded", "summary_col_mean", "summary_col_median",
-            "summary_col_full_marks", "summary_col_zero")
-    rows = [[_text(s.layer), points(s.max_score), str(s.graded), _number(s.mean), _number(s.median), str(s.full_marks),
-             str(s.zero)] for s in summary.layers]
-    statuses = summary.statuses
-    unfinished = render("summary_unfinished", lang, import_error=statuses.get("import_error", 0),
-                        timeout=statuses.get("timeout", 0), crashed=statuses.get("crashed", 0))
-    return _table([render(k, lang) for k in keys], rows) + f"<p>{_text(unfinished)}</p>\n"
+    rows = [[_text(cell) for cell in layer_cells(s)] for s in summary.layers]
+    return _table([render(k, lang) for k in LAYER_COLUMNS], rows) + f"<p>{_text(unfinished_text(summary, lang))}</p>\n"
 
 
 def _charts(summary, lang):

@@ -2,7 +2,7 @@
 from ..messages import render as message
 from . import escape
 from .common import also_explains, failure_groups, fraction, layer_note, notes, points
-from .summary import SHOWN_MISTAKES, mistake_text
+from .summary import LAYER_COLUMNS, SHOWN_MISTAKES, layer_cells, mistake_text, unfinished_text
 
 _escape = escape.markdown
 
@@ -59,25 +59,15 @@ def class_summary(summary, lang="en", shown=None, more_in=""):
     """A batch's ClassSummary (report/summary.py) in Markdown: the layers' table, what did not finish, and the most
     common mistakes."""
     shown = SHOWN_MISTAKES if shown is None else shown
-    keys = ("col_layer", "summary_col_max", "summary_col_graded", "summary_col_mean", "summary_col_median",
-            "summary_col_full_marks", "summary_col_zero")
-
-    def number(value):
-        return "-" if value is None else points(round(value, 1))
-
     lines = [
         "## " + _escape(message("summary_heading", lang, count=summary.submissions)),
         "",
-        "| " + " | ".join(_escape(message(key, lang)) for key in keys) + " |",
-        "|---|" + "---:|" * (len(keys) - 1),
+        "| " + " | ".join(_escape(message(key, lang)) for key in LAYER_COLUMNS) + " |",
+        "|---|" + "---:|" * (len(LAYER_COLUMNS) - 1),
     ]
     for s in summary.layers:
-        cells = [s.layer, points(s.max_score), str(s.graded), number(s.mean), number(s.median), str(s.full_marks),
-                 str(s.zero)]
-        lines.append("| " + " | ".join(cells) + " |")
-    statuses = summary.statuses
-    lines += ["", _escape(message("summary_unfinished", lang, import_error=statuses.get("import_error", 0),
-                                  timeout=statuses.get("timeout", 0), crashed=statuses.get("crashed", 0)))]
+        lines.append("| " + " | ".join(layer_cells(s)) + " |")
+    lines += ["", _escape(unfinished_text(summary, lang))]
     lines += ["", "### " + _escape(message("summary_mistakes_heading", lang)), ""]
     if not summary.mistakes:
         lines.append(_escape(message("summary_no_mistakes", lang)))

@@ -19,7 +19,7 @@ from ..book import ALL_LAYERS
 from ..messages import catalogue, placeholders, render
 from ..results import PASSED
 from . import escape
-from .common import DOES_NOT_LOAD, mistake_of
+from .common import DOES_NOT_LOAD, mistake_of, points
 from .csv import IMPORT_ERROR, OK
 
 # The batch's statuses for a grade that did not finish (batch.py's, which imports this module).
@@ -104,6 +104,29 @@ def _layer(layer, outcomes):
         summary.full_marks = sum(score == most and most > 0 for score, most in scores)
         summary.zero = sum(score == 0 for score in points)
     return summary
+
+
+# The class summary's table of layers: its columns' message keys, the same in the terminal, Markdown and HTML.
+LAYER_COLUMNS = ("col_layer", "summary_col_max", "summary_col_graded", "summary_col_mean", "summary_col_median",
+                 "summary_col_full_marks", "summary_col_zero")
+
+
+def layer_cells(layer_summary):
+    """A LayerSummary as the cells of its row under LAYER_COLUMNS, as text ("-" for a mean of nobody)."""
+    s = layer_summary
+
+    def number(value):
+        return "-" if value is None else points(round(value, 1))
+
+    return [s.layer, points(s.max_score), str(s.graded), number(s.mean), number(s.median), str(s.full_marks),
+            str(s.zero)]
+
+
+def unfinished_text(summary, lang="en"):
+    """The line under that table: how many submissions did not load, timed out and crashed."""
+    statuses = summary.statuses
+    return render("summary_unfinished", lang, import_error=statuses.get("import_error", 0),
+                  timeout=statuses.get("timeout", 0), crashed=statuses.get("crashed", 0))
 
 
 def summarise(outcomes):

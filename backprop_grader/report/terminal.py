@@ -10,7 +10,7 @@ from ..messages import languages, render
 from ..results import ERROR, FAILED, NOT_RUN, PASSED, SKIPPED, sandbox_summary
 from . import escape
 from .common import also_explains, failure_groups, feedback, fraction, layer_note, notes, points, rerun_command
-from .summary import SHOWN_MISTAKES, mistake_text
+from .summary import LAYER_COLUMNS, SHOWN_MISTAKES, layer_cells, mistake_text, unfinished_text
 
 _STYLES = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33"}
 INDENT = "  "
@@ -201,23 +201,14 @@ def clipped(text, columns):
     return text.rstrip() + escape.ELLIPSIS
 
 
-def _summary_number(value):
-    return "-" if value is None else points(round(value, 1))
-
-
 def class_summary(summary, lang="en", color=False, shown=None, more_in=""):
     """A batch's ClassSummary (report/summary.py) as lines of text: per layer the spread of scores, then how
     many grades did not load or finish, then the most common mistakes (shown of them; more_in names the file
     that has every one)."""
     shown = SHOWN_MISTAKES if shown is None else shown
     paint = _Painter(color)
-    keys = ("col_layer", "summary_col_max", "summary_col_graded", "summary_col_mean", "summary_col_median",
-            "summary_col_full_marks", "summary_col_zero")
-    rows = [[render(key, lang) for key in keys]]
-    for s in summary.layers:
-        rows.append([s.layer, points(s.max_score), str(s.graded), _summary_number(s.mean), _summary_number(s.median),
-                     str(s.full_marks), str(s.zero)])
-    width = [max(width_of(row[i]) for row in rows) for i in range(len(keys))]
+    rows = [[render(key, lang) for key in LAYER_COLUMNS]] + [layer_cells(s) for s in summary.layers]
+    width = [max(width_of(row[i]) for row in rows) for i in range(len(LAYER_COLUMNS))]
 
     def line(row):
         cells = [pad(row[0], width[0])] + [pad(cell, w, right=True) for cell, w in zip(row[1:], width[1:])]
@@ -225,9 +216,7 @@ def class_summary(summary, lang="en", color=False, shown=None, more_in=""):
 
     lines = [paint(render("summary_heading", lang, count=summary.submissions), "bold"), paint(line(rows[0]), "bold")]
     lines += [line(row) for row in rows[1:]]
-    statuses = summary.statuses
-    lines.append(INDENT + render("summary_unfinished", lang, import_error=statuses.get("import_error", 0),
-                                 timeout=statuses.get("timeout", 0), crashed=statuses.get("crashed", 0)))
+    lines.append(INDENT + unfinished_text(summary, lang))
     lines += ["", paint(render("summary_mistakes_heading", lang), "bold")]
     if not summary.mistakes:
         lines.append(INDENT + render("summary_no_mistakes", lang))
