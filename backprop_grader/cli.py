@@ -155,7 +155,7 @@ def _plot(submission, grading, result, path, lang):
     from . import training  # numpy and the reference, only when asked for
 
     found = training.run(submission, grading, result)
-    picture = plots.png(plots.training(found, plots.training_texts(found, lang)))
+    picture = plots.training_picture(found, lang)
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     Path(path).write_bytes(picture)
     print(render("plot_written", lang, path=path))

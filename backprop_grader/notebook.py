@@ -133,7 +133,7 @@ def _show_training(impl, result, lang):
         print(render("plot_needs_matplotlib", lang, command=plots.INSTALL))
         return
     found = training.run_on(impl, result)
-    display(Image(data=plots.png(plots.training(found, plots.training_texts(found, lang))), format="png"))
+    display(Image(data=plots.training_picture(found, lang), format="png"))
 
 
 class CheckReport:

@@ -116,15 +116,9 @@ def _failed_gradient_check(result):
     return None
 
 
-def _slopes(f, x):
-    """Central differences of the scalar f at x: the reference's numerical_gradient (trusted, run here)."""
-    from .loader import load
-
-    return load(REFERENCE_DIR).numerical_gradient(f, x)
-
-
-def scatter_for(impl, layer, check_name, seed=SEED):
-    """The learner's analytic gradient and the slopes of their own forward, for the gradient check_name compares."""
+def scatter_for(impl, layer, check_name, gradient_of, seed=SEED):
+    """The learner's analytic gradient and the slopes of their own forward, for the gradient check_name compares;
+    gradient_of(f, x): central differences of the scalar f at x (the reference's numerical_gradient, run here)."""
     r = np.random.default_rng(seed + 2)
     x = r.uniform(-2.0, 2.0, (3, 4))
     dout = r.uniform(-1.0, 1.0, (3, 4))
@@ -136,13 +130,13 @@ def scatter_for(impl, layer, check_name, seed=SEED):
         unit = getattr(impl, layer)()
         unit.forward(x.copy())
         analytic = unit.backward(dout.copy())
-        return Scatter(layer, "dx", analytic, _slopes(lambda v: total(getattr(impl, layer)().forward(v.copy()), dout), x))
+        return Scatter(layer, "dx", analytic, gradient_of(lambda v: total(getattr(impl, layer)().forward(v.copy()), dout), x))
     if layer in ("MulLayer", "AddLayer"):
         y = r.uniform(-2.0, 2.0, (3, 4))
         unit = getattr(impl, layer)()
         unit.forward(x.copy(), y.copy())
         analytic = unit.backward(dout.copy())[0]
-        slopes = _slopes(lambda v: total(getattr(impl, layer)().forward(v.copy(), y.copy()), dout), x)
+        slopes = gradient_of(lambda v: total(getattr(impl, layer)().forward(v.copy(), y.copy()), dout), x)
         return Scatter(layer, "dx", analytic, slopes)
     if layer == "Affine":
         W, b, dout = r.uniform(-1.0, 1.0, (4, 3)), r.uniform(-1.0, 1.0, 3), r.uniform(-1.0, 1.0, (3, 3))
@@ -151,19 +145,19 @@ def scatter_for(impl, layer, check_name, seed=SEED):
         dx = unit.backward(dout.copy())
         what = check_name.rsplit("_", 1)[-1]  # dx, dW or db
         if what == "dW":
-            slopes = _slopes(lambda v: total(impl.Affine(v.copy(), b.copy()).forward(x.copy()), dout), W)
+            slopes = gradient_of(lambda v: total(impl.Affine(v.copy(), b.copy()).forward(x.copy()), dout), W)
             return Scatter(layer, what, unit.dW, slopes)
         if what == "db":
-            slopes = _slopes(lambda v: total(impl.Affine(W.copy(), v.copy()).forward(x.copy()), dout), b)
+            slopes = gradient_of(lambda v: total(impl.Affine(W.copy(), v.copy()).forward(x.copy()), dout), b)
             return Scatter(layer, what, unit.db, slopes)
-        slopes = _slopes(lambda v: total(impl.Affine(W.copy(), b.copy()).forward(v.copy()), dout), x)
+        slopes = gradient_of(lambda v: total(impl.Affine(W.copy(), b.copy()).forward(v.copy()), dout), x)
         return Scatter(layer, "dx", dx, slopes)
     if layer == "SoftmaxWithLoss":
         t = r.integers(0, 4, 3)
         unit = impl.SoftmaxWithLoss()
         unit.forward(x.copy(), t.copy())
         analytic = unit.backward(1)
-        slopes = _slopes(lambda v: float(impl.SoftmaxWithLoss().forward(v.copy(), t.copy())), x)
+        slopes = gradient_of(lambda v: float(impl.SoftmaxWithLoss().forward(v.copy(), t.copy())), x)
         return Scatter(layer, "dx", analytic, slopes)
     return None
 
@@ -198,24 +192,25 @@ def run_on(impl, result):
     from .loader import load
 
     x, t = data()
-    reference = train(load(REFERENCE_DIR).TwoLayerNet(*SIZES), x, t)
+    ref = load(REFERENCE_DIR)
+    reference = train(ref.TwoLayerNet(*SIZES), x, t)
     try:
         net = impl.TwoLayerNet(*SIZES)
     except Exception as exc:  # their network cannot even be built: an empty curve says why
         yours = Curve([], stopped=_reason(exc))
     else:
         yours = train(net, x, t)
-    return Training(reference, yours, wrong_layers(result), _scatter(impl, result))
+    return Training(reference, yours, wrong_layers(result), _scatter(impl, result, ref.numerical_gradient))
 
 
-def _scatter(impl, result):
+def _scatter(impl, result, slopes):
     """The Scatter of the first failed numerical-gradient check of a layer, or None (none failed, or the layer
     fails before it has a gradient of its input's shape to show: the report says why)."""
     failed = _failed_gradient_check(result)
     if failed is None:
         return None
     try:
-        found = scatter_for(impl, *failed)
+        found = scatter_for(impl, *failed, slopes)
         if found is None:
             return None
         analytic = np.asarray(found.analytic, dtype=np.float64)

@@ -156,3 +156,8 @@ def png(figure):
     with _quiet_about_glyphs():
         figure.savefig(buffer, format="png", dpi=110)
     return buffer.getvalue()
+
+
+def training_picture(found, lang="en"):
+    """training()'s figure of found in lang, as PNG bytes: what --plot saves and check(plot=True) shows."""
+    return png(training(found, training_texts(found, lang)))
