@@ -44,9 +44,13 @@ def checks_module(layer):
 
 def resolve(option, chapter=DEFAULT_CHAPTER):
     """A submission's path as given, or, when no such path exists, the package's own folder of that name
-    (`reference`, `student_template`) for chapter: `python grader.py reference` works from any folder."""
+    (`reference`, `student_template`) for chapter: `python grader.py reference` works from any folder. A folder
+    that holds a folder of the chapter's own (a clone's reference/chapter6) is graded there: `python grader.py
+    reference --chapter 6` in a clone grades what it does outside one."""
     path = Path(option)
     own = {"reference": reference_of(chapter), "student_template": template_of(chapter)}
     if not path.exists() and option in own:
         return own[option]
+    if chapter != DEFAULT_CHAPTER and (path / f"chapter{chapter}").is_dir():
+        path = path / f"chapter{chapter}"
     return path.resolve()

@@ -66,6 +66,15 @@ def test_the_packages_own_folders_are_the_chapters(tmp_path, monkeypatch):
     assert resolve("student_template", CHAPTER) == template_of(CHAPTER)
 
 
+def test_a_clones_folders_are_the_chapters_too(tmp_path, monkeypatch):
+    """In a clone, ./reference is chapter 5's folder holding chapter6/: --chapter 6 must grade that, not score
+    chapter 5's files 0 as "does not load"."""
+    (tmp_path / "reference" / "chapter6").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path)
+    assert resolve("reference", CHAPTER) == tmp_path / "reference" / "chapter6"
+    assert resolve("reference") == tmp_path / "reference", "chapter 5 grades the folder itself"
+
+
 @pytest.fixture(scope="module")
 def reference_result():
     return grade(reference_of(CHAPTER), chapter=CHAPTER, isolate=False)
