@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from . import counting, names
+from . import counting, failing_example, names
 from .book import ALL_LAYERS
 from .feedback import CheckFailure
 from .isolation.errors import WorkerFailure
@@ -49,14 +49,11 @@ def check_of(item):
 
 
 def _falsifying_example(exc):
-    """Hypothesis's note naming the smallest failing arguments, without the fixtures."""
-    for note in getattr(exc, "__notes__", ()):
-        if note.startswith("Falsifying"):
-            body = note.split("(", 1)[-1].rsplit(")", 1)[0]
-            args = [a.strip().rstrip(",") for a in body.splitlines() if a.strip()]
-            args = [a for a in args if not a.startswith(("impl=", "ref=", "net_class="))]
-            return ", ".join(args)
-    return None
+    """Hypothesis's smallest failing arguments, without the fixtures."""
+    args = failing_example.arguments(exc)
+    if args is None:
+        return None
+    return ", ".join(a for a in args if not a.startswith(("impl=", "ref=", "net_class=")))
 
 
 def _frames(exc):

@@ -7,7 +7,7 @@ import pytest
 
 from backprop_grader.counting import CountingLayers
 from backprop_grader.loader import load
-from backprop_grader.mutation import replay, runs, table
+from backprop_grader.mutation import replay, table
 from backprop_grader.results import PASSED
 from backprop_grader.run import grade
 from backprop_grader.shipped import REFERENCE_DIR
@@ -75,17 +75,3 @@ def test_nothing_is_replayed_for_a_grade_that_passes(monkeypatch):
     monkeypatch.setattr(replay, "diagnose", refuse)
     result = grade(REFERENCE_DIR, layers=["Relu", "Sigmoid"], isolate=False)
     assert all(r.status == PASSED for r in result.results)
-
-
-@pytest.mark.parametrize(
-    ("note", "expected"),
-    [
-        ("Falsifying example: test_x(\n    impl=<object>,\n    shape=(2, 3),\n    seed=0,\n)", {"shape": (2, 3), "seed": 0}),
-        ("Falsifying explicit example: test_x(\n    impl=...,\n    x=-710.0,\n)", {"x": -710.0}),
-    ],
-)
-def test_falsifying_example_read_back(note, expected):
-    """The failing example's arguments, read from Hypothesis's note, are not the ones it printed."""
-    exc = AssertionError()
-    exc.add_note(note)
-    assert runs.falsifying_kwargs(exc, set(expected)) == expected

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import failing_example
 from ..compared import listening
 from ..diagnose import is_close
 from ..feedback import CheckFailure
@@ -101,18 +102,18 @@ def submissions_run(test, fixtures, kwargs, seed):
 
 def falsifying_kwargs(exc, names):
     """The arguments Hypothesis's note gives for the smallest failing example, for the parameters in names."""
-    for note in getattr(exc, "__notes__", ()):
-        if note.startswith("Falsifying"):
-            found = {}
-            for line in note.split("(", 1)[-1].rsplit(")", 1)[0].splitlines():
-                name, _, value = line.strip().rstrip(",").partition("=")
-                if name in names:
-                    try:
-                        found[name] = ast.literal_eval(value)
-                    except (ValueError, SyntaxError):
-                        return None
-            return found if set(found) == set(names) else None
-    return None
+    lines = failing_example.arguments(exc)
+    if lines is None:
+        return None
+    found = {}
+    for line in lines:
+        name, _, value = line.partition("=")
+        if name in names:
+            try:
+                found[name] = ast.literal_eval(value)
+            except (ValueError, SyntaxError):
+                return None
+    return found if set(found) == set(names) else None
 
 
 def size(snapshot):
