@@ -23,6 +23,7 @@ from .plugin import GradingPlugin, is_theirs
 from .printed import Capture
 from .pytest_plugin import IMPL_OPTION, ProvidedImplementation, printed_by_workers
 from .results import IN_PROCESS, GradeResult
+from .seed_only import no_local_constants
 from .shipped import CHECKS_DIR, PYTEST_SETTINGS, checks_module, reference_of, resolve
 
 PROFILE = "grading"
@@ -130,7 +131,7 @@ def grade(submission, options=None, *, profile=PROFILE, extra_args=(), implement
     if timer is not None:
         plugins.append(timer)
     try:
-        with capture:
+        with capture, no_local_constants():
             status = pytest.main(args, plugins=plugins)
     finally:
         if timer is not None:
