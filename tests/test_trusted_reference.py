@@ -92,7 +92,14 @@ def probed(tmp_path_factory):
     session = Session(submission)
     try:
         session.begin_check()
-        net = IsolatedImplementation(session).two_layer_net_on(CountingLayers(load(REFERENCE_DIR)))(3, 4, 2)
+        # The net's weights come from numpy's global generator: seeded, so that what earlier tests drew from it
+        # cannot put a hidden unit at Relu's kink, where central differences and backprop rightly disagree.
+        kept = np.random.get_state()
+        np.random.seed(0)
+        try:
+            net = IsolatedImplementation(session).two_layer_net_on(CountingLayers(load(REFERENCE_DIR)))(3, 4, 2)
+        finally:
+            np.random.set_state(kept)
         x, t = np.random.default_rng(0).uniform(-1, 1, (5, 3)), np.array([0, 1, 1, 0, 1])
         grads, slopes, copy_slopes = net.gradient(x, t), net.numerical_gradient(x, t), net.copy_slopes(x, t)
         for key in grads:

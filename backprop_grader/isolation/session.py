@@ -106,14 +106,16 @@ class Session:
         for channel in list(self.channels.values()):
             channel.finish_check()
 
-    def deadline_and_key(self, now):
-        """When the call starting now must end, and which limit that is."""
+    def deadline_and_key(self, now, calls=True):
+        """When the call starting now must end, and which limit that is; without calls, the check's or the
+        grade's."""
         limits = self.limits
         left = [
-            (limits.call_seconds, "timeout", limits.call_seconds),
             (limits.check_seconds - self.check_spent, "check_timeout", limits.check_seconds),
             (limits.grade_seconds - self.grade_spent, "grade_timeout", limits.grade_seconds),
         ]
+        if calls:
+            left.append((limits.call_seconds, "timeout", limits.call_seconds))
         seconds, key, limit = min(left)
         return now + max(seconds, 0.0), key, limit
 
@@ -276,15 +278,16 @@ class Channel:
 
     # --- requests ----------------------------------------------------------------------------------------------
 
-    def request(self, op, fields, label, importing=None, defer=False):
+    def request(self, op, fields, label, importing=None, defer=False, slot=None):
         """Send one request and return its reply's value; defer: do not wait for the reply (it has none worth
-        waiting for), read it with the next request's."""
+        waiting for), read it with the next request's. slot: a proxies.Pending that takes the deferred reply's
+        value when it is read (proxies.all_at_once)."""
         session = self.session
         limits = session.limits
         if self.depth:
             # Made by the reference while a callback is served (the learner's f, called by numerical_gradient): part
             # of the learner's call that made the callback, under its name and deadline, and waited for at once.
-            label, importing, defer = self.exchange[3], None, False
+            label, importing, defer, slot = self.exchange[3], None, False, None
         if session.grade_spent >= limits.grade_seconds:
             raise WorkerFailure("grade_timeout", call=label, seconds=_seconds(limits.grade_seconds))
         if session.check_spent >= limits.check_seconds:
@@ -295,7 +298,7 @@ class Channel:
             self._boot(label)
         self.outbox.append(self._frame(op, fields))
         self.epoch += 1
-        waiting = self.pending + [(label, importing)]
+        waiting = self.pending + [(label, importing, slot)]
         if defer and len(waiting) < MAX_PENDING:
             self.pending = waiting
             self.only_updates = self.only_updates and op == "setitem"
@@ -313,6 +316,9 @@ class Channel:
         deadline, limit_key, limit = self.session.deadline_and_key(start)
         self.exchange = (deadline, limit_key, limit, waiting[-1][0])
         self.own_seconds = 0.0  # the grader's own time in this exchange (decoding replies): not the submission's
+        # Each reply after the first is a call of its own: it has call_seconds from the reply before it, within
+        # what the check and the grade have left from the start.
+        self.outer = self.session.deadline_and_key(start, calls=False)
         try:
             return self._exchange(frames, waiting, deadline, limit_key, limit)
         finally:
@@ -323,7 +329,7 @@ class Channel:
         try:
             self.worker.send(b"".join(frames), deadline + self.own_seconds)
         except (process.Timeout, process.Died, process.Garbled) as exc:
-            self._lost(exc, *waiting[-1], limit_key, limit)
+            self._lost(exc, *waiting[-1][:2], limit_key, limit)
         return self._collect(waiting, deadline, limit_key, limit)
 
     def finish_check(self):
@@ -358,18 +364,25 @@ class Channel:
         return packer.frame(message)
 
     def _collect(self, waiting, deadline, limit_key, limit):
-        """Read the replies to the waiting requests, in order; raise the first failure, else return the last value."""
+        """Read the replies to the waiting requests, in order (the worker writes each as soon as it is done);
+        raise the first failure, else return the last value."""
         first_failure, value = None, None
-        for index, (label, importing) in enumerate(waiting):
+        for index, (label, importing, slot) in enumerate(waiting):
+            if index and not self.depth:
+                since = time.monotonic() - self.own_seconds
+                deadline, limit_key, limit = min((since + self.session.limits.call_seconds, "timeout",
+                                                  self.session.limits.call_seconds), self.outer)
             while True:
                 try:
                     # The time the grader spent decoding earlier replies does not shorten the worker's.
                     body = self.worker.receive(deadline + self.own_seconds)
                 except (process.Timeout, process.Died, process.Garbled) as exc:
-                    # The worker answers a batch in one write: with no reply of it in, the one to blame is the request
-                    # that was waited for, the deferred ones before it (constructions, dict updates) being the kind
-                    # that already succeeded once in this worker.
-                    self._lost(exc, *waiting[-1 if index == 0 else index], limit_key, limit)
+                    if first_failure is not None:
+                        # Waited for one by one, the calls would have stopped at the failure: so does the check.
+                        self.stop()
+                        self.pending, self.outbox = [], []
+                        raise first_failure from None
+                    self._lost(exc, label, importing, limit_key, limit)
                 decoding = time.monotonic()
                 try:
                     unpacker = self._unpacker(body, label, importing)
@@ -384,6 +397,8 @@ class Channel:
                 value, failure = self._reply(unpacker, label, importing, last=index == len(waiting) - 1)
             finally:
                 self.own_seconds += time.monotonic() - decoding
+            if slot is not None:
+                slot.value = value
             first_failure = first_failure or failure
         if first_failure is not None:
             raise first_failure

@@ -739,17 +739,18 @@ def main(argv=None):
     hello = {"pid": os.getpid(), "filtered": filtered, "sandbox": walls}
     _write_all(options.replies, wire.Packer().frame({"hello": hello}))
     while True:
-        # Requests the grader did not wait for come with the next one it does: answer them all in one write.
+        # Requests the grader did not wait for come with the next one it does. Each answer is written as soon as it
+        # is made: the grader gives every call of a batch its own time limit, from the answer before it.
         waiting, bodies = list(link.backlog), [] if link.backlog else link.read()
         link.backlog.clear()
-        if waiting or bodies:
+        for request in waiting + bodies:  # unpackers (kept aside during a callback) and frames' bodies
             try:
-                answers = b"".join([server.answer(u) for u in waiting + [server.unpacker(b) for b in bodies]])
+                answer = server.answer(server.unpacker(request) if type(request) is bytes else request)
             except MemoryError:  # the submission used up the memory: the worker ends, as one that ran out does
                 raise
             except Exception:  # noqa: BLE001 the worker's own code failed (what the submission raises is a reply)
                 link.die(traceback.format_exc())
-            link.write(answers)
+            link.write(answer)
 
 
 if __name__ == "__main__":

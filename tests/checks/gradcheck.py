@@ -5,11 +5,13 @@ gradient matches to ~1e-9 relative; the tolerance in diagnose (1e-6 with a floor
 still catches every gradient bug in the catalogue, which are off by O(1).
 """
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
 from backprop_grader.diagnose import FLOOR, RTOL, check_type, expect_close
 from backprop_grader.feedback import CheckFailure
+from backprop_grader.isolation.proxies import all_at_once
 from backprop_grader.messages import msg
 
 H = 1e-6
@@ -21,23 +23,43 @@ ELEMENTWISE_FLOOR = 1e-2
 
 
 def numeric_grad(f, x, h=H):
-    """d f / d x for scalar f, perturbing a float64 copy of x one element at a time (x itself is not touched)."""
+    """d f / d x for scalar f, perturbing a float64 copy of x one element at a time (x itself is not touched).
+
+    For a Weighted f, the forward passes of every step go to the learner's worker together (all_at_once): one
+    round trip in all, where each pass would have waited for its own."""
     x = np.array(x, dtype=np.float64)
-    grad = np.zeros_like(x)
+    steps = []
     for idx in np.ndindex(x.shape):
-        saved = x[idx]
-        x[idx] = saved + h
-        f_plus = f(x.copy())
-        x[idx] = saved - h
-        f_minus = f(x.copy())
-        x[idx] = saved
-        grad[idx] = (f_plus - f_minus) / (2 * h)
-    return grad
+        for step in (h, -h):
+            moved = x.copy()
+            moved[idx] = x[idx] + step
+            steps.append(moved)
+    if isinstance(f, Weighted):
+        values = [f.of(out) for out in all_at_once([partial(f.forward, moved) for moved in steps])]
+    else:
+        values = [f(moved) for moved in steps]
+    values = np.array(values, dtype=np.float64)
+    return ((values[0::2] - values[1::2]) / (2 * h)).reshape(x.shape)
 
 
-def weighted(forward, dout):
-    """The scalar sum(forward(x) * dout): its gradient is exactly what backward(dout) must return."""
-    return lambda x: float(np.sum(np.asarray(forward(x), dtype=np.float64) * dout))
+class Weighted:
+    """The scalar sum(forward(x) * dout): its gradient is exactly what backward(dout) must return. Without dout,
+    forward's own scalar (a loss), as float() takes it."""
+
+    def __init__(self, forward, dout=None):
+        self.forward = forward
+        self.dout = dout
+
+    def of(self, out):
+        if self.dout is None:
+            return float(out)
+        return float(np.sum(np.asarray(out, dtype=np.float64) * self.dout))
+
+    def __call__(self, x):
+        return self.of(self.forward(x))
+
+
+weighted = Weighted
 
 
 def numeric_grad_by_steps(f, step, shape, h=H):
