@@ -1,5 +1,6 @@
 """Wall time of a whole grade, `python grader.py SUBMISSION`, beside the floor no grade can beat: starting
-Python and importing numpy, pytest and hypothesis. The target: under 3 s for one submission.
+Python and importing numpy, pytest and hypothesis, and each grade's wall time as a multiple of it. The targets
+(issue #20): the reference at most 1.0 s and 2.5 times the floor, the untouched template at most 0.7 s.
 
     python benchmarks/grade_time.py [--runs N] [SUBMISSION ...]     (default: reference and student_template)
 
@@ -58,9 +59,12 @@ def main(argv=None):
     load = f", load average {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else ""
     print(f"Python {platform.python_version()}, {os.cpu_count()} CPUs{load}; median (min-max) of {options.runs} runs, s")
     width = max(len(label) for label in commands)
-    print(f"  {'':<{width}}  {'wall':<16}  cpu")
+    floor = statistics.median(w for w, _ in next(iter(times.values())))
+    print(f"  {'':<{width}}  {'wall':<16}  {'cpu':<16}  wall / floor")
     for label, found in times.items():
-        print(f"  {label:<{width}}  {_spread([w for w, _ in found]):<16}  {_spread([c for _, c in found])}")
+        walls = [w for w, _ in found]
+        ratio = statistics.median(walls) / floor
+        print(f"  {label:<{width}}  {_spread(walls):<16}  {_spread([c for _, c in found]):<16}  {ratio:.2f}")
 
 
 if __name__ == "__main__":
