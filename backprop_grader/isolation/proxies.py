@@ -58,7 +58,7 @@ class Pending:
     __slots__ = ("value",)
 
 
-_batch = None  # while all_at_once runs: the (channel, Pending) of each call it sent
+_batch = None  # while all_at_once runs: the (channel, Pending, arguments) of each call it sent
 
 
 def all_at_once(calls):
@@ -73,7 +73,7 @@ def all_at_once(calls):
         results = [call() for call in calls]
     finally:
         sent, _batch = _batch, outer
-    for channel in dict.fromkeys(channel for channel, _ in sent):
+    for channel in dict.fromkeys(channel for channel, _, _ in sent):
         channel.finish_check()
     return [result.value if isinstance(result, Pending) else result for result in results]
 
@@ -129,6 +129,9 @@ class RemoteObject:
         for slot, value in zip(RemoteObject.__slots__, values):
             object.__setattr__(self, slot, value)
         channel.proxies[ident] = self
+        if _batch is not None:
+            # Kept until the batch's replies are read: those replies still speak of the object (its attributes).
+            _batch.append((channel, None, self))
 
     def _bpg_request(self, op, label, defer=False, **fields):
         channel = self._bpg_channel
@@ -137,7 +140,9 @@ class RemoteObject:
         if op == "call" and _batch is not None:
             slot = Pending()
             channel.request(op, {"handle": self._bpg_id, **fields}, label=label, defer=True, slot=slot)
-            _batch.append((channel, slot))
+            # The arguments stay alive until the reply is read: it may write back into them (a forward that
+            # changes its input in place), which it can only do to arrays the grader still shares.
+            _batch.append((channel, slot, fields))
             return slot
         return channel.request(op, {"handle": self._bpg_id, **fields}, label=label, defer=defer)
 
