@@ -39,7 +39,7 @@ def _params_of(net, hidden=HIDDEN):
         try:
             value = np.array(net.params[key], dtype=np.float64)
         except KeyError:
-            raise CheckFailure("net_param_missing", param=key, net=NAME) from None
+            raise CheckFailure("convnet_param_missing", param=key, net=NAME) from None
         if value.shape != shape:
             raise CheckFailure("net_param_shape", param=key, net=NAME, got_shape=str(value.shape),
                                expected_shape=str(shape))
@@ -68,7 +68,7 @@ def test_params_have_book_shapes_and_scale(on_ref):
         params = _params_of(_net(on_ref.SimpleConvNet, scale, WIDE), WIDE)
         weights = np.concatenate([params[key].ravel() for key in ("W1", "W2", "W3")])
         if abs(weights.mean()) > 0.2 * scale or not 0.8 * scale <= weights.std() <= 1.2 * scale:
-            raise CheckFailure("net_weight_scale", param="W1, W2, W3", net=NAME, mean=f"{weights.mean():.3g}",
+            raise CheckFailure("convnet_weight_scale", net=NAME, mean=f"{weights.mean():.3g}",
                                std=f"{weights.std():.3g}", scale=scale)
         for key in ("b1", "b2", "b3"):
             if np.any(params[key] != 0):
@@ -102,7 +102,7 @@ def _gradient(net, x, t):
         raise CheckFailure("returned_none", what="gradient(x, t)", inputs=f"x = {show(x)}; t = {show(t)}")
     for key in KEYS:
         if key not in grads:
-            raise CheckFailure("net_gradient_missing_key", got=show(grads, 120), param=key,
+            raise CheckFailure("convnet_gradient_missing_key", got=show(grads, 120), param=key,
                                inputs=f"x = {show(x)}; t = {show(t)}")
     return grads
 
