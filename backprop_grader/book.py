@@ -1,4 +1,4 @@
-"""The book as the grader knows it, in one table: the names chapters 5 and 6 ask a reader to define, in the
+"""The book as the grader knows it, in one table: the names chapters 5, 6 and 7 ask a reader to define, in the
 book's order, each with its chapter, which of the template's files defines each, where the book's own repository
 keeps it, the graded layer whose checks use it, and what the checks (and the book) call on each class.
 
@@ -52,6 +52,18 @@ TABLE = (
         "BatchNormalization", "layers", ("layers",), "BatchNormalization",
         ("forward", "backward", "gamma", "beta", "momentum", "running_mean", "running_var", "dgamma", "dbeta"), 6,
     ),
+    # Chapter 7 grades two functions as layers of their own: a bug in im2col costs im2col alone, since
+    # Convolution and Pooling are graded on the reference's.
+    BookName("im2col", "util", ("util",), "im2col", None, 7),
+    BookName("col2im", "util", ("util",), "col2im", None, 7),
+    BookName("Convolution", "layers", ("layers",), "Convolution",
+             ("forward", "backward", "W", "b", "stride", "pad", "dW", "db"), 7),
+    BookName("Pooling", "layers", ("layers",), "Pooling", ("forward", "backward", "pool_h", "pool_w", "stride", "pad"), 7),
+    BookName(
+        "SimpleConvNet", "simple_convnet", ("simple_convnet",), "SimpleConvNet",
+        ("params", "layers", "last_layer", "predict", "loss", "accuracy", "gradient", "numerical_gradient"), 7,
+        "test_simple_convnet",
+    ),
 )
 DEFAULT_CHAPTER = 5
 CHAPTERS = tuple(sorted({entry.chapter for entry in TABLE}))
@@ -65,9 +77,9 @@ def names_of(chapter):
 
 
 def layers_of(chapter):
-    """The graded layers of chapter, in the book's order: its classes. Each is a check marker and a line of every
-    report of that chapter."""
-    return tuple(entry.name for entry in TABLE if entry.is_class and entry.chapter == chapter)
+    """The graded layers of chapter, in the book's order: the names graded under their own name (its classes, and
+    chapter 7's im2col and col2im). Each is a check marker and a line of every report of that chapter."""
+    return tuple(entry.name for entry in TABLE if entry.layer == entry.name and entry.chapter == chapter)
 
 
 def chapter_of(name):
@@ -86,6 +98,22 @@ ALL_NAMES = tuple(entry.name for entry in TABLE)
 ALL_CLASSES = tuple(entry.name for entry in TABLE if entry.is_class)
 # The network is graded on the reference's layers and functions: these are what it may use that is graded elsewhere.
 GRADED_ELSEWHERE = tuple(name for name in BOOK_NAMES if name != "TwoLayerNet")
+# What is graded on the reference's modules, each on those it builds on: its own file is run afresh with them in
+# place of the submission's, so that a bug in the submission's im2col costs im2col alone, not Convolution too.
+BUILT_ON = {
+    "TwoLayerNet": ("layers", "gradient"),
+    "Convolution": ("util",),
+    "Pooling": ("util",),
+    "SimpleConvNet": ("layers", "util", "gradient"),
+}
+
+
+def graded_elsewhere(name):
+    """The book's names that what is graded as name (BUILT_ON) may use, the reference's standing in for them."""
+    if name == "TwoLayerNet":
+        return GRADED_ELSEWHERE
+    return tuple(entry.name for entry in TABLE if entry.module in BUILT_ON[name] and entry.name != name
+                 and entry.chapter in (DEFAULT_CHAPTER, chapter_of(name)))
 MODULE_OF = {entry.name: entry.module for entry in TABLE}
 # The graded layer whose checks use a name: check(softmax) in a notebook runs SoftmaxWithLoss's checks (check()
 # grades chapter 5 only).

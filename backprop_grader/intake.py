@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from . import sources
-from .book import ALL_CLASSES, ALL_NAMES, BY_NAME, CLASSES, GRADED_ELSEWHERE, LAYER_OF, names_of
+from .book import ALL_CLASSES, ALL_NAMES, BY_NAME, GRADED_ELSEWHERE, LAYER_OF, graded_elsewhere, names_of
 from .names import as_aliases, closest, kind_of, likeness, wrap
 from .results import Note, SubmissionError
 
@@ -202,18 +202,19 @@ class BookNames:
             graded[id(raw)] = shown
         return {key: graded.get(id(value), value) for key, value in namespace.items()}
 
-    def _book_name_of(self, key, value):
-        """The book name a global of the learner's net stands for (Relu, ReLU, an alias, a class named Dense)."""
+    def _book_name_of(self, key, value, names):
+        """The book name of names a global of the learner's net stands for (Relu, ReLU, an alias, a class named
+        Dense)."""
         is_class = isinstance(value, type)
         if not (is_class or isinstance(value, types.FunctionType)):
             return None
         for name in (key, getattr(value, "__name__", None)):
             if not isinstance(name, str):
                 continue
-            book = name if name in GRADED_ELSEWHERE else self._their_book.get(name)
-            if book in GRADED_ELSEWHERE and (book in CLASSES) == is_class:
+            book = name if name in names else self._their_book.get(name)
+            if book in names and (book in ALL_CLASSES) == is_class:
                 return book
-            kin = [(likeness(b, name), b) for b in GRADED_ELSEWHERE if (b in CLASSES) == is_class]
+            kin = [(likeness(b, name), b) for b in names if (b in ALL_CLASSES) == is_class]
             kin = [k for k in kin if k[0] is not None]
             if kin:
                 return min(kin)[1]
@@ -222,30 +223,39 @@ class BookNames:
     def _is_own_module(self, module):
         return _shadowable(module)
 
-    def _on(self, namespace, ref, depth=1):
-        """namespace with every name that stands for a graded layer or function replaced by ref's."""
+    def _on(self, namespace, ref, names, depth=1):
+        """namespace with every name that stands for one of names (graded layers or functions) replaced by ref's."""
         new = dict(namespace)
         for key, value in namespace.items():
             if key.startswith("__"):
                 continue
-            book = self._book_name_of(key, value)
+            book = self._book_name_of(key, value, names)
             if book is not None:
                 new[key] = getattr(ref, book)
             elif depth and isinstance(value, types.ModuleType) and self._is_own_module(value):
                 # `import layers as L` then L.Affine(...): the module is copied with the same replacements.
                 copy = types.ModuleType(value.__name__)
-                copy.__dict__.update(self._on(vars(value), ref, depth - 1))
+                copy.__dict__.update(self._on(vars(value), ref, names, depth - 1))
                 new[key] = copy
         # A net whose layers never reached its namespace (a failed import, %run in a notebook) is still graded.
-        for book in GRADED_ELSEWHERE:
-            new.setdefault(book, getattr(ref, book))
+        for book in names:
+            if book not in new:
+                try:
+                    new[book] = getattr(ref, book)
+                except (AttributeError, SubmissionError):  # a reference without it: nothing to stand in for
+                    continue
         return new
 
     def two_layer_net_on(self, ref):
         """The submission's TwoLayerNet with the layers (and softmax, numerical_gradient) it uses taken from ref,
         so a bug in this submission's own layers costs points under that layer only, not under TwoLayerNet."""
-        raw, _, origin = self._lookup("TwoLayerNet")
-        return wrap(rebind(raw, lambda g: self._on(g, ref)), "TwoLayerNet", origin, self.aliases)
+        return self.on_reference("TwoLayerNet", ref)
+
+    def on_reference(self, name, ref):
+        """The submission's name (book.BUILT_ON) with what it uses of book.graded_elsewhere(name) taken from ref:
+        Convolution on ref's im2col and col2im, SimpleConvNet on ref's layers."""
+        raw, _, origin = self._lookup(name)
+        return wrap(rebind(raw, lambda g: self._on(g, ref, graded_elsewhere(name))), name, origin, self.aliases)
 
 
 class _Finder(importlib.abc.MetaPathFinder):

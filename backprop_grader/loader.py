@@ -11,13 +11,14 @@ import ast
 import importlib
 import importlib.util
 import itertools
+import re
 import sys
 import traceback
 import types
 from pathlib import Path
 
 from . import intake
-from .book import ALL_CLASSES, MODULE_OF
+from .book import ALL_CLASSES, BUILT_ON, MODULE_OF
 from .messages import msg
 from .names import as_aliases, closest, kind_of, wrap
 from .results import SubmissionError
@@ -45,10 +46,25 @@ def _describe_import_error(exc, path):
 
 
 def _new_package(directory, label):
-    """A fresh, uniquely named package whose submodules are the .py files of directory."""
+    """A fresh, uniquely named package whose submodules are the .py files of directory. A chapter's folder inside a
+    folder of chapter 5's files (the template's chapter7/, the reference's) is a subpackage of that folder's, so
+    that `from ..layers import Affine` finds chapter 5's layers as it does in place."""
     name = f"_impl_{label}_{next(_counter)}"
+    directory = Path(directory)
+    if _CHAPTER_FOLDER.fullmatch(directory.name) and (directory.parent / "layers.py").is_file():
+        parent = _package(name, [str(directory.parent)])
+        package = _package(f"{name}.{directory.name}", [str(directory)])
+        setattr(parent, directory.name, package)
+        return package
+    return _package(name, [str(directory)])
+
+
+_CHAPTER_FOLDER = re.compile(r"chapter\d+")
+
+
+def _package(name, path):
     package = types.ModuleType(name)
-    package.__path__ = [str(directory)]
+    package.__path__ = path
     package.__package__ = name
     sys.modules[name] = package
     return package
@@ -141,20 +157,29 @@ class Implementation:
         return SubmissionError("missing_name", name=name, file=file)
 
     def two_layer_net_on(self, layers_impl):
-        """This submission's TwoLayerNet class, built on the layers (and numerical_gradient) of layers_impl.
+        """This submission's TwoLayerNet class, built on the layers (and numerical_gradient) of layers_impl."""
+        return self.on_reference("TwoLayerNet", layers_impl)
 
-        two_layer_net.py is executed afresh in a package whose `layers` and `gradient` modules are those of
-        layers_impl, so a bug in this submission's own layers cannot cost points under TwoLayerNet.
-        """
-        path = self.directory / "two_layer_net.py"
+    def on_reference(self, name, layers_impl):
+        """This submission's name (TwoLayerNet, Convolution, SimpleConvNet: book.BUILT_ON) from its file executed
+        afresh in a package whose modules it builds on (layers and gradient for TwoLayerNet, util for Convolution)
+        are those of layers_impl, so a bug in this submission's own layers or im2col cannot cost points under name.
+        The package has a parent holding the same modules, for `from ..layers import Affine` (the template's
+        chapter7/simple_convnet.py)."""
+        path = self.directory / f"{MODULE_OF[name]}.py"
         if not path.is_file():
             raise SubmissionError("missing_file", file=path.name)
-        package = _new_package(self.directory, "net_on_" + layers_impl.label)
-        borrowed = {"layers": self._aliased(layers_impl._module("layers")), "gradient": layers_impl._module("gradient")}
+        parent = _package(f"_impl_on_{next(_counter)}", [])
+        package = _package(f"{parent.__name__}.chapter", [str(self.directory)])
+        parent.chapter = package
+        borrowed = {short: layers_impl._module(short) for short in BUILT_ON[name]}
+        if "layers" in borrowed:
+            borrowed["layers"] = self._aliased(borrowed["layers"])
         for short, module in borrowed.items():
-            sys.modules[f"{package.__name__}.{short}"] = module
-            setattr(package, short, module)
-        spec = importlib.util.spec_from_file_location(f"{package.__name__}.two_layer_net", path)
+            for holder in (parent, package):
+                sys.modules[f"{holder.__name__}.{short}"] = module
+                setattr(holder, short, module)
+        spec = importlib.util.spec_from_file_location(f"{package.__name__}.{MODULE_OF[name]}", path)
         module = importlib.util.module_from_spec(spec)
         sys.modules[spec.name] = module
         # Absolute imports (`from layers import ...`) must find the borrowed modules too, not the submission's.
@@ -171,10 +196,10 @@ class Implementation:
                 else:
                     sys.modules[short] = previous
         try:
-            net = getattr(module, self.aliases.name_for("TwoLayerNet"))
+            graded = getattr(module, self.aliases.name_for(name))
         except AttributeError:
-            raise self._missing("TwoLayerNet", module, path.name) from None
-        return wrap(net, "TwoLayerNet", path.name, self.aliases)
+            raise self._missing(name, module, path.name) from None
+        return wrap(graded, name, path.name, self.aliases)
 
     def _aliased(self, layers):
         """layers, also under the names this submission's aliases give them (from .layers import ReLU)."""
@@ -186,6 +211,43 @@ class Implementation:
             if hasattr(layers, book):
                 setattr(copy, theirs, getattr(layers, book))
         return copy
+
+
+class Stacked:
+    """A later chapter's implementation on chapter 5's, as a network of that chapter is built on them: a module is
+    the two files of its name merged (the later chapter's names first), a name is the later chapter's or else
+    chapter 5's. SimpleConvNet takes Convolution from chapter 7's layers.py and Affine from chapter 5's."""
+
+    def __init__(self, base, chapter_impl):
+        self._parts = (chapter_impl, base)
+        self.directory = base.directory
+        self.label = chapter_impl.label
+        self._merged = {}
+
+    def _module(self, name):
+        if name not in self._merged:
+            found, failure = [], None
+            for part in self._parts:
+                try:
+                    found.append(part._module(name))
+                except SubmissionError as exc:
+                    failure = exc
+            if not found:
+                raise failure
+            merged = types.ModuleType(found[0].__name__, found[0].__doc__)
+            for module in reversed(found):
+                merged.__dict__.update(vars(module))
+            self._merged[name] = merged
+        return self._merged[name]
+
+    def __getattr__(self, name):
+        if name.startswith("_") or name not in MODULE_OF:
+            raise AttributeError(name)
+        first, second = self._parts
+        try:
+            return getattr(first, name)
+        except (AttributeError, SubmissionError):
+            return getattr(second, name)
 
 
 def is_template_shaped(path):

@@ -128,8 +128,8 @@ def pytest_collection_modifyitems(config, items):
     session = config.stash.get(_SESSION, None)
     if session is None:
         return
-    for kind, fixture, layers_dir in (("submission", "impl", None), ("net", "net_class", REFERENCE_DIR)):
-        if not any(fixture in getattr(item, "fixturenames", ()) for item in items):
+    for kind, fixtures, layers_dir in (("submission", {"impl"}, None), ("net", {"net_class", "on_ref"}, REFERENCE_DIR)):
+        if not any(fixtures & set(getattr(item, "fixturenames", ())) for item in items):
             session.channel(kind, layers_dir).stop()
 
 

@@ -2,7 +2,10 @@
 Python and importing numpy, pytest and hypothesis, and each grade's wall time as a multiple of it. The targets
 (issue #20): the reference at most 1.0 s and 2.5 times the floor, the untouched template at most 0.7 s.
 
-    python benchmarks/grade_time.py [--runs N] [SUBMISSION ...]     (default: reference and student_template)
+    python benchmarks/grade_time.py [--runs N] [--chapter C] [SUBMISSION ...]   (default: reference and student_template)
+
+With --chapter 7, `reference` is chapter 7's (Convolution, Pooling and SimpleConvNet graded on the reference in
+the grader, called back from the net worker).
 
 Each command runs N times, interleaved so that a busy moment of the machine slows all of them alike; the
 median is the figure to quote, min and max show the spread. CPU time (user + system, POSIX only) is printed
@@ -48,10 +51,12 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("submissions", nargs="*", default=["reference", "student_template"])
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--chapter", type=int, help="the book's chapter to grade (the grader's default: 5)")
     options = parser.parse_args(argv)
+    chapter = [] if options.chapter is None else ["--chapter", str(options.chapter)]
     commands = {'python -c "import numpy, pytest, hypothesis"  (floor)': FLOOR}
     for submission in options.submissions:
-        commands[f"python grader.py {submission}"] = [sys.executable, "grader.py", submission]
+        commands[" ".join(["python grader.py", submission, *chapter])] = [sys.executable, "grader.py", submission, *chapter]
     times = {label: [] for label in commands}
     for _ in range(options.runs):
         for label, command in commands.items():

@@ -13,7 +13,8 @@ from chapter_probes import OPTIMIZERS, PROBES, disagreements, observe
 from chapters import reference_copy
 
 CATALOGUE = Path(__file__).resolve().parent / "catalogue_chapters"
-FILES = ("chapter6/optimizer.py", "chapter6/layers.py", "chapter7/layers.py", "chapter7/util.py")
+FILES = ("chapter6/optimizer.py", "chapter6/layers.py", "chapter7/layers.py", "chapter7/util.py",
+         "chapter7/simple_convnet.py")
 
 
 def dotted(file):
@@ -42,7 +43,8 @@ def names_in(file):
     return {"chapter6/optimizer.py": list(OPTIMIZERS),
             "chapter6/layers.py": ["Dropout", "BatchNormalization"],
             "chapter7/layers.py": ["Convolution", "Pooling"],
-            "chapter7/util.py": ["im2col", "col2im"]}[file]
+            "chapter7/util.py": ["im2col", "col2im"],
+            "chapter7/simple_convnet.py": ["SimpleConvNet"]}[file]
 
 
 @pytest.fixture(scope="module")

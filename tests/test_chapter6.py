@@ -43,7 +43,7 @@ def test_a_layer_of_another_chapter_is_refused():
 
 @pytest.mark.parametrize("argv, says", [
     (["reference", "--layer", "Dropout"], "--chapter 6"),
-    (["reference", "--chapter", "7"], "invalid choice"),
+    (["reference", "--chapter", "8"], "invalid choice"),
 ])
 def test_usage_errors_name_the_chapter(argv, says, capsys):
     with pytest.raises(SystemExit) as stopped:

@@ -17,9 +17,9 @@ from backprop_grader.counting import CountingLayers
 from backprop_grader.isolation.errors import WorkerFailure
 from backprop_grader.isolation.proxies import IsolatedImplementation
 from backprop_grader.isolation.session import Limits, Session
-from backprop_grader.loader import load
+from backprop_grader.loader import Stacked, load
 from backprop_grader.run import grade_many
-from backprop_grader.shipped import REFERENCE_DIR
+from backprop_grader.shipped import REFERENCE_DIR, reference_of
 
 # Appended to the reference's two_layer_net.py: what the net worker holds, as plain data.
 PROBE = '''
@@ -229,3 +229,68 @@ def test_a_worker_lost_inside_numerical_gradient_fails_the_learners_call(tmp_pat
         assert np.isfinite(net_class(3, 4, 2).loss(x, t))
     finally:
         session.close()
+
+
+CHAPTER_7_FILES = [REFERENCE_DIR / "layers.py", REFERENCE_DIR / "gradient.py", reference_of(7) / "util.py",
+                   reference_of(7) / "layers.py"]
+# The learner's own chapter-7 layers.py: a Convolution of the book's kind, on im2col and col2im.
+LEARNERS_CONVOLUTION = """
+import numpy as np
+from .util import col2im, im2col
+
+
+class Convolution:
+    def __init__(self, W, b, stride=1, pad=0):
+        self.W, self.b, self.stride, self.pad = W, b, stride, pad
+
+    def forward(self, x):
+        FN, C, FH, FW = self.W.shape
+        N, _, H, W = x.shape
+        oh, ow = (H + 2 * self.pad - FH) // self.stride + 1, (W + 2 * self.pad - FW) // self.stride + 1
+        self.x, self.col = x, im2col(x, FH, FW, self.stride, self.pad)
+        out = self.col @ self.W.reshape(FN, -1).T + self.b
+        return out.reshape(N, oh, ow, FN).transpose(0, 3, 1, 2)
+
+    def backward(self, dout):
+        FN, C, FH, FW = self.W.shape
+        dout = dout.transpose(0, 2, 3, 1).reshape(-1, FN)
+        self.db, self.dW = dout.sum(axis=0), (self.col.T @ dout).T.reshape(self.W.shape)
+        return col2im(dout @ self.W.reshape(FN, -1), self.x.shape, FH, FW, self.stride, self.pad)
+"""
+
+
+@pytest.fixture(scope="module")
+def probed_chapter_7(tmp_path_factory):
+    """What the net worker holds once chapter 7's Convolution and SimpleConvNet have run there on the reference's
+    im2col, col2im and layers (forward, backward, gradient)."""
+    submission = tmp_path_factory.mktemp("trusted7") / "chapter7"
+    shutil.copytree(TEMPLATE / "chapter7", submission, ignore=shutil.ignore_patterns("__pycache__", "__init__.py"))
+    (submission / "layers.py").write_text(LEARNERS_CONVOLUTION)
+    probe = textwrap.dedent(PROBE).replace("class TwoLayerNet(TwoLayerNet):", "class SimpleConvNet(SimpleConvNet):")
+    (submission / "simple_convnet.py").write_text((reference_of(7) / "simple_convnet.py").read_text() + "\n\n" + probe)
+    session = Session(submission)
+    try:
+        session.begin_check()
+        on = IsolatedImplementation(session)
+        reference = Stacked(load(REFERENCE_DIR), load(reference_of(7)))
+        rng = np.random.default_rng(0)
+        W, x = rng.standard_normal((2, 1, 3, 3)), rng.standard_normal((1, 1, 4, 4))
+        conv = on.on_reference("Convolution", reference)(W, np.zeros(2), 1, 1)
+        np.testing.assert_allclose(conv.forward(x), reference.Convolution(W, np.zeros(2), 1, 1).forward(x))
+        conv.backward(np.ones((1, 2, 4, 4)))
+        net = on.on_reference("SimpleConvNet", reference)((1, 6, 6), {"filter_num": 2, "filter_size": 3, "pad": 0,
+                                                                      "stride": 1}, 5, 3)
+        assert set(net.gradient(rng.standard_normal((2, 1, 6, 6)), np.array([0, 2]))) == {"W1", "b1", "W2", "b2",
+                                                                                         "W3", "b3"}
+        return net.probe()
+    finally:
+        session.close()
+
+
+@pytest.mark.parametrize("path", CHAPTER_7_FILES, ids=lambda p: p.relative_to(REFERENCE_DIR).as_posix())
+def test_chapter_7s_net_worker_holds_no_code_or_docstring_of_the_reference(probed_chapter_7, path):
+    """Chapter 7's Convolution runs on the reference's im2col, its SimpleConvNet on the reference's layers: none of
+    their code or docstrings may be where the learner's code runs."""
+    codes, docs = _compiled(path)
+    assert sorted(name for name, _ in codes & {tuple(pair) for pair in probed_chapter_7["codes"]}) == []
+    assert docs & set(probed_chapter_7["docs"]) == set()

@@ -47,9 +47,14 @@ class IsolatedImplementation:
         """The submission's TwoLayerNet on layers_impl's layers, served by a worker of its own whose stand-ins for
         those layers call back to them here, in the grader (session.py, trusted.py): a net_layers of
         counting.CountingLayers counts their calls here too, where no submission code runs."""
+        return self.on_reference("TwoLayerNet", layers_impl)
+
+    def on_reference(self, name, layers_impl):
+        """The submission's name (book.BUILT_ON: Convolution on the reference's im2col, ...) served by the net worker,
+        as TwoLayerNet is."""
         channel = self._session.channel("net", layers_impl.directory)
         channel.trust(layers_impl)
-        return channel.resolve("TwoLayerNet")
+        return channel.resolve(name)
 
 
 class Pending:

@@ -127,9 +127,9 @@ class Server:
             # The loader imports the submission's module and reads the name from it, which runs its code (the
             # module's top level, a module __getattr__, a class's __init_subclass__ when names.wrap subclasses it).
             if self.standins_module is not None:
-                if name != "TwoLayerNet" or self.standins is None:
-                    raise LookupError(f"the net worker serves TwoLayerNet on the reference's manifest only, not {name}")
-                self.names[name] = _theirs(self.impl.two_layer_net_on, self.standins)
+                if name not in self.loader.BUILT_ON or self.standins is None:
+                    raise LookupError(f"the net worker serves what is built on the reference's manifest only, not {name}")
+                self.names[name] = _theirs(self.impl.on_reference, name, self.standins)
             else:
                 self.names[name] = _theirs(getattr, self.impl, name)
         return self.names[name]

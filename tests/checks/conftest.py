@@ -12,10 +12,11 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 
+from backprop_grader.book import BUILT_ON, DEFAULT_CHAPTER, chapter_of
 from backprop_grader.counting import CountingLayers
-from backprop_grader.loader import load
+from backprop_grader.loader import Stacked, load
 from backprop_grader.pytest_plugin import grade_options, implementation, seed
-from backprop_grader.shipped import reference_of
+from backprop_grader.shipped import REFERENCE_DIR, reference_of
 
 # grading: the same examples on every run and machine (derandomize), no example database to carry state
 # between runs (nor a .hypothesis folder left where the grader runs), no deadline since a slow submission is
@@ -56,8 +57,12 @@ def impl(request):
 
 @pytest.fixture(scope="session")
 def ref(request):
-    """The reference implementation of the chapter graded, the source of expected values."""
-    return load(reference_of(grade_options(request.config).chapter))
+    """The reference implementation of the chapter graded, the source of expected values. Chapter 7's stands on
+    chapter 5's, as its SimpleConvNet does: ref.Affine is there too."""
+    chapter = grade_options(request.config).chapter
+    if chapter == DEFAULT_CHAPTER or not any(chapter_of(name) == chapter for name in BUILT_ON):
+        return load(reference_of(chapter))
+    return Stacked(load(REFERENCE_DIR), load(reference_of(chapter)))
 
 
 @pytest.fixture(scope="session")
@@ -70,6 +75,30 @@ def net_layers(ref):
 def net_class(impl, net_layers):
     """The submission's TwoLayerNet on the reference layers, so only the network's own code is graded."""
     return impl.two_layer_net_on(net_layers)
+
+
+class _OnReference:
+    """The submission's names built on the reference (book.BUILT_ON) by attribute, each loaded once."""
+
+    def __init__(self, impl, layers_impl):
+        self._impl = impl
+        self._layers_impl = layers_impl
+        self._found = {}
+
+    def __getattr__(self, name):
+        if name not in BUILT_ON:
+            raise AttributeError(name)
+        if name not in self._found:
+            self._found[name] = self._impl.on_reference(name, self._layers_impl)
+        return self._found[name]
+
+
+@pytest.fixture(scope="session")
+def on_ref(impl, ref):
+    """The submission's Convolution and Pooling on the reference's im2col and col2im, its SimpleConvNet on the
+    reference's layers (on_ref.Convolution, ...): a bug in its own im2col costs im2col alone. Isolated, they live
+    in the net worker, whose stand-ins call the reference back here (backprop_grader/isolation/trusted.py)."""
+    return _OnReference(impl, ref)
 
 
 @pytest.fixture(scope="session")

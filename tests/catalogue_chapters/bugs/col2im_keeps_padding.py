@@ -1,6 +1,7 @@
 """My col2im returns the padded image: I forgot to cut the pad rows and columns off at the end."""
 LAYER = "col2im"
 FILE = "chapter7/util.py"
+HINTS = ["hint_col2im_keeps_padding"]
 _col2im_right = col2im  # noqa: F821
 
 

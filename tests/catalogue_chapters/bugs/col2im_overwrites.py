@@ -2,6 +2,7 @@
 last one's gradient survives."""
 LAYER = "col2im"
 FILE = "chapter7/util.py"
+HINTS = ["hint_col2im_overwrites"]
 
 
 def col2im(col, input_shape, filter_h, filter_w, stride=1, pad=0):

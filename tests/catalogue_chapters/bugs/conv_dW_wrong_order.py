@@ -2,6 +2,7 @@
 without transposing it first: the right numbers in the wrong places."""
 LAYER = "Convolution"
 FILE = "chapter7/layers.py"
+HINTS = ["hint_conv_dW_wrong_order"]
 
 
 class Convolution(Convolution):  # noqa: F821

@@ -2,6 +2,7 @@
 transpose from (N, out_h, out_w, FN)."""
 LAYER = "Convolution"
 FILE = "chapter7/layers.py"
+HINTS = ["hint_conv_output_not_transposed"]
 
 
 class Convolution(Convolution):  # noqa: F821

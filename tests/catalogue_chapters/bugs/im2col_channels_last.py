@@ -2,6 +2,7 @@
 so W.reshape(FN, -1) no longer lines up with it when there are several channels."""
 LAYER = "im2col"
 FILE = "chapter7/util.py"
+HINTS = ["hint_im2col_channels_last"]
 _im2col_right = im2col  # noqa: F821
 
 

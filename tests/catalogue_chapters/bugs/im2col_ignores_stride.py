@@ -1,6 +1,7 @@
 """My im2col takes every window at stride 1, then keeps the first out_h x out_w of them: right only at stride 1."""
 LAYER = "im2col"
 FILE = "chapter7/util.py"
+HINTS = ["hint_im2col_ignores_stride"]
 _im2col_right = im2col  # noqa: F821
 
 

@@ -1,6 +1,7 @@
 """My Pooling.backward gives each dout to every input of its window, not only to the maximum."""
 LAYER = "Pooling"
 FILE = "chapter7/layers.py"
+HINTS = ["hint_pooling_gradient_everywhere"]
 
 
 class Pooling(Pooling):  # noqa: F821
