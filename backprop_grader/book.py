@@ -115,9 +115,10 @@ def graded_elsewhere(name):
     return tuple(entry.name for entry in TABLE if entry.module in BUILT_ON[name] and entry.name != name
                  and entry.chapter in (DEFAULT_CHAPTER, chapter_of(name)))
 MODULE_OF = {entry.name: entry.module for entry in TABLE}
-# The graded layer whose checks use a name: check(softmax) in a notebook runs SoftmaxWithLoss's checks (check()
-# grades chapter 5 only).
+# The graded layer whose checks use a name, chapter 5's: softmax is graded by SoftmaxWithLoss's checks.
 LAYER_OF = {entry.name: entry.layer for entry in TABLE if entry.layer and entry.chapter == DEFAULT_CHAPTER}
+# The same for every chapter: check(Adam) in a notebook runs chapter 6's Adam checks.
+GRADED_AS = {entry.name: entry.layer for entry in TABLE if entry.layer}
 MEMBERS = {entry.name: entry.members for entry in TABLE if entry.is_class}
 
 # Markers the checks carry besides their layer's.

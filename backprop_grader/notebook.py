@@ -3,7 +3,8 @@
     from backprop_grader import check
     check(Relu)            # Relu's checks, on this Relu
     check("Relu", ReLU)    # this class, as the book's Relu
-    check()                # every book name this notebook defines
+    check(Adam)            # chapter 6's and 7's names too
+    check()                # every book name this notebook defines, of every chapter
 
 The same checks, hints and determinism as grader.py (run.grade with the same profile and seed), run in this
 process on a NamespaceImplementation of the caller's globals: there is nothing to isolate in a learner's own
@@ -12,9 +13,10 @@ session. The result shows itself as a small HTML table in Jupyter and as plain t
 
 import html
 import sys
+from dataclasses import replace
 from pathlib import Path
 
-from .book import BOOK_NAMES, CLASSES, LAYER_OF, LAYERS
+from .book import ALL_CLASSES, ALL_LAYERS, ALL_NAMES, CHAPTERS, DEFAULT_CHAPTER, GRADED_AS, chapter_of
 from .intake import NamespaceImplementation
 from .messages import language_from_environment, render
 from .names import as_aliases, likeness
@@ -25,13 +27,13 @@ from .results import PASSED, Note
 
 def _book_name_for(name, value, aliases):
     """The book name an object passed to check() stands for: its own, an alias's, or the closest one."""
-    if name in BOOK_NAMES:
+    if name in ALL_NAMES:
         return name
     for book, theirs in aliases.names.items():
         if theirs == name:
             return book
     is_class = isinstance(value, type)
-    kin = [(likeness(book, name), book) for book in BOOK_NAMES if (book in CLASSES) == is_class]
+    kin = [(likeness(book, name), book) for book in ALL_NAMES if (book in ALL_CLASSES) == is_class]
     kin = [k for k in kin if k[0] is not None]
     return min(kin)[1] if kin else None
 
@@ -65,13 +67,13 @@ def _learner_files(namespace):
 
 def _defined_layers(namespace, aliases):
     """The graded layers whose names (or close variants of them) this namespace defines, in the book's order."""
-    present = {LAYER_OF[book] for book in LAYER_OF if aliases.name_for(book) in namespace}
+    present = {GRADED_AS[book] for book in GRADED_AS if aliases.name_for(book) in namespace}
     for key, value in namespace.items():
         if not key.startswith("_") and callable(value):
             book = _book_name_for(key, value, aliases)
-            if book in LAYER_OF:
-                present.add(LAYER_OF[book])
-    return [layer for layer in LAYERS if layer in present]
+            if book in GRADED_AS:
+                present.add(GRADED_AS[book])
+    return [layer for layer in ALL_LAYERS if layer in present]
 
 
 def check(*args, aliases=None, seed=DEFAULT_SEED, lang=None, plot=False):
@@ -88,35 +90,44 @@ def check(*args, aliases=None, seed=DEFAULT_SEED, lang=None, plot=False):
     else:
         if isinstance(args[0], str):
             name, value = args[0], (args[1] if len(args) > 1 else namespace.get(aliases.name_for(args[0])))
-            book = args[0] if args[0] in BOOK_NAMES else None
+            book = args[0] if args[0] in ALL_NAMES else None
         else:
             value = args[0]
             name = getattr(value, "__name__", type(value).__name__)
             book = _book_name_for(name, value, aliases)
             if book is not None and book != name and aliases.name_for(book) != name:
-                notes.append(Note("note_checked_as", {"name": book, "theirs": name}, LAYER_OF.get(book)))
-        if book is None or LAYER_OF.get(book) is None:
-            notes.append(Note("note_not_a_book_name", {"name": name, "names": ", ".join(LAYER_OF)}))
+                notes.append(Note("note_checked_as", {"name": book, "theirs": name}, GRADED_AS.get(book)))
+        if book is None or GRADED_AS.get(book) is None:
+            notes.append(Note("note_not_a_book_name", {"name": name, "names": ", ".join(GRADED_AS)}))
             layers = []
         else:
             if value is not None:
                 namespace[aliases.name_for(book)] = value
-            layers = [LAYER_OF[book]]
+            layers = [GRADED_AS[book]]
     result = None
     impl = NamespaceImplementation(namespace, aliases)
     impl.files = _learner_files(namespace)  # where its frames are: the command line's messages name their lines
-    if layers:
+    by_chapter = {chapter: [layer for layer in layers if chapter_of(layer) == chapter] for chapter in CHAPTERS}
+    graded = {}  # chapter -> its GradeResult: one grade per chapter, as the command line's --chapter has it
+    for chapter, its_layers in by_chapter.items():
+        if not its_layers:
+            continue
         try:
-            result = grade("notebook", layers=layers, seed=seed, implementation=impl, extra_args=["--capture=no"])
+            graded[chapter] = grade("notebook", layers=its_layers, chapter=chapter, seed=seed, implementation=impl,
+                                    extra_args=["--capture=no"])
         except Interrupted as stopped:  # Ctrl-C (the kernel's interrupt): what finished, and a word of it
-            result = stopped.result
+            graded[chapter] = stopped.result
             notes.append(Note("note_interrupted", {}))
-        notes += result.notes
+            break
+    for found in graded.values():
+        notes += [note for note in found.notes if note not in notes]
+    if graded:
+        result = replace(next(iter(graded.values())), results=[r for found in graded.values() for r in found.results])
     elif not args:
-        notes.append(Note("note_nothing_to_check", {"names": ", ".join(LAYER_OF)}))
+        notes.append(Note("note_nothing_to_check", {"names": ", ".join(GRADED_AS)}))
     report = CheckReport(result, notes, lang or language_from_environment())
-    if plot and result is not None:
-        _show_training(impl, result, report.lang)
+    if plot and DEFAULT_CHAPTER in graded:  # what a wrong layer does to training: chapter 5's network
+        _show_training(impl, graded[DEFAULT_CHAPTER], report.lang)
     return report
 
 

@@ -210,3 +210,19 @@ def test_ctrl_c_stops_check_cleanly_with_what_finished(learners_module):
     assert [n.key for n in report.notes] == ["note_interrupted"]
     assert {r.status for r in report.result.results} == {NOT_RUN}
     assert "check() was stopped (Ctrl-C)" in str(report)
+
+
+def test_check_grades_the_names_of_chapters_6_and_7():
+    """check(Adam) or check(im2col) in a notebook found no book name, or check() left them out: a learner of
+    chapters 6 and 7 could not check their code where they write it."""
+    namespace = {"__name__": "__main__", "check": check}
+    for module in ("chapter6/optimizer.py", "chapter7/util.py"):
+        source = (PROJECT_ROOT / "reference" / module).read_text(encoding="utf-8")
+        exec(compile(source, f"<cell {module}>", "exec"), namespace)
+    exec("one, every = check(Adam), check()", namespace)
+    one, every = namespace["one"], namespace["every"]
+    assert {r.check.layer for r in one.result.results} == {"Adam"}
+    assert one.score == one.max_score > 0
+    layers = {r.check.layer for r in every.result.results}
+    assert layers == {"SGD", "Momentum", "Nesterov", "AdaGrad", "RMSprop", "Adam", "im2col", "col2im"}
+    assert every.score == every.max_score and not every.notes
