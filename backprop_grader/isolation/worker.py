@@ -700,17 +700,21 @@ def main(argv=None):
     options = parser.parse_args(argv)
 
     faulthandler.enable()  # a crash in C code prints where the Python code was; the grader shows the tail
+    # Before anything else: a grader killed while this worker starts (a batch's time limit) takes it along, so
+    # that nothing it would still write lands in a folder the batch is removing.
+    sandbox = _load("_bpg_sandbox", HERE / "sandbox.py")
+    sandbox.die_with_parent(options.grader_pid)
     sys.path.append(options.numpy_dir)
     import numpy as np
     import numpy.random  # noqa: F401 (loaded now, before the limits)
 
     wire = _load("_bpg_wire", HERE / "wire.py")
     shared = _load("_bpg_shared", HERE / "shared.py")
-    sandbox = _load("_bpg_sandbox", HERE / "sandbox.py")
     namespaces = _load("_bpg_namespaces", HERE / "namespaces.py")
     grader.messages.catalogue("en")  # read now: the grader's files are not in the sandbox
     if options.fork_net:
         _fork_net_worker(options, wire)
+        sandbox.die_with_parent(options.grader_pid)  # the net worker, adopted by the grader, as the worker above
     standins = _load("_bpg_standins", HERE / "standins.py") if options.net else None
     # Nothing of the submission is read before the sandbox and the limits are up (a FIFO, a link to /dev/zero,
     # a file of gigabytes would be read by root, without limits): only the names beside it are listed now, which
