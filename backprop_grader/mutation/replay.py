@@ -15,6 +15,7 @@ unless a check failed.
 """
 import ast
 import linecache
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -148,43 +149,88 @@ def diagnose(item, exc, layer, seed, suspects):
     if not runs.same_outcome(outcome, runs.outcome_of(exc), bool(theirs)):
         return None
 
-    def reproduces(mutant):
-        return runs.reproduces(test, _fixtures_for(layer, fixtures, mutant), kwargs, seed, theirs, outcome)
+    raised_at = {}  # mutant -> where its run raised (_where_raised), of those that reproduce the failure
 
+    def reproduces(mutant):
+        raised = []
+        if not runs.reproduces(test, _fixtures_for(layer, fixtures, mutant), kwargs, seed, theirs, outcome, raised):
+            return False
+        if raised:
+            raised_at[mutant] = _where_raised(raised[0], layer)
+        return True
+
+    failure = _Failure(exc, layer, raised_at)
     found, large = suspects.search(layer, reproduces, lambda: _reference_run(test, layer, fixtures, kwargs, seed))
-    if _families(found) > 1 and _one_family(found, exc) is None:
+    if _changes(found) > 1 and failure.one_change(found) is None:
         found = _agreeing_elsewhere(found, item.obj, fixtures, layer, seed)
-    found = _one_family(found, exc)
+    found = failure.one_change(found)
     if found is None and large:
-        suspects.wait(layer, item.nodeid, lambda pool: _one_family([m for m in pool if reproduces(m)], exc))
+        suspects.wait(layer, item.nodeid, lambda pool: failure.one_change([m for m in pool if reproduces(m)]))
     return found
 
 
-def _one_family(found, exc):
-    """The Diagnosis if the mutants found are of one family, or those of them in the function that failed are
-    (the function the failure names, or where the exception was raised), or those whose changed statement is
-    the very line that raised. The mutant it names is the first of that family to pass the same tests.
+class _Failure:
+    """Where a failure happened, as the mutants that reproduce it are judged by: the function its message names
+    (its `what`: "Relu.backward(dout)", or "accuracy(x, t)" for the net's), or the function and statement that
+    raised (_where_raised), and raised_at, where each mutant that reproduces it raised."""
 
-    Where the failure names the function that went wrong, the mutant must be of that very function: a changed
-    forward can give the same numbers as a learner's wrong backward (the mask computed in forward), and naming
-    the forward would send them to fix what is right."""
-    where = _where_raised(exc)
-    what = str(getattr(exc, "params", {}).get("what", ""))
-    in_failing = lambda m: f"{m.function}(" in what or bool(where) and m.function == where[0]  # noqa: E731
-    preferences = [in_failing, lambda m: bool(where) and m.mutated == where[1]]
-    for tried in range(len(preferences) + 1):
-        for keep in preferences[:tried]:
-            found = [m for m in found if keep(m)] or found
-        if len({m.family for m in found}) == 1:
-            for keep in preferences:
+    def __init__(self, exc, layer, raised_at):
+        self.where = _where_raised(exc, layer)
+        self.what = str(getattr(exc, "params", {}).get("what", ""))
+        self.raised_at = raised_at
+
+    def in_failing(self, mutant):
+        """Whether mutant changes the function the failure names, or the one that raised."""
+        return _names(self.what, mutant.function) or bool(self.where) and mutant.function == self.where[0]
+
+    def on_the_line(self, mutant):
+        """Whether mutant's changed statement is the very line that raised."""
+        return bool(self.where) and mutant.mutated == self.where[1]
+
+    def upstream(self, mutant):
+        """Whether mutant, a change of another function, raised where the submission raised: in the same
+        function, at the same statement, which is then the reference's own, unchanged (Sigmoid.backward's
+        `dx = 1.0 - self.out`). That line is right as the submission wrote it: what it read is not, and the
+        mutant's function is where that went wrong (`self.out = out` left out of forward)."""
+        return bool(self.where) and self.where[1] is not None and self.raised_at.get(mutant) == self.where
+
+    def one_change(self, found):
+        """The Diagnosis if the mutants found all make one change, or those of them in the function that failed
+        do (the function the failure names, or where the exception was raised), or those whose changed
+        statement is the very line that raised.
+
+        Where the failure names the function that went wrong, the mutant must be of that very function, or,
+        where it raised, a change upstream of it (upstream): a changed forward can give the same numbers as a
+        learner's wrong backward (the mask computed in forward), and naming the forward would send them to fix
+        what is right. Where several changes remain, none is named: the one the learner made is not known."""
+        preferences = [self.in_failing, self.on_the_line]
+        for tried in range(len(preferences) + 1):
+            for keep in preferences[:tried]:
                 found = [m for m in found if keep(m)] or found
-            named = bool(where) or "(" in what
-            return Diagnosis(found[0]) if not named or in_failing(found[0]) else None
-    return None
+            if _changes(found) == 1:
+                for keep in preferences:
+                    found = [m for m in found if keep(m)] or found
+                named = bool(self.where) or "(" in self.what
+                chosen = found[0]
+                return Diagnosis(chosen) if not named or self.in_failing(chosen) or self.upstream(chosen) else None
+        return None
 
 
-def _families(found):
-    return len({m.family for m in found})
+def _names(what, function):
+    """Whether a failure's `what` names function: "Relu.backward(dout)" names Relu.backward; a method called
+    without its class, "accuracy(x, t)" (the net's), names it too, but "numerical_gradient(x, t)" does not name
+    gradient, nor "SoftmaxWithLoss.forward(x, t)" softmax."""
+    method = function.rpartition(".")[2]
+    return any(re.search(rf"(?<![\w.]){re.escape(name)}\(", what) for name in {function, method})
+
+
+def _change(mutant):
+    """What a Diagnosis of mutant says: two mutants that say the same are one change."""
+    return mutant.family, mutant.function, mutant.original, mutant.mutated
+
+
+def _changes(found):
+    return len({_change(m) for m in found})
 
 
 def _agreeing_elsewhere(found, test, fixtures, layer, seed):
@@ -200,18 +246,19 @@ def _agreeing_elsewhere(found, test, fixtures, layer, seed):
             if runs.reproduces(test.hypothesis.inner_test, _fixtures_for(layer, fixtures, m), example.kwargs, seed, theirs, outcome)
         ]
         found = agreeing or found
-        if _families(found) == 1:
+        if _changes(found) == 1:
             break
     return found
 
 
-def _where_raised(exc):
-    """(qualname, statement) of the innermost frame of exc in a function the mutants change (Affine.backward, not
-    NumPy's code it called), the statement as ast.unparse writes it, so that it compares with a mutant's; None
-    for a CheckFailure, which the check raised, not the code under it."""
+def _where_raised(exc, layer):
+    """(qualname, statement) of the innermost frame of exc in a function layer's mutants change (Affine.backward,
+    not NumPy's code it called; TwoLayerNet.predict, not the reference's layers it runs on), the statement as
+    ast.unparse writes it, so that it compares with a mutant's; None for a CheckFailure, which the check raised,
+    not the code under it."""
     if isinstance(exc, CheckFailure):
         return None
-    functions = {m.function for m in table.mutants()}
+    functions = {m.function for m in table.of_layer(layer)}
     frames, tb = [], exc.__traceback__
     while tb is not None:
         frames.append((tb.tb_frame.f_code, tb.tb_lineno))
