@@ -231,7 +231,11 @@ class GradingPlugin:
 
         if self.suspects is None:
             self.suspects = Suspects()
-        found = diagnose(item, _first_leaf(outcome.excinfo[1]), result.check.layer, seed(item.config), self.suspects)
+        passed = [  # the layer's checks passed so far: a change that fails one is not the submission's mistake
+            other for other in item.session.items
+            if (done := self.results.get(other.nodeid)) and done.status == PASSED and done.check.layer == result.check.layer
+        ]
+        found = diagnose(item, _first_leaf(outcome.excinfo[1]), result.check.layer, seed(item.config), self.suspects, passed)
         if found is not None:
             item.stash[_DIAGNOSIS] = found
         # An earlier check of the layer that waited for suspects (a large one) may be named by them now.

@@ -126,9 +126,10 @@ def _reference_run(test, layer, fixtures, kwargs, seed):
     return called, runs.size(tuple(compared))
 
 
-def diagnose(item, exc, layer, seed, suspects):
-    """The Diagnosis of a failed check (item, the exception it raised, its layer), or None when no one family of
-    the layer's mutants reproduces it. suspects: the grade's Suspects."""
+def diagnose(item, exc, layer, seed, suspects, passed=()):
+    """The Diagnosis of a failed check (item, the exception it raised, its layer), or None when no one change of
+    the layer's mutants reproduces it. suspects: the grade's Suspects; passed: the items of the layer's checks
+    the submission passed so far."""
     if not _worth_diagnosing(exc):
         return None
     test = item.obj
@@ -163,6 +164,8 @@ def diagnose(item, exc, layer, seed, suspects):
     found, large = suspects.search(layer, reproduces, lambda: _reference_run(test, layer, fixtures, kwargs, seed))
     if _changes(found) > 1 and failure.one_change(found) is None:
         found = _agreeing_elsewhere(found, item.obj, fixtures, layer, seed)
+    if _changes(found) > 1 and failure.one_change(found) is None:
+        found = _passing_what_it_passed(found, passed, item.funcargs, layer, seed)
     found = failure.one_change(found)
     if found is None and large:
         suspects.wait(layer, item.nodeid, lambda pool: failure.one_change([m for m in pool if reproduces(m)]))
@@ -234,21 +237,52 @@ def _changes(found):
 
 
 def _agreeing_elsewhere(found, test, fixtures, layer, seed):
-    """Of the mutants found, those that also behave as the submission on the check's explicit examples (the
-    inputs it always tries): where the failing example leaves several kinds of change, another input may not."""
-    for example in getattr(test, "hypothesis_explicit_examples", ()):
-        replayed = runs.submissions_run(test.hypothesis.inner_test, fixtures, example.kwargs, seed)
+    """Of the mutants found, those that also behave as the submission on the check's other inputs: its explicit
+    examples (the inputs it always tries) and its diagnosis examples (tests/checks/marks.py, tried only here).
+    Where the failing example leaves several kinds of change, another input may not."""
+    handle = getattr(test, "hypothesis", None)
+    body = test if handle is None else handle.inner_test
+    examples = [example.kwargs for example in getattr(test, "hypothesis_explicit_examples", ())]
+    for kwargs in examples + list(getattr(test, "diagnosis_examples", ())):
+        replayed = runs.submissions_run(body, fixtures, kwargs, seed)
         if replayed is None:
             return found
         theirs, outcome = replayed
-        agreeing = [
-            m for m in found
-            if runs.reproduces(test.hypothesis.inner_test, _fixtures_for(layer, fixtures, m), example.kwargs, seed, theirs, outcome)
-        ]
+        agreeing = [m for m in found if runs.reproduces(body, _fixtures_for(layer, fixtures, m), kwargs, seed, theirs, outcome)]
         found = agreeing or found
         if _changes(found) == 1:
             break
     return found
+
+
+def _passing_what_it_passed(found, passed, available, layer, seed):
+    """Of the mutants found, those that pass the checks of the layer the submission passed (the items passed),
+    on the inputs those checks are known to have tried: their explicit examples, or the whole of a check that
+    draws none. A change that fails a check the submission passed is not the submission's mistake; where each
+    of them does, none is. available: the fixtures at hand (the failed check's)."""
+    for other in passed:
+        handle = getattr(other.obj, "hypothesis", None)
+        body = other.obj if handle is None else handle.inner_test
+        examples = [{}] if handle is None else [e.kwargs for e in getattr(other.obj, "hypothesis_explicit_examples", ())]
+        for kwargs in examples:
+            needed = [name for name in runs.parameters(body) if name not in kwargs]
+            fixtures = {name: available[name] if name in available else _reference() for name in needed if name in available or name == "ref"}
+            if len(fixtures) < len(needed) or _fixtures_for(layer, fixtures) is None:
+                continue
+            found = [m for m in found if runs.run(body, _fixtures_for(layer, fixtures, m), kwargs, seed, _ignore) is None]
+        if _changes(found) <= 1:
+            break
+    return found
+
+
+def _ignore(value):
+    pass
+
+
+@lru_cache(maxsize=None)
+def _reference():
+    """The reference, as the checks' `ref` fixture gives it (chapter 5's: the mutants are of it)."""
+    return load(REFERENCE_DIR)
 
 
 def _where_raised(exc, layer):

@@ -28,3 +28,16 @@ def check_each(points, strict=False):
         pytest.param(layer, marks=(getattr(pytest.mark, layer), pytest.mark.points(n), *strictness), id=layer)
         for layer, n in points.items()
     ])
+
+
+def diagnosis_examples(*examples):
+    """Inputs of a check (each a dict of its keyword arguments) that grading never runs: when it fails and the
+    failing input leaves several changes of the reference behaving as the submission does, the mutants'
+    diagnosis (backprop_grader/mutation/replay.py) runs each on the submission and on them, and sets aside those
+    that behave otherwise there. Each should tell apart mistakes the check's own inputs leave alike."""
+
+    def mark(test):
+        test.diagnosis_examples = examples
+        return test
+
+    return mark
