@@ -206,7 +206,7 @@ class _Failure:
         where it raised, a change upstream of it (upstream): a changed forward can give the same numbers as a
         learner's wrong backward (the mask computed in forward), and naming the forward would send them to fix
         what is right. Where several changes remain, none is named: the one the learner made is not known."""
-        preferences = [self.in_failing, self.on_the_line]
+        preferences = [self.on_the_line]
         for tried in range(len(preferences) + 1):
             for keep in preferences[:tried]:
                 found = [m for m in found if keep(m)] or found
