@@ -160,10 +160,11 @@ def diagnose(item, exc, layer, seed, suspects, passed=()):
             raised_at[mutant] = _where_raised(raised[0], layer)
         return True
 
-    failure = _Failure(exc, layer, raised_at)
+    elsewhere = _Elsewhere(item.obj, kwargs, fixtures, layer, seed)
+    failure = _Failure(exc, layer, raised_at, elsewhere.everywhere)
     found, large = suspects.search(layer, reproduces, lambda: _reference_run(test, layer, fixtures, kwargs, seed))
     if _changes(found) > 1 and failure.one_change(found) is None:
-        found = _agreeing_elsewhere(found, item.obj, fixtures, layer, seed)
+        found = elsewhere.agreeing(found)
     if _changes(found) > 1 and failure.one_change(found) is None:
         found = _passing_what_it_passed(found, passed, item.funcargs, layer, seed)
     found = failure.one_change(found)
@@ -175,12 +176,14 @@ def diagnose(item, exc, layer, seed, suspects, passed=()):
 class _Failure:
     """Where a failure happened, as the mutants that reproduce it are judged by: the function its message names
     (its `what`: "Relu.backward(dout)", or "accuracy(x, t)" for the net's), or the function and statement that
-    raised (_where_raised), and raised_at, where each mutant that reproduces it raised."""
+    raised (_where_raised); raised_at, where each mutant that reproduces it raised; everywhere(mutant), whether
+    a mutant behaves as the submission on each of the check's other inputs (_Elsewhere.everywhere)."""
 
-    def __init__(self, exc, layer, raised_at):
+    def __init__(self, exc, layer, raised_at, everywhere):
         self.where = _where_raised(exc, layer)
         self.what = str(getattr(exc, "params", {}).get("what", ""))
         self.raised_at = raised_at
+        self.everywhere = everywhere
 
     def in_failing(self, mutant):
         """Whether mutant changes the function the failure names, or the one that raised."""
@@ -198,24 +201,24 @@ class _Failure:
         return bool(self.where) and self.where[1] is not None and self.raised_at.get(mutant) == self.where
 
     def one_change(self, found):
-        """The Diagnosis if the mutants found all make one change, or those of them in the function that failed
-        do (the function the failure names, or where the exception was raised), or those whose changed
-        statement is the very line that raised.
+        """The Diagnosis if the mutants found all make one change, or those of them whose changed statement is the
+        very line that raised do (the submission has that line as the mutant has it); None where several changes
+        remain: which of them the learner made is not known (a mask inverted in Relu.forward and the arguments of
+        np.where swapped in Relu.backward fail every check alike).
 
-        Where the failure names the function that went wrong, the mutant must be of that very function, or,
-        where it raised, a change upstream of it (upstream): a changed forward can give the same numbers as a
-        learner's wrong backward (the mask computed in forward), and naming the forward would send them to fix
-        what is right. Where several changes remain, none is named: the one the learner made is not known."""
-        preferences = [self.on_the_line]
-        for tried in range(len(preferences) + 1):
-            for keep in preferences[:tried]:
-                found = [m for m in found if keep(m)] or found
-            if _changes(found) == 1:
-                for keep in preferences:
-                    found = [m for m in found if keep(m)] or found
-                named = bool(self.where) or "(" in self.what
-                chosen = found[0]
-                return Diagnosis(chosen) if not named or self.in_failing(chosen) or self.upstream(chosen) else None
+        Where the failure names the function that went wrong, the change must be of that very function; or, where
+        it raised, upstream of it; or, where it compared a value, of a function whose change gives every value the
+        submission gives on each of the check's other inputs too (`e /= total` left out of SoftmaxWithLoss.forward
+        for a wrong backward). A changed forward can give the same numbers as a learner's wrong backward on one
+        input, and naming the forward would send them to fix what is right."""
+        if _changes(found) > 1:
+            found = [m for m in found if self.on_the_line(m)] or found
+        if _changes(found) != 1:
+            return None
+        chosen = found[0]
+        named = bool(self.where) or "(" in self.what
+        if not named or self.in_failing(chosen) or self.upstream(chosen) or self.where is None and self.everywhere(chosen):
+            return Diagnosis(chosen)
         return None
 
 
@@ -236,23 +239,41 @@ def _changes(found):
     return len({_change(m) for m in found})
 
 
-def _agreeing_elsewhere(found, test, fixtures, layer, seed):
-    """Of the mutants found, those that also behave as the submission on the check's other inputs: its explicit
-    examples (the inputs it always tries) and its diagnosis examples (tests/checks/marks.py, tried only here).
-    Where the failing example leaves several kinds of change, another input may not."""
-    handle = getattr(test, "hypothesis", None)
-    body = test if handle is None else handle.inner_test
-    examples = [example.kwargs for example in getattr(test, "hypothesis_explicit_examples", ())]
-    for kwargs in examples + list(getattr(test, "diagnosis_examples", ())):
-        replayed = runs.submissions_run(body, fixtures, kwargs, seed)
-        if replayed is None:
-            return found
-        theirs, outcome = replayed
-        agreeing = [m for m in found if runs.reproduces(body, _fixtures_for(layer, fixtures, m), kwargs, seed, theirs, outcome)]
-        found = agreeing or found
-        if _changes(found) == 1:
-            break
-    return found
+class _Elsewhere:
+    """The check's other inputs: its explicit examples (the inputs it always tries) other than the failing one, and
+    its diagnosis examples (tests/checks/marks.py, tried only here). The submission is run on each at most once."""
+
+    def __init__(self, test, failing, fixtures, layer, seed):
+        handle = getattr(test, "hypothesis", None)
+        self.body = test if handle is None else handle.inner_test
+        explicit = [e.kwargs for e in getattr(test, "hypothesis_explicit_examples", ())]
+        self.inputs = [kwargs for kwargs in explicit if kwargs != failing] + list(getattr(test, "diagnosis_examples", ()))
+        self.fixtures, self.layer, self.seed = fixtures, layer, seed
+        self.theirs = {}
+
+    def _agrees(self, mutant, index):
+        """Whether mutant behaves as the submission on input index (None: the submission ran out of time)."""
+        if index not in self.theirs:
+            self.theirs[index] = runs.submissions_run(self.body, self.fixtures, self.inputs[index], self.seed)
+        if self.theirs[index] is None:
+            return None
+        theirs, outcome = self.theirs[index]
+        mutants = _fixtures_for(self.layer, self.fixtures, mutant)
+        return runs.reproduces(self.body, mutants, self.inputs[index], self.seed, theirs, outcome)
+
+    def agreeing(self, found):
+        """Of the mutants found, those that also behave as the submission on the other inputs: where the failing
+        example leaves several kinds of change, another input may not."""
+        for index in range(len(self.inputs)):
+            agreeing = [m for m in found if self._agrees(m, index)]
+            found = agreeing or found
+            if _changes(found) == 1:
+                break
+        return found
+
+    def everywhere(self, mutant):
+        """Whether mutant behaves as the submission on every other input, of which there is one at least."""
+        return bool(self.inputs) and all(self._agrees(mutant, index) for index in range(len(self.inputs)))
 
 
 def _passing_what_it_passed(found, passed, available, layer, seed):
