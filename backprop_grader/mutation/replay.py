@@ -162,15 +162,19 @@ def diagnose(item, exc, layer, seed, suspects, passed=()):
 
     elsewhere = _Elsewhere(item.obj, kwargs, fixtures, layer, seed)
     failure = _Failure(exc, layer, raised_at, elsewhere.everywhere)
+
+    def named(found):
+        """The Diagnosis of the mutants found that reproduce the failure: ties broken on the check's other inputs,
+        and no change named that fails a check the submission passed."""
+        if _changes(found) > 1 and failure.one_change(found) is None:
+            found = elsewhere.agreeing(found)
+        return failure.one_change(_passing_what_it_passed(found, passed, item.funcargs, layer, seed))
+
     found, large = suspects.search(layer, reproduces, lambda: _reference_run(test, layer, fixtures, kwargs, seed))
-    if _changes(found) > 1 and failure.one_change(found) is None:
-        found = elsewhere.agreeing(found)
-    if _changes(found) > 1 and failure.one_change(found) is None:
-        found = _passing_what_it_passed(found, passed, item.funcargs, layer, seed)
-    found = failure.one_change(found)
-    if found is None and large:
-        suspects.wait(layer, item.nodeid, lambda pool: failure.one_change([m for m in pool if reproduces(m)]))
-    return found
+    diagnosis = named(found)
+    if diagnosis is None and large:
+        suspects.wait(layer, item.nodeid, lambda pool: named([m for m in pool if reproduces(m)]))
+    return diagnosis
 
 
 class _Failure:
@@ -279,9 +283,12 @@ class _Elsewhere:
 def _passing_what_it_passed(found, passed, available, layer, seed):
     """Of the mutants found, those that pass the checks of the layer the submission passed (the items passed),
     on the inputs those checks are known to have tried: their explicit examples, or the whole of a check that
-    draws none. A change that fails a check the submission passed is not the submission's mistake; where each
-    of them does, none is. available: the fixtures at hand (the failed check's)."""
+    draws none. A change that fails a check the submission passed is not the submission's mistake (predict
+    without its layers behaves in gradient as a loss that skips predict does, but fails predict's check); where
+    each of them does, none is. available: the fixtures at hand (the failed check's)."""
     for other in passed:
+        if not found:
+            break
         handle = getattr(other.obj, "hypothesis", None)
         body = other.obj if handle is None else handle.inner_test
         examples = [{}] if handle is None else [e.kwargs for e in getattr(other.obj, "hypothesis_explicit_examples", ())]
@@ -291,8 +298,6 @@ def _passing_what_it_passed(found, passed, available, layer, seed):
             if len(fixtures) < len(needed) or _fixtures_for(layer, fixtures) is None:
                 continue
             found = [m for m in found if runs.run(body, _fixtures_for(layer, fixtures, m), kwargs, seed, _ignore) is None]
-        if _changes(found) <= 1:
-            break
     return found
 
 
