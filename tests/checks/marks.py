@@ -1,4 +1,5 @@
-"""The one way a test declares what it grades: its layer (a marker), its points, and whether it is strict."""
+"""The one way a test declares what it grades: its layer (a marker), its points, whether it is strict, and the
+inputs only the mutants' diagnosis tries (diagnosis_examples)."""
 import pytest
 
 from backprop_grader.book import ALL_LAYERS
