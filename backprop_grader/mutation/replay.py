@@ -4,9 +4,10 @@ When a check fails (and has no hand-written hint), its body runs again on the sa
 submission, recording every value the check compared (compared.py) and how it ended, then once per mutant of the
 check's layer (table.py), the reference changed in one place, in place of the submission. A mutant reproduces
 the failure when it gives every compared value the submission gave, within diagnose's tolerance, and ends the
-same way (the same failure, or the same exception and message: runs.py). If the mutants that reproduce it are
-all of one family (after preferring those in the function that failed, or on the line that raised, and those that
-also agree with the submission on the check's explicit examples), the failure's hint names the change:
+same way (the same failure, or the same exception and message: runs.py). If the mutants that reproduce it all
+make one change (after setting aside those that behave otherwise on the check's other inputs, or fail a check the
+submission passed, and preferring those whose changed line is the one that raised), and that change is where the
+failure is (_Failure.one_change), the failure's hint names it:
 "Relu.forward behaves like `self.mask = x < 0`, where the reference has `self.mask = x <= 0`".
 
 The mutants run in the grader's process: they are the reference's own code. The submission's code runs where
@@ -69,53 +70,6 @@ def _fixtures_for(layer, fixtures, mutant=None, called=None):
     net = (module if called is None else table.traced(module, called)).TwoLayerNet
     stand_ins = {"net_class": net, "layer_calls": net_layers.calls}
     return {**fixtures, **{name: value for name, value in stand_ins.items() if name in fixtures}}
-
-
-class Suspects:
-    """What the failed checks of one grade found so far: per layer, the mutants that reproduced its last failure.
-
-    A layer's next failure is tried on those first: a submission that behaves like one mutant fails each of its
-    checks as that mutant does. Only when none of them reproduces it are all the layer's mutants tried, at most
-    FULL_SEARCHES times a layer, so that a layer that fails every check costs a few searches, not one a check.
-    A check that compares more than LARGE numbers (Affine's at MNIST size: each run of it costs as much as a
-    dozen small ones) never starts a search: it waits for the suspects a smaller check of its layer finds.
-    """
-
-    FULL_SEARCHES = 2
-    LARGE = 20_000
-
-    def __init__(self):
-        self.pool = {}
-        self.searches = {}
-        self.waiting = {}  # layer -> {key: retry(pool) -> Diagnosis or None}
-
-    def search(self, layer, reproduces, reference_run):
-        """(the mutants that reproduce a failure of layer's, whether the check is large): reproduces(mutant) ->
-        bool; reference_run() -> (qualnames of the functions the check runs, how many numbers it compares)."""
-        found = [m for m in self.pool.get(layer, ()) if reproduces(m)]
-        large = False
-        if not found and self.searches.get(layer, 0) < self.FULL_SEARCHES:
-            called, compared = reference_run()
-            large = compared > self.LARGE
-            if not large:
-                self.searches[layer] = self.searches.get(layer, 0) + 1
-                found = [m for m in table.of_layer(layer) if m.function in called and reproduces(m)]
-        if found:
-            self.pool[layer] = found
-        return found, large
-
-    def wait(self, layer, key, retry):
-        self.waiting.setdefault(layer, {})[key] = retry
-
-    def settled(self, layer):
-        """(key, Diagnosis) of each failure of layer waiting for suspects that the layer's suspects now explain."""
-        done = []
-        for key, retry in list(self.waiting.get(layer, {}).items()):
-            found = retry(self.pool.get(layer, ()))
-            if found is not None:
-                done.append((key, found))
-                del self.waiting[layer][key]
-        return done
 
 
 def _reference_run(test, layer, fixtures, kwargs, seed):
