@@ -120,9 +120,10 @@ def diagnose(item, exc, layer, seed, suspects, passed=()):
     def named(found):
         """The Diagnosis of the mutants found that reproduce the failure: ties broken on the check's other inputs,
         and no change named that fails a check the submission passed."""
-        if _changes(found) > 1 and failure.one_change(found) is None:
+        if _changes(failure.on_the_line_if_several(found)) > 1:
             found = elsewhere.agreeing(found)
-        return failure.one_change(_passing_what_it_passed(found, passed, item.funcargs, layer, seed))
+        found = failure.on_the_line_if_several(found)
+        return failure.one_change(_passing_what_it_passed(found, passed, item.funcargs, layer, seed, suspects.verdicts))
 
     found, large = suspects.search(layer, reproduces, lambda: _reference_run(test, layer, fixtures, kwargs, seed))
     diagnosis = named(found)
@@ -158,6 +159,12 @@ class _Failure:
         mutant's function is where that went wrong (`self.out = out` left out of forward)."""
         return bool(self.where) and self.where[1] is not None and self.raised_at.get(mutant) == self.where
 
+    def on_the_line_if_several(self, found):
+        """found, or where it makes several changes and some of them are on the line that raised, those."""
+        if _changes(found) > 1:
+            return [m for m in found if self.on_the_line(m)] or found
+        return found
+
     def one_change(self, found):
         """The Diagnosis if the mutants found all make one change, or those of them whose changed statement is the
         very line that raised do (the submission has that line as the mutant has it); None where several changes
@@ -169,8 +176,7 @@ class _Failure:
         submission gives on each of the check's other inputs too (`e /= total` left out of SoftmaxWithLoss.forward
         for a wrong backward). A changed forward can give the same numbers as a learner's wrong backward on one
         input, and naming the forward would send them to fix what is right."""
-        if _changes(found) > 1:
-            found = [m for m in found if self.on_the_line(m)] or found
+        found = self.on_the_line_if_several(found)
         if _changes(found) != 1:
             return None
         chosen = found[0]
@@ -234,12 +240,20 @@ class _Elsewhere:
         return bool(self.inputs) and all(self._agrees(mutant, index) for index in range(len(self.inputs)))
 
 
-def _passing_what_it_passed(found, passed, available, layer, seed):
+def _passing_what_it_passed(found, passed, available, layer, seed, verdicts):
     """Of the mutants found, those that pass the checks of the layer the submission passed (the items passed),
     on the inputs those checks are known to have tried: their explicit examples, or the whole of a check that
     draws none. A change that fails a check the submission passed is not the submission's mistake (predict
     without its layers behaves in gradient as a loss that skips predict does, but fails predict's check); where
-    each of them does, none is. available: the fixtures at hand (the failed check's)."""
+    each of them does, none is. available: the fixtures at hand (the failed check's); verdicts: the grade's
+    {(change, check, input): whether the change passes}, each tried once a grade, on one mutant of the change."""
+
+    def passes(mutant, other, body, kwargs, fixtures):
+        key = (_change(mutant), other.nodeid, repr(kwargs))
+        if key not in verdicts:
+            verdicts[key] = runs.run(body, _fixtures_for(layer, fixtures, mutant), kwargs, seed, _ignore) is None
+        return verdicts[key]
+
     for other in passed:
         if not found:
             break
@@ -251,7 +265,7 @@ def _passing_what_it_passed(found, passed, available, layer, seed):
             fixtures = {name: available[name] if name in available else _reference() for name in needed if name in available or name == "ref"}
             if len(fixtures) < len(needed) or _fixtures_for(layer, fixtures) is None:
                 continue
-            found = [m for m in found if runs.run(body, _fixtures_for(layer, fixtures, m), kwargs, seed, _ignore) is None]
+            found = [m for m in found if passes(m, other, body, kwargs, fixtures)]
     return found
 
 

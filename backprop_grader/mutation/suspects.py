@@ -19,6 +19,7 @@ class Suspects:
         self.pool = {}
         self.searches = {}
         self.waiting = {}  # layer -> {key: retry(pool) -> Diagnosis or None}
+        self.verdicts = {}  # (change, check, input) -> whether that change passes a check the submission passed
 
     def search(self, layer, reproduces, reference_run):
         """(the mutants that reproduce a failure of layer's, whether the check is large): reproduces(mutant) ->
