@@ -53,7 +53,7 @@ def _worth_diagnosing(exc):
 @lru_cache(maxsize=None)
 def _net_layers():
     """The reference's layers a mutant of the net runs on, counting their calls as the `net_layers` fixture's do."""
-    return CountingLayers(load(REFERENCE_DIR))
+    return CountingLayers(_reference())
 
 
 def _fixtures_for(layer, fixtures, mutant=None, called=None):
