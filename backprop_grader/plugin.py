@@ -181,7 +181,7 @@ class GradingPlugin:
         self.interrupted = None  # the KeyboardInterrupt (or pytest.exit: pdb's quit) that stopped the session
         self.config = None
         self.out_of_memory = False  # the grader failed to allocate in a check: the grade stops, with no score
-        self.suspects = None  # mutation.replay.Suspects, once a check has failed
+        self.suspects = None  # mutation.suspects.Suspects, once a check has failed
 
     def pytest_sessionfinish(self, session):
         # What the loader noted while loading (intake.py: a skipped training loop, which file was graded).
@@ -227,11 +227,16 @@ class GradingPlugin:
         result = self.results.get(item.nodeid)
         if outcome.excinfo is None or result is None or not result.check.points:
             return
-        from .mutation.replay import Suspects, diagnose  # only once a check has failed
+        from .mutation.replay import diagnose  # only once a check has failed
+        from .mutation.suspects import Suspects
 
         if self.suspects is None:
             self.suspects = Suspects()
-        found = diagnose(item, _first_leaf(outcome.excinfo[1]), result.check.layer, seed(item.config), self.suspects)
+        passed = [  # the layer's checks passed so far: a change that fails one is not the submission's mistake
+            other for other in item.session.items
+            if (done := self.results.get(other.nodeid)) and done.status == PASSED and done.check.layer == result.check.layer
+        ]
+        found = diagnose(item, _first_leaf(outcome.excinfo[1]), result.check.layer, seed(item.config), self.suspects, passed)
         if found is not None:
             item.stash[_DIAGNOSIS] = found
         # An earlier check of the layer that waited for suspects (a large one) may be named by them now.

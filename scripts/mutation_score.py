@@ -12,7 +12,8 @@ equivalent mutant (EQUIVALENT below, each with the reason no check can tell it f
 reference does on every input the book's layers are given. A killed mutant's report names the change when one of
 its layer's failures has a hint that is the mutants' diagnosis of this very change (hint_mutant_*, the same
 statement before and after) or a hand-written hint (other than the gradient check's, which says where to look,
-not what is wrong). Survivors that are not in EQUIVALENT are listed: each is a hole in the suite.
+not what is wrong). Survivors that are not in EQUIVALENT are listed: each is a hole in the suite; so are the killed
+mutants whose report names another change (the mutants' hint naming some other statement): each is a wrong hint.
 """
 import argparse
 import json
@@ -96,6 +97,7 @@ def score(found):
         "score": len(killed) / max(len(found) - len(equivalent), 1),
         "named": len(named), "named_by_mutant": len(by_mutant), "named_share": len(named) / max(len(killed), 1),
         "unnamed": [k for k in killed if k not in named],
+        "named_otherwise": [k for k in killed if found[k]["named_otherwise"]],
         "equivalent_killed": [k for k in equivalent if found[k]["killed"]],
     }
 
@@ -106,7 +108,9 @@ def report(figures, found, chosen):
     print(f"mutation score: {figures['killed']} / {figures['mutants'] - len(figures['equivalent'])} = {figures['score']:.1%}")
     print(f"killed mutants whose report names the change: {figures['named']} / {figures['killed']} = "
           f"{figures['named_share']:.1%} ({figures['named_by_mutant']} by the mutants' diagnosis)")
+    print(f"killed mutants whose report names another change: {len(figures['named_otherwise'])}")
     for title, keys in (("survived, not equivalent", figures["survived"]), ("killed, change not named", figures["unnamed"]),
+                        ("killed, another change named", figures["named_otherwise"]),
                         ("listed as equivalent but killed", figures["equivalent_killed"])):
         if keys:
             print(f"\n{title}:")

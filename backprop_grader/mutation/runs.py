@@ -73,8 +73,8 @@ def same_outcome(a, b, compared):
     return a == b
 
 
-def run(body, fixtures, kwargs, seed, listener):
-    """Run a check's body, listening; how it ended (outcome_of)."""
+def run(body, fixtures, kwargs, seed, listener, raised=None):
+    """Run a check's body, listening; how it ended (outcome_of). raised, a list, is given what it raised."""
     np.random.seed(seed)
     try:
         with listening(listener):
@@ -82,6 +82,8 @@ def run(body, fixtures, kwargs, seed, listener):
     except Differs:
         raise
     except Exception as exc:  # what the check (or the code under it) raised is the outcome compared
+        if raised is not None:
+            raised.append(exc)
         return outcome_of(exc)
     return None
 
@@ -120,7 +122,7 @@ def size(snapshot):
     return sum(map(size, snapshot)) if isinstance(snapshot, tuple) else int(np.size(snapshot)) if isinstance(snapshot, np.ndarray) else 1
 
 
-def reproduces(test, fixtures, kwargs, seed, theirs, outcome):
+def reproduces(test, fixtures, kwargs, seed, theirs, outcome, raised=None):
     seen = []
 
     def compare(value):
@@ -129,7 +131,7 @@ def reproduces(test, fixtures, kwargs, seed, theirs, outcome):
         seen.append(value)
 
     try:
-        ended = run(test, fixtures, kwargs, seed, compare)
+        ended = run(test, fixtures, kwargs, seed, compare, raised)
     except Differs:
         return False
     return len(seen) == len(theirs) and same_outcome(ended, outcome, bool(theirs))

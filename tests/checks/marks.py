@@ -1,4 +1,5 @@
-"""The one way a test declares what it grades: its layer (a marker), its points, and whether it is strict."""
+"""The one way a test declares what it grades: its layer (a marker), its points, whether it is strict, and the
+inputs only the mutants' diagnosis tries (diagnosis_examples)."""
 import pytest
 
 from backprop_grader.book import ALL_LAYERS
@@ -28,3 +29,16 @@ def check_each(points, strict=False):
         pytest.param(layer, marks=(getattr(pytest.mark, layer), pytest.mark.points(n), *strictness), id=layer)
         for layer, n in points.items()
     ])
+
+
+def diagnosis_examples(*examples):
+    """Inputs of a check (each a dict of its keyword arguments) that grading never runs: when it fails and the
+    failing input leaves several changes of the reference behaving as the submission does, the mutants'
+    diagnosis (backprop_grader/mutation/replay.py) runs each on the submission and on them, and sets aside those
+    that behave otherwise there. Each should tell apart mistakes the check's own inputs leave alike."""
+
+    def mark(test):
+        test.diagnosis_examples = examples
+        return test
+
+    return mark

@@ -21,7 +21,7 @@ from backprop_grader.feedback import CheckFailure, after_statement, passed_to, s
 
 from .at_scale import expect_loss_at_scale
 from .gradcheck import NUMERIC_FLOOR, NUMERIC_RTOL, numeric_grad, weighted
-from .marks import check
+from .marks import check, diagnosis_examples
 from .strategies import batch_classes, classes, labels, one_hot, seeds, sides, uniform
 from .swl_mistakes import (
     cross_entropy_handles_labels,
@@ -50,6 +50,17 @@ ROWS_FAR_APART = [
     (np.array([[1000.0, 999.0, 998.0], [0.0, 1.0, 2.0]]), np.array([0, 2])),
     (np.array([[0.0, 1.0, 2.0], [-1000.0, -999.0, -998.0]]), np.array([2, 0])),
     (np.array([[-998.0, -999.0, -1000.0], [3.0, 1.0, 2.0], [-800.0, -800.0, -801.0]]), np.array([0, 1, 2])),
+]
+# Logits that tell apart the shifts that go wrong alike on those above, tried only by the mutants' diagnosis
+# (marks.diagnosis_examples): a row of large logits close together (no shift, or one by +max, overflows; one by
+# the row's minimum does not), a row near 400 (only a shift by +max overflows), rows far apart (a shift by the
+# batch's maximum underflows, as no shift does; one by the row's minimum does not), and small logits, where
+# every shift is right (and log in place of exp is not).
+SHIFTS_TOLD_APART = [
+    (np.array([[0.0, 1.0, 2.0]]), np.array([2])),
+    (np.array([[1000.0, 999.0, 998.0]]), np.array([0])),
+    (np.array([[400.0, 399.0, 398.0]]), np.array([0])),
+    (np.array([[0.0, 1.0, 2.0], [-1000.0, -999.0, -998.0]]), np.array([2, 0])),
 ]
 
 
@@ -223,9 +234,10 @@ def test_backward_twice(impl, ref, nc, seed, form):
 
 
 @check("SoftmaxWithLoss", points=1)
-def test_extreme_logits(impl, ref):
+@diagnosis_examples(*({"cases": [case]} for case in SHIFTS_TOLD_APART))
+def test_extreme_logits(impl, ref, cases=EXTREME_LOGITS):
     """logits of +-1000 give a finite loss and the right dx: no overflow in exp and no log(0)."""
-    for x, indices in EXTREME_LOGITS:
+    for x, indices in cases:
         for form in FORM_NAMES:
             t = _targets(impl, x, indices, form)
             loss, dx = _forward_backward(impl.SoftmaxWithLoss, x, t)
@@ -298,16 +310,18 @@ def test_softmax_shift_invariance(impl, ref, shape, seed, shift):
 
 
 @check("SoftmaxWithLoss", points=1)
-def test_softmax_extreme_logits(impl, ref):
+@diagnosis_examples(*({"cases": [x]} for x, _ in SHIFTS_TOLD_APART))
+def test_softmax_extreme_logits(impl, ref, cases=EXTREME_SOFTMAX_INPUTS):
     """softmax of logits of +-1000 is finite and right: exp must never see a large positive number."""
-    for x in EXTREME_SOFTMAX_INPUTS:
+    for x in cases:
         expect_close(impl.softmax(x.copy()), ref.softmax(x), "softmax(x)", inputs={"x": x}, mistakes=softmax_mistakes(x))
 
 
 @check("SoftmaxWithLoss", points=1)
-def test_softmax_rows_far_apart(impl, ref):
+@diagnosis_examples(*({"cases": [case]} for case in SHIFTS_TOLD_APART))
+def test_softmax_rows_far_apart(impl, ref, cases=ROWS_FAR_APART):
     """softmax is right for rows far apart, such as [[0, 1, 2], [-1000, -999, -998]]: each row is shifted by its own maximum."""
-    for x, indices in ROWS_FAR_APART:
+    for x, indices in cases:
         inputs = {"x": x}
         expect_close(impl.softmax(x.copy()), ref.softmax(x), "softmax(x)", inputs=inputs, mistakes=softmax_mistakes(x))
         t = _targets(impl, x, indices, "labels")
