@@ -26,7 +26,8 @@ def _run(record, what, function, *args, **kwargs):
 
 
 def optimizer(cls):
-    """Three updates of two parameters: each step taken, and whether params kept the very arrays it held."""
+    """Three updates of two parameters: each step taken, and whether params kept the very arrays it held; then one
+    update by a second optimizer."""
     rng = np.random.default_rng(0)
     params = {"W": rng.standard_normal((3, 2)), "b": rng.standard_normal(2)}
     held = dict(params)
@@ -38,6 +39,13 @@ def optimizer(cls):
         for key in params:
             record[f"step {step} {key}"] = np.asarray(params[key] - before[key], dtype=float)
     record["in place"] = np.array([params[key] is held[key] for key in held], dtype=float)
+    # A second optimizer starts afresh: nothing of the first one's state is shared through the class.
+    fresh = {key: value.copy() for key, value in params.items()}
+    grads = {key: rng.standard_normal(value.shape) for key, value in fresh.items()}
+    before = {key: value.copy() for key, value in fresh.items()}
+    _run(record, "second optimizer's update", cls().update, fresh, grads)
+    for key in fresh:
+        record[f"second optimizer's step {key}"] = np.asarray(fresh[key] - before[key], dtype=float)
     return record
 
 

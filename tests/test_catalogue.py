@@ -83,7 +83,7 @@ def test_bug_report_names_no_other_mistake(entry, graded_in_process):
 
 
 MUTANT_HINT = "hint_mutant_"
-# Chapter 6's checks are graded on chapter 6's catalogue (tests/test_catalogue_chapter6.py).
+# The later chapters' checks are graded on their own catalogue (tests/test_catalogue_later_chapters.py).
 LATER_CHAPTERS = {checks_module_name(layer) + ".py" for chapter in CHAPTERS if chapter != 5
                   for layer in layers_of(chapter)}
 

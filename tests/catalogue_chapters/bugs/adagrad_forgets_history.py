@@ -1,5 +1,6 @@
 """My AdaGrad sets h = grad * grad at each step instead of adding to it, so the rate never shrinks."""
 LAYER = "AdaGrad"
+HINTS = ["hint_optimizer_forgets_state"]
 FILE = "chapter6/optimizer.py"
 
 

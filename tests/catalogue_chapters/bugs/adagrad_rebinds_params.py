@@ -1,6 +1,7 @@
 """My AdaGrad writes params[key] = params[key] - lr * grads[key] / (np.sqrt(h) + 1e-7): the right values in a
 new array the layers never see."""
 LAYER = "AdaGrad"
+HINTS = ["hint_optimizer_not_in_place"]
 FILE = "chapter6/optimizer.py"
 
 

@@ -1,6 +1,7 @@
 """My Adam increments self.iter inside the loop over the parameters, so with W and b it counts two steps per
 update, and the bias correction is that of the wrong step."""
 LAYER = "Adam"
+HINTS = ["hint_adam_bias_correction"]
 FILE = "chapter6/optimizer.py"
 
 

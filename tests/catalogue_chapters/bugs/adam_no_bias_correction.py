@@ -1,5 +1,6 @@
 """My Adam steps by lr * m / (sqrt(v) + eps), without the bias correction, so its first steps are far too small."""
 LAYER = "Adam"
+HINTS = ["hint_adam_no_bias_correction"]
 FILE = "chapter6/optimizer.py"
 
 

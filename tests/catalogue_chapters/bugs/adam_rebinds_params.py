@@ -1,5 +1,6 @@
 """My Adam takes the right steps but writes params[key] = params[key] - step, a new array the layers never see."""
 LAYER = "Adam"
+HINTS = ["hint_optimizer_not_in_place"]
 FILE = "chapter6/optimizer.py"
 
 

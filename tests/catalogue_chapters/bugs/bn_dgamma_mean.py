@@ -1,5 +1,6 @@
 """My dgamma is the mean of xn * dout over the batch instead of the sum."""
 LAYER = "BatchNormalization"
+HINTS = ["hint_bn_mean_not_sum"]
 FILE = "chapter6/layers.py"
 
 

@@ -1,6 +1,7 @@
 """My BatchNormalization.backward returns gamma * dout / std, as if the batch's mean and variance did not depend
 on x: the terms through the mean and the variance are missing."""
 LAYER = "BatchNormalization"
+HINTS = ["hint_bn_dx_only_through_xn"]
 FILE = "chapter6/layers.py"
 
 

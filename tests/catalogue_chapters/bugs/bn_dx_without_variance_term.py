@@ -1,6 +1,7 @@
 """My BatchNormalization.backward subtracts the mean of the gradient (the path through the batch's mean) but
 forgets the path through the variance."""
 LAYER = "BatchNormalization"
+HINTS = ["hint_bn_dx_without_variance_term"]
 FILE = "chapter6/layers.py"
 
 

@@ -1,5 +1,6 @@
 """My BatchNormalization updates running_mean and running_var in every forward, testing included."""
 LAYER = "BatchNormalization"
+HINTS = ["hint_bn_running_moved_in_testing"]
 FILE = "chapter6/layers.py"
 
 

@@ -1,6 +1,7 @@
 """My BatchNormalization computes the batch's mean and variance but never moves running_mean and running_var, so
 testing normalises with zeros."""
 LAYER = "BatchNormalization"
+HINTS = ["hint_bn_running_never_updated"]
 FILE = "chapter6/layers.py"
 
 

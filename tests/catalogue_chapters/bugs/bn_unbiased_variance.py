@@ -1,5 +1,6 @@
 """My BatchNormalization normalises with np.var(x, axis=0, ddof=1), the unbiased variance, not the batch's own."""
 LAYER = "BatchNormalization"
+HINTS = ["hint_bn_unbiased_variance"]
 FILE = "chapter6/layers.py"
 
 

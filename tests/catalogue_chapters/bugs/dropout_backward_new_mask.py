@@ -1,5 +1,6 @@
 """My Dropout.backward draws a mask of its own, so the gradient flows through units that forward dropped."""
 LAYER = "Dropout"
+HINTS = ["hint_dropout_backward_new_mask"]
 FILE = "chapter6/layers.py"
 
 

@@ -1,5 +1,6 @@
 """My Dropout ignores train_flg and drops units when testing too."""
 LAYER = "Dropout"
+HINTS = ["hint_dropout_drops_in_testing"]
 FILE = "chapter6/layers.py"
 
 

@@ -1,5 +1,6 @@
 """My mask is np.random.rand(...) < dropout_ratio: it keeps dropout_ratio of the units instead of dropping them."""
 LAYER = "Dropout"
+HINTS = ["hint_dropout_keeps_the_ratio"]
 FILE = "chapter6/layers.py"
 
 

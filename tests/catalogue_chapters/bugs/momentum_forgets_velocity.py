@@ -1,6 +1,7 @@
 """My Momentum starts its velocity from zero at every call (I made self.v inside update without checking), so it
 is plain SGD: nothing carries over from one step to the next."""
 LAYER = "Momentum"
+HINTS = ["hint_optimizer_forgets_state"]
 FILE = "chapter6/optimizer.py"
 
 

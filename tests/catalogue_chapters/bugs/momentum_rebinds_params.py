@@ -1,5 +1,6 @@
 """My Momentum keeps its velocity but writes params[key] = params[key] + v, a new array the layers never see."""
 LAYER = "Momentum"
+HINTS = ["hint_optimizer_not_in_place"]
 FILE = "chapter6/optimizer.py"
 
 

@@ -1,6 +1,7 @@
 """My Nesterov steps by the new velocity, p += v with v = momentum * v - lr * grad: that is plain Momentum, with
 no look-ahead."""
 LAYER = "Nesterov"
+HINTS = ["hint_nesterov_is_momentum"]
 FILE = "chapter6/optimizer.py"
 
 

@@ -1,5 +1,6 @@
 """My Nesterov takes the right steps but writes params[key] = params[key] + step, a new array the layers never see."""
 LAYER = "Nesterov"
+HINTS = ["hint_optimizer_not_in_place"]
 FILE = "chapter6/optimizer.py"
 
 

@@ -1,5 +1,6 @@
 """My RMSprop writes params[key] = params[key] - ..., a new array the layers never see."""
 LAYER = "RMSprop"
+HINTS = ["hint_optimizer_not_in_place"]
 FILE = "chapter6/optimizer.py"
 
 
