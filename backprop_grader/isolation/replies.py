@@ -46,10 +46,10 @@ def read(channel, unpacker, label, last=True):
     # The value first: it may name an array by a token this reply then lets go of.
     value = unpacker.value(reply["ok"]) if "ok" in reply else None
     if "sync" in reply:
-        for token, node in _pairs(reply["sync"]):
+        for token, node in wire.pairs(reply["sync"]):
             arrays.apply(token, unpacker.value(node))
     if "forget" in reply:
-        for token in _tokens(reply["forget"]):
+        for token in wire.integers(reply["forget"]):
             arrays.forget(token)
     if "attrs" in reply:  # before the entries: it may hold the proxy of a dict they fill
         _keep_attributes(channel, unpacker, reply["attrs"], last)
@@ -57,7 +57,7 @@ def read(channel, unpacker, label, last=True):
         for entries in _list(reply["entries"]):
             _keep_entries(channel, unpacker, entries)
     if "stale" in reply:
-        for handle in _tokens(reply["stale"]):
+        for handle in wire.integers(reply["stale"]):
             channel.stale.add(handle)
             channel.caches.pop(handle, {}).clear()
     if "notes" in reply:
@@ -83,7 +83,7 @@ def _keep_entries(channel, unpacker, entries):
     if type(entries) is not list or len(entries) != 2 or type(entries[0]) is not int:
         raise wire.WireError("bad entries")
     cache = channel.caches.get(entries[0])
-    for key, node in _pairs(entries[1], str):
+    for key, node in wire.pairs(entries[1], str):
         value = unpacker.value(node)
         if cache is not None and channel.keeps(value):
             cache[key] = value
@@ -94,7 +94,7 @@ def _keep_attributes(channel, unpacker, attributes, last):
     hold until the next request, so only those of the last reply are kept."""
     if type(attributes) is not list or len(attributes) != 2 or type(attributes[0]) is not int:
         raise wire.WireError("bad attributes")
-    values = {name: unpacker.value(node) for name, node in _pairs(attributes[1], str)}
+    values = {name: unpacker.value(node) for name, node in wire.pairs(attributes[1], str)}
     channel.carried["replies"] += 1
     channel.carried["attributes"] += len(values)
     proxy = channel.proxies.get(attributes[0])
@@ -253,20 +253,6 @@ def _list(value):
     if type(value) is not list:
         raise wire.WireError("not a list")
     return value
-
-
-def _pairs(entries, key_type=int):
-    if type(entries) is not list:
-        raise wire.WireError("bad pairs")
-    if not all(type(e) is list and len(e) == 2 and type(e[0]) is key_type for e in entries):
-        raise wire.WireError("bad pairs")
-    return entries
-
-
-def _tokens(tokens):
-    if type(tokens) is not list or not all(type(t) is int for t in tokens):
-        raise wire.WireError("bad tokens")
-    return tokens
 
 
 def _checked(description):

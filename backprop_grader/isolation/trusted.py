@@ -100,11 +100,11 @@ class Trusted:
         allow."""
         message = unpacker.message
         arrays = channel.arrays
-        for token, node in _pairs(message.get("sync", [])):
+        for token, node in wire.pairs(message.get("sync", [])):
             arrays.apply(token, unpacker.value(node))
-        for token in _ints(message.get("forget", [])):
+        for token in wire.integers(message.get("forget", [])):
             arrays.forget(token)
-        for number in _ints(message.get("release", [])):
+        for number in wire.integers(message.get("release", [])):
             if number not in self.named:
                 self.objects.pop(number, None)
                 self.class_of.pop(number, None)
@@ -235,15 +235,3 @@ def _described(exc):
         tb = tb.tb_next
     name = type(exc).__name__
     return [name if name.isidentifier() else "Exception", _builtin_base(type(exc)), str(exc)[:2000], frame]
-
-
-def _pairs(entries):
-    if type(entries) is not list or not all(type(e) is list and len(e) == 2 and type(e[0]) is int for e in entries):
-        raise wire.WireError("bad pairs")
-    return entries
-
-
-def _ints(values):
-    if type(values) is not list or not all(type(v) is int for v in values):
-        raise wire.WireError("bad numbers")
-    return values

@@ -163,6 +163,20 @@ def frame_length(prefix):
     return length
 
 
+def pairs(entries, key_type=int):
+    """entries, a message's list of [key, value] pairs, once each key is a key_type; else a WireError."""
+    if type(entries) is not list or not all(type(e) is list and len(e) == 2 and type(e[0]) is key_type for e in entries):
+        raise WireError("bad pairs")
+    return entries
+
+
+def integers(values):
+    """values, a message's list of numbers (tokens, handles), once each is an int; else a WireError."""
+    if type(values) is not list or not all(type(v) is int for v in values):
+        raise WireError("bad numbers")
+    return values
+
+
 class Unpacker:
     """Reads one frame body; value() decodes encoded values, from_handle(fields) makes a handle's proxy, and
     shared (if given) keeps arrays that arrive with a token and finds those referred to by one.
