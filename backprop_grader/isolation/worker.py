@@ -654,7 +654,7 @@ def _write_all(fd, data):
         view = view[os.write(fd, view) :]
 
 
-def _fork_net_worker(options, wire):
+def _fork_net_worker(options, wire, sandbox):
     """Fork the net worker (--fork-net), all imports done and no submission code run yet; in the net worker, turn
     options into its own. It is forked twice so that its parent exits at once and the grader, which adopts
     orphans, becomes its parent: then it can die with the grader, and the grader can wait for it. Its first
@@ -680,6 +680,7 @@ def _fork_net_worker(options, wire):
         if time.monotonic() > deadline:
             os._exit(1)
         time.sleep(0.001)
+    sandbox.die_with_parent(options.grader_pid)  # adopted by the grader: from now on it dies with it, as the worker does
     options.requests, options.replies, options.net = requests, replies, True
 
 
@@ -713,8 +714,7 @@ def main(argv=None):
     namespaces = _load("_bpg_namespaces", HERE / "namespaces.py")
     grader.messages.catalogue("en")  # read now: the grader's files are not in the sandbox
     if options.fork_net:
-        _fork_net_worker(options, wire)
-        sandbox.die_with_parent(options.grader_pid)  # the net worker, adopted by the grader, as the worker above
+        _fork_net_worker(options, wire, sandbox)
     standins = _load("_bpg_standins", HERE / "standins.py") if options.net else None
     # Nothing of the submission is read before the sandbox and the limits are up (a FIFO, a link to /dev/zero,
     # a file of gigabytes would be read by root, without limits): only the names beside it are listed now, which
