@@ -59,8 +59,6 @@ class Weighted:
         return self.of(self.forward(x))
 
 
-weighted = Weighted
-
 
 def numeric_grad_by_steps(f, step, shape, h=H):
     """d f / d p for a parameter p that can only be moved, p -= delta being step(delta), and that f() reads
@@ -95,7 +93,7 @@ def elementwise_check(forward, backward, inputs, dout, what, rtol=RTOL, floor=FL
     """
     grads = backward(inputs, dout)
     for name, x in inputs.items():
-        numeric = numeric_grad(weighted(lambda xi, name=name: forward({**inputs, name: xi}), dout), x)
+        numeric = numeric_grad(Weighted(lambda xi, name=name: forward({**inputs, name: xi}), dout), x)
         expect_close(grads.get(name), numeric, f"{what}: d{name}", rtol=rtol, floor=floor)
 
 

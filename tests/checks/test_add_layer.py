@@ -6,7 +6,7 @@ from backprop_grader.feedback import part_of, passed_to
 
 from .at_scale import expect_two_inputs_at_scale
 from .book_graphs import apples_and_oranges
-from .gradcheck import ELEMENTWISE_FLOOR, numeric_grad, weighted
+from .gradcheck import ELEMENTWISE_FLOOR, Weighted, numeric_grad
 from .marks import check
 from .strategies import copy_of, operand, operand_shapes, seeds, shapes, uniform
 
@@ -86,6 +86,6 @@ def test_numerical_gradient(impl, ref, shape, seed):
     layer = impl.AddLayer()
     expect_like(layer.forward(copy_of(x), copy_of(y)), ref.AddLayer().forward(x, y), "AddLayer.forward(x, y)", inputs)
     dx, dy = expect_pair(layer.backward(copy_of(dout)), "AddLayer.backward(dout)", inputs)
-    numeric_dx = numeric_grad(weighted(lambda v: impl.AddLayer().forward(v, copy_of(y)), dout), x)
-    numeric_dy = numeric_grad(weighted(lambda v: impl.AddLayer().forward(copy_of(x), v), dout), y)
+    numeric_dx = numeric_grad(Weighted(lambda v: impl.AddLayer().forward(v, copy_of(y)), dout), x)
+    numeric_dy = numeric_grad(Weighted(lambda v: impl.AddLayer().forward(copy_of(x), v), dout), y)
     _expect_backward(dx, dy, (numeric_dx, numeric_dy), dout, inputs, floor=ELEMENTWISE_FLOOR)

@@ -8,7 +8,7 @@ from backprop_grader.diagnose import expect_close
 from backprop_grader.feedback import CheckFailure, passed_to
 from backprop_grader.results import SubmissionError
 
-from .gradcheck import NUMERIC_FLOOR, NUMERIC_RTOL, numeric_grad, weighted
+from .gradcheck import NUMERIC_FLOOR, NUMERIC_RTOL, Weighted, numeric_grad
 from .marks import check
 from .strategies import batch_dims, rng, seeds, sides, uniform
 
@@ -173,7 +173,7 @@ def _numerical_check(impl, dims, seed, wrt):
     }
     point, forward, analytic, what, mistakes = forward_of[wrt]
     analytic = analytic()
-    numeric = numeric_grad(weighted(forward, dout), point)
+    numeric = numeric_grad(Weighted(forward, dout), point)
     expect_close(
         analytic,
         numeric,

@@ -7,7 +7,7 @@ import numpy as np
 
 from backprop_grader.diagnose import expect_close, likely_mistake
 
-from .gradcheck import NUMERIC_FLOOR, NUMERIC_RTOL, numeric_grad, weighted
+from .gradcheck import NUMERIC_FLOOR, NUMERIC_RTOL, Weighted, numeric_grad
 from .marks import check
 
 # The book's eps is 1e-6 (10e-7); 1e-5 (PyTorch's) is as right, and moves a value by up to ~2e-4 of it where a
@@ -98,7 +98,7 @@ def test_numerical_gradient(impl):
     layer.forward(x.copy(), train_flg=True)
     dx = layer.backward(dout.copy())
     probe = impl.BatchNormalization(gamma.copy(), beta.copy())
-    numeric = numeric_grad(weighted(lambda v: probe.forward(v, train_flg=True), dout), x)
+    numeric = numeric_grad(Weighted(lambda v: probe.forward(v, train_flg=True), dout), x)
     expect_close(dx, numeric, BACKWARD, inputs={"x": x, "dout": dout}, rtol=NUMERIC_RTOL, floor=NUMERIC_FLOOR)
 
 

@@ -6,7 +6,7 @@ import numpy as np
 
 from backprop_grader.diagnose import expect_close
 
-from .gradcheck import NUMERIC_FLOOR, NUMERIC_RTOL, numeric_grad, weighted
+from .gradcheck import NUMERIC_FLOOR, NUMERIC_RTOL, Weighted, numeric_grad
 from .marks import check
 
 FORWARD, BACKWARD = "Convolution.forward(x)", "Convolution.backward(dout)"
@@ -97,5 +97,5 @@ def test_numerical_gradient(on_ref):
     layer.forward(x.copy())
     dx = layer.backward(dout.copy())
     probe = on_ref.Convolution(W.copy(), b.copy(), 1, 1)
-    numeric = numeric_grad(weighted(probe.forward, dout), x)
+    numeric = numeric_grad(Weighted(probe.forward, dout), x)
     expect_close(dx, numeric, BACKWARD, inputs={"x": x, "dout": dout}, rtol=NUMERIC_RTOL, floor=NUMERIC_FLOOR)

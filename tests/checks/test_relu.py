@@ -6,7 +6,7 @@ from backprop_grader.diagnose import answer_of, expect_close, expect_like
 from backprop_grader.feedback import after_calls, passed_to, where_true
 
 from .at_scale import expect_elementwise_at_scale
-from .gradcheck import ELEMENTWISE_FLOOR, numeric_grad, weighted
+from .gradcheck import ELEMENTWISE_FLOOR, Weighted, numeric_grad
 from .marks import check
 from .strategies import away_from_zero, seeds, shapes, uniform
 
@@ -92,7 +92,7 @@ def test_numerical_gradient(impl, ref, shape, seed):
     layer = impl.Relu()
     expect_like(layer.forward(x.copy()), ref.Relu().forward(x), "Relu.forward(x)", inputs)
     analytic = layer.backward(dout.copy())
-    numeric = numeric_grad(weighted(lambda v: impl.Relu().forward(v), dout), x)
+    numeric = numeric_grad(Weighted(lambda v: impl.Relu().forward(v), dout), x)
     expect_close(analytic, numeric, "Relu.backward(dout)", inputs=inputs, floor=ELEMENTWISE_FLOOR,
                  mistakes=lambda: _backward_mistakes(x, dout))
 

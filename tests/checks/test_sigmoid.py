@@ -7,7 +7,7 @@ from backprop_grader.diagnose import FLOOR, answer_of, expect_close, expect_like
 from backprop_grader.feedback import after_calls, passed_to, show
 
 from .at_scale import expect_elementwise_at_scale
-from .gradcheck import ELEMENTWISE_FLOOR, numeric_grad, weighted
+from .gradcheck import ELEMENTWISE_FLOOR, Weighted, numeric_grad
 from .marks import check
 from .strategies import seeds, shapes, uniform
 
@@ -152,7 +152,7 @@ def test_numerical_gradient(impl, ref, shape, seed):
     layer = impl.Sigmoid()
     out = _expect_usable(layer.forward(x.copy()), ref.Sigmoid().forward(x), x)
     analytic = layer.backward(dout.copy())
-    numeric = numeric_grad(weighted(lambda v: impl.Sigmoid().forward(v), dout), x)
+    numeric = numeric_grad(Weighted(lambda v: impl.Sigmoid().forward(v), dout), x)
     _expect_backward(analytic, numeric, x, out, dout, ELEMENTWISE_FLOOR)
 
 

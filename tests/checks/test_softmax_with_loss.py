@@ -20,7 +20,7 @@ from backprop_grader.diagnose import answer_of, expect_close, expect_close_to_an
 from backprop_grader.feedback import CheckFailure, after_statement, passed_to, show
 
 from .at_scale import expect_loss_at_scale
-from .gradcheck import NUMERIC_FLOOR, NUMERIC_RTOL, numeric_grad, weighted
+from .gradcheck import NUMERIC_FLOOR, NUMERIC_RTOL, Weighted, numeric_grad
 from .marks import check, diagnosis_examples
 from .strategies import batch_classes, classes, labels, one_hot, seeds, sides, uniform
 from .swl_mistakes import (
@@ -271,7 +271,7 @@ def test_numerical_gradient(impl, ref, nc, seed, form):
     x, indices, _ = _problem(seed, *nc, form)
     t = _targets(impl, x, indices, form)
     _, dx = _forward_backward(impl.SoftmaxWithLoss, x, t)
-    numeric = numeric_grad(weighted(lambda v: impl.SoftmaxWithLoss().forward(v, t.copy())), x)
+    numeric = numeric_grad(Weighted(lambda v: impl.SoftmaxWithLoss().forward(v, t.copy())), x)
     expect_close(
         dx,
         numeric,
