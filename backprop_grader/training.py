@@ -17,7 +17,7 @@ from .results import PASSED
 from .shipped import REFERENCE_DIR
 
 STEPS = 300
-LEARNING_RATE = 0.2
+LEARNING_RATE = 0.1  # at 0.2 the reference's own loss rises on a third of the steps after ~100: a wobble to misread
 SIZES = (2, 10, 3)  # input, hidden, output: points in the plane, three classes
 POINTS_PER_CLASS = 30
 SEED = 0

@@ -81,6 +81,18 @@ def test_a_gradient_shaped_like_the_batch_stops_the_curve_saying_so(tmp_path):
 
 
 @needs_matplotlib
+def test_a_curve_stopped_at_its_first_step_is_still_drawn_and_marked(tmp_path):
+    """A one-point curve is an invisible line: the learner whose training cannot take one step would see the
+    reference's curve alone, and their own nowhere."""
+    bug = next(e for e in entries("bugs") if e.name == "affine_db_not_summed")
+    found = training.run(materialise(bug, tmp_path), GradeOptions(isolate=False), _graded(["Affine: backward_db"]))
+    figure = plots.training(found, plots.training_texts(found))
+    marks = [line for line in figure.axes[0].get_lines() if line.get_marker() not in ("None", None, "")]
+    assert [(list(m.get_xdata()), list(m.get_ydata())) for m in marks] == [([0], [found.yours.losses[0]])]
+    assert any("stopped after 0 steps" in t.get_text() for t in figure.axes[0].texts)
+
+
+@needs_matplotlib
 def test_the_figure_names_the_wrong_layer_and_counts_the_points_off_the_diagonal(tmp_path):
     result = _graded(["Affine: numerical_gradient_db"])
     found = training.run(materialise(DB_MEAN, tmp_path), GradeOptions(isolate=False), result)

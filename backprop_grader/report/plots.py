@@ -108,6 +108,10 @@ def training(found, texts):
         curves = axes[0][0]
         curves.plot(found.reference.losses, label=_plain(texts["reference"]), color="#555555")
         curves.plot(found.yours.losses, label=_plain(texts["yours"]), color="#c0392b")
+        if found.yours.stopped and found.yours.losses:
+            # Where their training ended: without the mark, a network stopped at its first step draws nothing.
+            last = len(found.yours.losses) - 1
+            curves.plot([last], [found.yours.losses[-1]], marker="X", markersize=9, color="#c0392b", linestyle="")
         curves.set_xlabel(_plain(texts["steps"]))
         curves.set_ylabel(_plain(texts["loss"]))
         curves.set_title(_plain(texts["title"]))
@@ -115,9 +119,9 @@ def training(found, texts):
         notes = [texts["wrong"]] if found.wrong_layers else []
         if found.yours.stopped:
             notes.append(texts["stopped"])
-        if notes:
-            curves.text(0.02, 0.02, _plain("\n".join(notes)), transform=curves.transAxes, fontsize=8, color="#c0392b",
-                        va="bottom", wrap=True)
+        if notes:  # under the axes, where no curve can hide them
+            curves.annotate(_plain("\n".join(notes)), xy=(0.0, -0.14), xycoords="axes fraction", va="top",
+                            fontsize=8, color="#c0392b", wrap=True)
         if found.scatter is not None:
             scatter, off = axes[0][1], found.scatter.off
             numerical, analytic = found.scatter.numerical, found.scatter.analytic
@@ -154,7 +158,7 @@ def png(figure):
     """The figure as PNG bytes."""
     buffer = io.BytesIO()
     with _quiet_about_glyphs():
-        figure.savefig(buffer, format="png", dpi=110)
+        figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")  # the notes under the axes included
     return buffer.getvalue()
 
 
