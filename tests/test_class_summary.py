@@ -15,8 +15,9 @@ from backprop_grader import batch
 from backprop_grader.messages import languages
 from backprop_grader.options import GradeOptions
 from backprop_grader.report import gradescope, markdown, terminal
+from backprop_grader.report.common import mistake_of
 from backprop_grader.report.csv import CHECK_COLUMNS, IMPORT_ERROR, OK, check_rows
-from backprop_grader.report.summary import CRASHED, TIMEOUT, mistake_text, mistakes, summarise, to_dict
+from backprop_grader.report.summary import CRASHED, TIMEOUT, MistakeCount, mistake_text, mistakes, summarise, to_dict
 from backprop_grader.results import FAILED, NOT_RUN, PASSED, Check, CheckResult, Failure, GradeResult
 from backprop_grader.rubric import NO_RUBRIC
 from backprop_grader.run import declared_checks
@@ -57,7 +58,7 @@ def test_a_mistake_is_counted_once_per_submission_however_many_checks_it_fails()
         ("Affine", "hint_affine_db", 2, ["alice", "bob"]),
         ("Relu", "hint_relu_zero", 1, ["bob"]),
     ]
-    assert mistakes(alice) == [("Affine", "hint_affine_db")]
+    assert list(mistakes(alice)) == [("Affine", "hint_affine_db")]
 
 
 def test_a_failure_without_a_hint_is_no_diagnosed_mistake():
@@ -110,7 +111,8 @@ def test_the_terminal_and_markdown_say_the_summary_in_every_language():
     assert "`hint_affine_db`" in page
     for lang in languages():
         assert terminal.class_summary(found, lang) and markdown.class_summary(found, lang)
-        assert mistake_text("hint_affine_db", lang) != mistake_text("hint_affine_db", "en") or lang == "en"
+        db = MistakeCount("Affine", "hint_affine_db", "hint_affine_db", {})
+        assert mistake_text(db, lang) != mistake_text(db, "en") or lang == "en"
     assert "1 of 2" not in "\n".join(terminal.class_summary(found, "ja"))
 
 
@@ -125,8 +127,30 @@ def test_only_the_most_common_mistakes_are_listed_and_the_rest_are_in_the_json()
 
 
 def test_a_hint_with_a_submissions_values_is_named_without_them():
-    text = mistake_text("hint_sigmoid_overflow")
+    text = mistake_text(MistakeCount("Sigmoid", "hint_sigmoid_overflow", "hint_sigmoid_overflow", {}))
     assert text.startswith("Sigmoid returned \u2026 for x = \u2026:") and "{" not in text
+
+
+def _changed(check, method, yours, reference, mutant):
+    """A check failed with the hint the mutants' diagnosis gives: the reference changed in one place."""
+    params = {**SHAPES, "method": method, "yours": yours, "reference": reference, "mutant": mutant}
+    return CheckResult(check, FAILED, Failure("wrong_values", params, "hint_mutant_max_min"))
+
+
+def test_each_change_of_the_reference_a_hint_names_is_a_mistake_of_its_own_and_says_which():
+    """Counted by the hint's key, two different changes of one family (in two methods) were one mistake, shown as
+    "... behaves like `...`, where the reference has `...`": a count of nothing in particular."""
+    forward = ("Relu.forward", "return np.minimum(x, 0.0)", "return np.maximum(x, 0.0)", "layers.py:Relu.forward:max_min:1")
+    backward = ("Relu.backward", "dx = np.minimum(dout, 0)", "dx = np.maximum(dout, 0)", "layers.py:Relu.backward:max_min:1")
+    outcomes = [_Outcome("a", OK, _grade(_changed(RELU, *forward))), _Outcome("b", OK, _grade(_changed(RELU, *forward))),
+                _Outcome("c", OK, _grade(_changed(RELU, *backward)))]
+    found = summarise(outcomes)
+    assert [(m.mistake, m.count) for m in found.mistakes] == [
+        ("mutant:layers.py:Relu.forward:max_min:1", 2), ("mutant:layers.py:Relu.backward:max_min:1", 1)]
+    assert mistake_text(found.mistakes[0]) == ("Relu.forward behaves like `return np.minimum(x, 0.0)`, where the "
+                                               "reference has `return np.maximum(x, 0.0)`: the maximum and the "
+                                               "minimum are swapped.")
+    assert mistake_of(outcomes[2].result.results[-1]) == "mutant:layers.py:Relu.backward:max_min:1"
 
 
 def test_each_failed_test_of_results_json_names_its_failure_and_mistake_as_keys():

@@ -39,7 +39,8 @@ class Diagnosis:
     @property
     def params(self):
         m = self.mutant
-        return {"method": m.method, "yours": m.mutated, "reference": m.original}
+        # The id says which change it is, for a class's count of mistakes (report/common.py mistake_of).
+        return {"method": m.method, "yours": m.mutated, "reference": m.original, "mutant": m.id}
 
 
 def _worth_diagnosing(exc):

@@ -86,14 +86,30 @@ def layer_note(result, layer_score, lang):
     return ""
 
 
+MUTANT_HINT = "hint_mutant_"  # a hint naming one change of the reference (mutation/replay.py)
+MUTANT_PARAMS = ("method", "yours", "reference")  # which change it is, the same for everyone who made it
+
+
 def mistake_of(check_result):
-    """The key of the mistake a failed check diagnosed: its hint's message key (hint_affine_db), the same in every
-    language; None when it passed or no mistake was diagnosed (a file that does not import, a method not written
-    yet). results.json's tests, checks.csv and the batch's summary (report/summary.py) all name mistakes so."""
+    """The mistake a failed check diagnosed, the same in every language: its hint's message key (hint_affine_db),
+    or for a hint naming one change of the reference, that change's id ("mutant:layers.py:Relu.forward:max_min:1"),
+    since the hint's key is a whole family of changes in any method. None when it passed or no mistake was
+    diagnosed (a file that does not import, a method not written yet). results.json's tests, checks.csv and the
+    batch's summary (report/summary.py) all name mistakes so."""
     failure = check_result.failure
-    if check_result.status == PASSED or failure is None:
+    if check_result.status == PASSED or failure is None or not failure.hint:
         return None
-    return failure.hint or None
+    if failure.hint.startswith(MUTANT_HINT) and failure.params.get("mutant"):
+        return f"mutant:{failure.params['mutant']}"
+    return failure.hint
+
+
+def mistake_params(failure):
+    """The params of failure's hint that say which mistake it is (a change's method and code), as opposed to the
+    values of one submission's failing input: what a class's summary may show of it."""
+    if not failure.hint.startswith(MUTANT_HINT):
+        return {}
+    return {name: failure.params[name] for name in MUTANT_PARAMS if name in failure.params}
 
 
 @dataclass

@@ -71,7 +71,7 @@ def _charts(summary, lang):
         figures.append(f'<figure class="histogram">{svg}</figure>')
     shown = summary.mistakes[:SHOWN_MISTAKES]
     if shown:
-        labels = [_label(f"{m.layer}: {mistake_text(m.mistake, lang)}") for m in shown]
+        labels = [_label(f"{m.layer}: {mistake_text(m, lang)}") for m in shown]
         svg = plots.bars(labels, [m.count for m in shown], render("summary_mistakes_heading", lang),
                          render("html_axis_submissions", lang))
         figures.append(f'<figure class="mistakes">{svg}</figure>')
@@ -91,7 +91,7 @@ def _mistakes(summary, lang):
         return f"<p>{_text(render('summary_no_mistakes', lang))}</p>\n"
     header = [render("summary_col_submissions", lang), render("col_layer", lang), render("summary_col_mistake", lang)]
     rows = [[_text(render("summary_count", lang, count=m.count, total=summary.submissions)), _text(m.layer),
-             f"{_text(mistake_text(m.mistake, lang))} <code>{_text(m.mistake)}</code>"] for m in summary.mistakes]
+             f"{_text(mistake_text(m, lang))} <code>{_text(m.mistake)}</code>"] for m in summary.mistakes]
     return _table(header, rows, classes=("", "text", "text"))
 
 

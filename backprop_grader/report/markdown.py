@@ -76,7 +76,7 @@ def class_summary(summary, lang="en", shown=None, more_in=""):
                   f"| {_escape(message('summary_col_mistake', lang))} |", "|---:|---|---|"]
         for m in summary.mistakes[:shown]:
             count = message("summary_count", lang, count=m.count, total=summary.submissions)
-            lines.append(f"| {_escape(count)} | {m.layer} | {_escape(mistake_text(m.mistake, lang))} `{escape.markdown_code(m.mistake)}` |")
+            lines.append(f"| {_escape(count)} | {m.layer} | {_escape(mistake_text(m, lang))} `{escape.markdown_code(m.mistake)}` |")
         if len(summary.mistakes) > shown:
             more = message("summary_more_mistakes", lang, count=len(summary.mistakes) - shown, path=more_in)
             lines += ["", _escape(more)]

@@ -5,8 +5,9 @@ Everything here is a pure function of the Outcomes (anything with id, status and
 terminal and Markdown reporters render a ClassSummary (terminal.class_summary, markdown.class_summary), and
 to_dict() is the batch's summary.json.
 
-A mistake is a hint's message key (Failure.hint, e.g. "hint_affine_db"): the same in every language, and what
-each failed check's entry of results.json and of checks.csv names too (mistake_of). It is counted per layer and
+A mistake is a hint's message key (Failure.hint, e.g. "hint_affine_db"), or, for a hint naming one change of the
+reference, that change's id: the same in every language, and what each failed check's entry of results.json and
+of checks.csv names too (mistake_of). It is counted per layer and
 once per submission, however many of that submission's checks it made fail: a class's count says how many
 students made it. A failure without a hint (a file that does not import, a method not written yet, a grade
 stopped at its time limit) is no diagnosed mistake.
@@ -19,7 +20,7 @@ from ..book import ALL_LAYERS
 from ..messages import catalogue, placeholders, render
 from ..results import PASSED
 from . import escape
-from .common import DOES_NOT_LOAD, mistake_of, points
+from .common import DOES_NOT_LOAD, mistake_of, mistake_params, points
 from .csv import IMPORT_ERROR, OK
 
 # The batch's statuses for a grade that did not finish (batch.py's, which imports this module).
@@ -57,7 +58,9 @@ class MistakeCount:
     """A diagnosed mistake of one layer and the submissions that made it (each once), in the batch's order."""
 
     layer: str
-    mistake: str  # the hint's message key
+    mistake: str  # mistake_of's: the hint's message key, or the id of the change a mutant's hint names
+    hint: str  # the hint's message key
+    params: dict  # what the hint's text may show to a class (mistake_params): the change, for a mutant's
     submissions: list = field(default_factory=list)
 
     @property
@@ -74,13 +77,15 @@ class ClassSummary:
 
 
 def mistakes(result):
-    """The (layer, mistake) pairs diagnosed in one GradeResult, each once, in the order of the first check."""
+    """The (layer, mistake) pairs diagnosed in one GradeResult, each once, in the order of the first check, each
+    with the (hint, params) that say it."""
     found = {}
     for check_result in result.results:
         mistake = mistake_of(check_result)
         if mistake is not None:
-            found.setdefault((check_result.check.layer, mistake), None)
-    return list(found)
+            failure = check_result.failure
+            found.setdefault((check_result.check.layer, mistake), (failure.hint, mistake_params(failure)))
+    return found
 
 
 def _layer(layer, outcomes):
@@ -139,20 +144,21 @@ def summarise(outcomes):
     layers = [_layer(layer, outcomes) for layer in ALL_LAYERS if layer in graded_layers]
     counts = {}
     for outcome in outcomes:
-        for layer, mistake in mistakes(outcome.result):
-            counts.setdefault((layer, mistake), MistakeCount(layer, mistake)).submissions.append(outcome.id)
+        for (layer, mistake), (hint, params) in mistakes(outcome.result).items():
+            counts.setdefault((layer, mistake), MistakeCount(layer, mistake, hint, params)).submissions.append(outcome.id)
     order = {layer: i for i, layer in enumerate(ALL_LAYERS)}
     ranked = sorted(counts.values(), key=lambda m: (-m.count, order.get(m.layer, len(order)), m.mistake))
     return ClassSummary(len(outcomes), statuses, layers, ranked)
 
 
-def mistake_text(mistake, lang="en"):
-    """What a mistake is, in lang: the hint's text, its first sentence, its placeholders (one submission's values)
-    elided. A key the catalogues do not have (an extra check's own) is shown as it is."""
-    template = catalogue(lang).get(mistake, catalogue("en").get(mistake))
+def mistake_text(counted, lang="en"):
+    """What a counted mistake (MistakeCount) is, in lang: the hint's text, its first sentence, with the params
+    that say which mistake it is and the others (one submission's values) elided. A key the catalogues do not
+    have (an extra check's own) is shown as it is."""
+    template = catalogue(lang).get(counted.hint, catalogue("en").get(counted.hint))
     if template is None:
-        return mistake
-    text = render(mistake, lang, **dict.fromkeys(placeholders(template), ELIDED))
+        return counted.hint
+    text = render(counted.hint, lang, **{**dict.fromkeys(placeholders(template), ELIDED), **counted.params})
     return first_sentence(text)
 
 
@@ -187,7 +193,7 @@ def to_dict(summary, lang="en"):
         "mistakes": [
             {
                 "layer": m.layer, "mistake": m.mistake, "count": m.count, "of": summary.submissions,
-                "text": mistake_text(m.mistake, lang), "submissions": [escape.name(s) for s in m.submissions],
+                "text": mistake_text(m, lang), "submissions": [escape.name(s) for s in m.submissions],
             }
             for m in summary.mistakes
         ],

@@ -223,7 +223,7 @@ def class_summary(summary, lang="en", color=False, shown=None, more_in=""):
     counts = [render("summary_count", lang, count=m.count, total=summary.submissions) for m in summary.mistakes[:shown]]
     count_width = max((width_of(c) for c in counts), default=0)
     for count, m in zip(counts, summary.mistakes):
-        lines.append(f"{INDENT}{pad(count, count_width, right=True)}  {m.layer}: {clipped(escape.terminal(mistake_text(m.mistake, lang), keep=''), MISTAKE_COLUMNS)}")
+        lines.append(f"{INDENT}{pad(count, count_width, right=True)}  {m.layer}: {clipped(escape.terminal(mistake_text(m, lang), keep=''), MISTAKE_COLUMNS)}")
     if len(summary.mistakes) > shown:
         lines.append(INDENT + render("summary_more_mistakes", lang, count=len(summary.mistakes) - shown, path=more_in))
     return lines

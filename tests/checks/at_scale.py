@@ -8,30 +8,45 @@ HIDDEN_BATCH = (100, 50)
 SCORES_BATCH = (100, 10)
 
 
-def expect_elementwise_at_scale(layer, expected, name):
-    """layer's forward and backward on a hidden layer's batch give the reference's (expected) out and dx."""
+# Each helper takes the layer's known mistakes, as its small-input checks list them: a mistake made at every size
+# is named here as it is there, and a learner is not told one mistake twice in two ways.
+
+
+def expect_elementwise_at_scale(layer, expected, name, forward_mistakes=None, backward_mistakes=None):
+    """layer's forward and backward on a hidden layer's batch give the reference's (expected) out and dx.
+    forward_mistakes(x, out) and backward_mistakes(x, out, dout), out being the reference's: the known mistakes'
+    answers on these inputs (diagnose's pairs)."""
     x, dout = uniform(5, HIDDEN_BATCH), uniform(6, HIDDEN_BATCH)
-    expect_close(layer.forward(x.copy()), expected.forward(x), f"{name}.forward(x)", inputs={"x": x})
+    got = layer.forward(x.copy())
+    out = expected.forward(x)
+    expect_close(got, out, f"{name}.forward(x)", inputs={"x": x},
+                 mistakes=forward_mistakes and (lambda: forward_mistakes(x, out)))
     expect_close(layer.backward(dout.copy()), expected.backward(dout), f"{name}.backward(dout)",
-                 inputs={"x": x, "dout": dout})
+                 inputs={"x": x, "dout": dout}, mistakes=backward_mistakes and (lambda: backward_mistakes(x, out, dout)))
 
 
-def expect_two_inputs_at_scale(layer, expected, name):
-    """layer's forward(x, y) and backward(dout) on a hidden layer's batch give the reference's out, dx and dy."""
+def expect_two_inputs_at_scale(layer, expected, name, forward_mistakes=None, expect_backward=None):
+    """layer's forward(x, y) and backward(dout) on a hidden layer's batch give the reference's out, dx and dy.
+    forward_mistakes(x, y): the known mistakes' answers; expect_backward(dx, dy, (dx, dy) expected, x, y, dout):
+    the layer's own comparison of a backward, which names its known mistakes."""
     x, y, dout = uniform(5, HIDDEN_BATCH), uniform(6, HIDDEN_BATCH), uniform(7, HIDDEN_BATCH)
     inputs = {"x": x, "y": y, "dout": dout}
     expect_close(layer.forward(x.copy(), y.copy()), expected.forward(x, y), f"{name}.forward(x, y)",
-                 inputs={"x": x, "y": y})
+                 inputs={"x": x, "y": y}, mistakes=forward_mistakes and (lambda: forward_mistakes(x, y)))
     what = f"{name}.backward(dout)"
-    got = expect_pair(layer.backward(dout.copy()), what, inputs)
-    for part, actual, right in zip(("dx", "dy"), got, expected.backward(dout)):
+    dx, dy = expect_pair(layer.backward(dout.copy()), what, inputs)
+    if expect_backward is not None:
+        expect_backward(dx, dy, expected.backward(dout), x, y, dout)
+        return
+    for part, actual, right in zip(("dx", "dy"), (dx, dy), expected.backward(dout)):
         expect_close(actual, right, part_of(part, what), inputs=inputs)
 
 
-def expect_loss_at_scale(layer_class, expected_class, accepted_losses):
+def expect_loss_at_scale(layer_class, expected_class, accepted_losses, loss_mistakes=None, dx_mistakes=None):
     """A batch of scores (100, 10) and one-hot labels (label indices are label_targets' to grade, so that the
     book's printed one-hot-only version loses that check alone): layer_class's loss is one of
-    accepted_losses(x, indices, t) and its backward(1) the reference's (expected_class's) dx."""
+    accepted_losses(x, indices, t) and its backward(1) the reference's (expected_class's) dx.
+    loss_mistakes(x, indices) and dx_mistakes(x, t): the known mistakes' answers on these inputs."""
     x, indices = uniform(5, SCORES_BATCH), labels(6, *SCORES_BATCH)
     n = SCORES_BATCH[0]
     t = one_hot(indices, SCORES_BATCH[1])
@@ -40,6 +55,6 @@ def expect_loss_at_scale(layer_class, expected_class, accepted_losses):
     loss = layer.forward(x.copy(), t.copy())
     expected.forward(x, t)
     expect_close_to_any(loss, accepted_losses(x, indices, t), "SoftmaxWithLoss.forward(x, t)", inputs=inputs,
-                        batch_size=n)
+                        batch_size=n, mistakes=loss_mistakes and (lambda: loss_mistakes(x, indices)))
     expect_close(layer.backward(1), expected.backward(1), "SoftmaxWithLoss.backward(1)", inputs=inputs,
-                 batch_size=n)
+                 batch_size=n, mistakes=dx_mistakes and (lambda: dx_mistakes(x, t)))
