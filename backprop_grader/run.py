@@ -198,8 +198,8 @@ def run_own_group(command, timeout, **options):
 
 def grade_many(submissions, jobs=None, timeout=120, **fields):
     """Grade each submission as grade_in_subprocess would, in one fresh Python process that imports the grader
-    once and forks a child for each, jobs at a time (backprop_grader/many.py); results in the order given.
-    RuntimeError names a submission whose grade crashed, took over timeout seconds or wrote nothing."""
+    once and forks a child for each (POSIX), jobs at a time (backprop_grader/many.py); results in the order
+    given. RuntimeError names a submission whose grade crashed, took over timeout seconds or wrote nothing."""
     options = GradeOptions.of(None, **fields)
     submissions = [str(submission) for submission in submissions]
     with tempfile.TemporaryDirectory() as scratch:
