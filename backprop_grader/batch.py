@@ -223,6 +223,22 @@ def grade_all(
     """
     declared = [c for c in declared if not options.layers or c.layer in options.layers]
     outcomes = {}
+
+    def finished(index, child, wait_status):
+        outcome = _outcome(child, wait_status, declared, marking, options.seed, timeout, lang)
+        outcomes[index] = outcome
+        if on_done is not None:
+            on_done(outcome)
+
+    fork_each(paths, jobs, timeout, options, extra_args, finished, on_wait)
+    return [outcomes[i] for i in range(len(paths))]
+
+
+def fork_each(paths, jobs, timeout, options, extra_args, finished, on_wait=None):
+    """Grade each submission in paths in a forked child (_child), jobs at a time, each killed with its process
+    group past timeout seconds. finished(index, child, wait_status) is called as each one ends, with its
+    _Running (its result_file, log_file and whether it timed out, all still there) and os.waitpid's status; what
+    it raises stops the grading, no child outliving it. on_wait() is called while the children work."""
     pending = list(enumerate(paths))[::-1]
     running = {}
     with tempfile.TemporaryDirectory(prefix="backprop-batch-") as scratch, _terminate_as_exit():
@@ -246,25 +262,26 @@ def grade_all(
                         continue
                     del running[index]
                     _kill_group(child.pid, reaped=True)  # whatever it started and left behind
-                    outcome = _outcome(child, wait_status, declared, marking, options.seed, timeout, lang)
-                    outcomes[index] = outcome
-                    if on_done is not None:
-                        on_done(outcome)
+                    finished(index, child, wait_status)
                 if on_wait is not None:
                     on_wait()
                 time.sleep(POLL_SECONDS)
         finally:
-            for child in running.values():  # interrupted (Ctrl-C): no child may outlive the batch
+            for child in running.values():  # interrupted (Ctrl-C), or finished raised: no child may outlive it
                 _kill_group(child.pid)
                 os.waitpid(child.pid, 0)
-    return [outcomes[i] for i in range(len(paths))]
+
+
+def wrote_result(child, wait_status):
+    """Whether the child finished its grade: exited 0 with its result written. A result written before a kill
+    counts: the child finished, just as its time ran out."""
+    return os.WIFEXITED(wait_status) and os.WEXITSTATUS(wait_status) == 0 and child.result_file.exists()
 
 
 def _outcome(child, wait_status, declared, marking, seed, timeout, lang):
     wall_time = time.perf_counter() - child.started
     submission = child.submission
-    # A result written before the kill counts: the child finished, just as its time ran out.
-    if os.WIFEXITED(wait_status) and os.WEXITSTATUS(wait_status) == 0 and child.result_file.exists():
+    if wrote_result(child, wait_status):
         result = GradeResult.from_dict(json.loads(child.result_file.read_text(encoding="utf-8")))
         result = marking.apply(replace(result, submission=shown_path(submission)))
         return Outcome(submission.name, csv.status_of(result), result, wall_time)
@@ -273,9 +290,14 @@ def _outcome(child, wait_status, declared, marking, seed, timeout, lang):
         return Outcome(submission.name, TIMEOUT, marking.apply(result), wall_time)
     key, params = _ended(wait_status)
     result = marking.apply(_unfinished(submission, declared, seed, key, **params))
-    # The submission's own last words: an instructor reads the log in a terminal, where they must not act.
-    detail = render(key, lang, **params) + "\n" + escape.terminal(_tail(child.log_file))
-    return Outcome(submission.name, CRASHED, result, wall_time, detail)
+    return Outcome(submission.name, CRASHED, result, wall_time, last_words(child, wait_status, timeout, lang))
+
+
+def last_words(child, wait_status, timeout, lang="en"):
+    """Why a child that wrote no result ended (its time limit, a signal, an exit status) and the last lines it
+    printed, the submission's own among them: read in a terminal, where they must not act."""
+    key, params = ("batch_timeout", {"seconds": f"{timeout:g}"}) if child.timed_out else _ended(wait_status)
+    return render(key, lang, **params) + "\n" + escape.terminal(_tail(child.log_file))
 
 
 def _cut(child, declared, seed, seconds):

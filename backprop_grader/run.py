@@ -6,7 +6,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -197,10 +196,34 @@ def run_own_group(command, timeout, **options):
         return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
 
 
-def grade_many(submissions, jobs=None, **options):
-    """Grade each submission in its own process, jobs at a time; results in the order given."""
-    with ThreadPoolExecutor(max_workers=jobs or os.cpu_count()) as pool:
-        return list(pool.map(lambda s: grade_in_subprocess(s, **options), submissions))
+def grade_many(submissions, jobs=None, timeout=120, **fields):
+    """Grade each submission as grade_in_subprocess would, in one fresh Python process that imports the grader
+    once and forks a child for each (POSIX), jobs at a time (backprop_grader/many.py); results in the order
+    given. RuntimeError names a submission whose grade crashed, took over timeout seconds or wrote nothing."""
+    options = GradeOptions.of(None, **fields)
+    submissions = [str(submission) for submission in submissions]
+    with tempfile.TemporaryDirectory() as scratch:
+        out = Path(scratch) / "results"
+        out.mkdir()
+        command = [sys.executable, "-m", "backprop_grader.many", f"--out={out}", f"--timeout={timeout}",
+                   *([f"--jobs={jobs}"] if jobs else []), *options.argv(), "--", *submissions]
+        # Past this, even every grade cut at its own limit cannot explain it: the process itself hangs.
+        overall = timeout * len(submissions) + 60
+        try:
+            done = run_own_group(command, timeout=overall, cwd=scratch)
+        except subprocess.TimeoutExpired as exc:
+            raise RuntimeError(f"grading {len(submissions)} submissions took over {overall} s") from exc
+        for index, submission in enumerate(submissions):
+            failed = out / f"{index}.failed"
+            if failed.exists():
+                raise RuntimeError(f"grading {submission} failed:\n{failed.read_text(encoding='utf-8')}")
+        results = []
+        for index, submission in enumerate(submissions):
+            result = out / f"{index}.json"
+            if done.returncode != 0 or not result.exists():
+                raise RuntimeError(f"grading {submission} failed:\n{done.stderr[-2000:]}")
+            results.append(GradeResult.from_dict(json.loads(result.read_text(encoding="utf-8"))))
+        return results
 
 
 def main(argv=None):
