@@ -103,7 +103,7 @@ class WorkerArrays:
         return self.next_token
 
     def forget_since(self, mark):
-        for token in [t for t in self.entries if t < mark]:
+        for token in [t for t in self.entries if t <= mark]:  # mark is the first token shared after it
             self.forget(token)
 
     def settle(self):
