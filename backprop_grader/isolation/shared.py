@@ -111,13 +111,15 @@ class WorkerArrays:
         changed, dropped = [], []
         array_baseline, base_baseline = self.baseline
         for token, entry in list(self.entries.items()):
-            # Counted before this loop holds any array: a reference more than the probe had is the submission's.
-            array_refs, base_refs = _references(entry)
-            if (now := _bytes(entry[0])) != entry[1]:
-                entry[1] = now
-                changed.append((token, entry[0]))
-            if array_refs <= array_baseline and base_refs <= base_baseline:
+            # Counted as _references() counts (the entry, these two names and the call's argument), before this loop
+            # holds any array: a reference more than the probe had is the submission's.
+            array = entry[0]
+            base = array.base
+            if _refcount(array) <= array_baseline and (not isinstance(base, np.ndarray) or _refcount(base) <= base_baseline):
                 dropped.append(token)
+            if (now := _bytes(array)) != entry[1]:
+                entry[1] = now
+                changed.append((token, array))
         for token in dropped:
             self.forget(token)
         return changed, dropped

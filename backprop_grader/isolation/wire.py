@@ -130,7 +130,7 @@ class Packer:
                 return {"s": self.array(plain)}
         if issubclass(kind, np.ndarray):
             # A subclass is reduced to the plain array it views: whatever it overrides (view too) stays here.
-            plain = np.ndarray.view(v, np.ndarray)
+            plain = v if kind is np.ndarray else np.ndarray.view(v, np.ndarray)
             if plain.dtype.str not in ALLOWED_DTYPES:
                 self.placeholders[0] += 1
                 self.placeholders[1] += plain.size
