@@ -52,7 +52,7 @@ _SCAN = json.scanner.make_scanner(json.JSONDecoder())
 _SPACE = json.decoder.WHITESPACE.match
 
 
-def _DECODE(text):  # noqa: N802
+def _decode(text):
     """JSONDecoder().decode(text), without its ~3 us of Python around the scanner (whitespace is matched only
     where there is some)."""
     try:
@@ -213,7 +213,7 @@ class Unpacker:
             (size,) = _HEADER.unpack_from(body, 0)
             if size > MAX_HEADER:
                 raise ValueError(f"a header of {size} bytes")
-            self.message = _DECODE(bytes(body[_HEADER.size : _HEADER.size + size]).decode())
+            self.message = _decode(bytes(body[_HEADER.size : _HEADER.size + size]).decode())
             lengths = self.message.pop("#")
         except (ValueError, RecursionError, struct.error, UnicodeDecodeError, AttributeError, KeyError) as exc:
             raise WireError(f"unreadable frame: {exc}") from None
