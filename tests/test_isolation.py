@@ -212,6 +212,23 @@ def test_an_array_the_submission_kept_sees_the_checks_later_changes(isolated):
     assert layer.dW is layer.dW, "an attribute read twice is one object, as in-process"
 
 
+def test_a_reply_too_large_to_send_shares_none_of_its_arrays(isolated):
+    """The arrays a reply too large to send had begun to share are let go of with it, every one: when the worker kept
+    the first of them, it later sent that array as a reference the grader never had, which lost the worker."""
+    impl = isolated("""
+        KEPT = np.ones(2)
+
+        class Relu(Relu):
+            def forward(self, x):
+                return (KEPT, np.zeros(wire_limit // 8 + 1)) if x.size == 1 else KEPT
+    """.replace("wire_limit", str(wire.MAX_FRAME)))
+    layer = impl.Relu()
+    with pytest.raises(WorkerFailure) as caught:
+        layer.forward(np.ones(1))
+    assert caught.value.key == "unsendable"
+    assert layer.forward(np.ones(2)).tolist() == [1.0, 1.0]
+
+
 def test_net_params_update_reaches_the_layers_holding_them(isolated):
     impl = isolated()
     net = impl.two_layer_net_on(load(REFERENCE_DIR))(2, 3, 2, weight_init_std=1.0)
