@@ -187,3 +187,16 @@ def test_the_submissions_errors_are_replies_and_the_workers_own_propagate(tmp_pa
     server.op_ours = ours
     with pytest.raises(TypeError):
         server.run({"op": "ours"}, unpacker, wire.Packer())
+
+
+@pytest.mark.parametrize("header, node", [
+    (b"[1, 2]", None),
+    (b'{"#": [8], "v": {"a": [["<f8"], [1], 0, 0]}}', "v"),
+])
+def test_a_frame_of_another_form_is_a_garbled_frame_not_an_error_of_the_grader(header, node):
+    """A worker writes what it likes into its pipe. A header that is a JSON list, or an array whose dtype is a
+    list, made the decoder raise TypeError: the grader's own bug, where a garbled frame loses the worker alone."""
+    body = wire._HEADER.pack(len(header)) + header + bytes(8)
+    with pytest.raises(wire.WireError):
+        unpacker = wire.Unpacker(body)
+        unpacker.value(unpacker.message[node])

@@ -214,6 +214,8 @@ class Unpacker:
             if size > MAX_HEADER:
                 raise ValueError(f"a header of {size} bytes")
             self.message = _decode(bytes(body[_HEADER.size : _HEADER.size + size]).decode())
+            if type(self.message) is not dict:
+                raise ValueError("a header that is no JSON object")
             lengths = self.message.pop("#")
         except (ValueError, RecursionError, struct.error, UnicodeDecodeError, AttributeError, KeyError) as exc:
             raise WireError(f"unreadable frame: {exc}") from None
@@ -284,7 +286,7 @@ class Unpacker:
         if type(body) is not list or len(body) != 4:
             raise WireError("bad array")
         dtype, shape, index, token = body
-        dtype = _DTYPES.get(dtype)
+        dtype = _DTYPES.get(dtype) if type(dtype) is str else None
         if dtype is None or type(index) is not int or not 0 <= index < len(self.blobs):
             raise WireError("bad array")
         if type(token) is not int:
