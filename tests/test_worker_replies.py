@@ -200,3 +200,17 @@ def test_a_frame_of_another_form_is_a_garbled_frame_not_an_error_of_the_grader(h
     with pytest.raises(wire.WireError):
         unpacker = wire.Unpacker(body)
         unpacker.value(unpacker.message[node])
+
+
+def test_an_array_the_worker_lets_go_of_while_a_later_request_names_it_is_still_there(session):
+    """A layer made without waiting (its reply read with the next request's) and the previous layer released
+    with it: the worker let go of x, which only that layer held, while the forward sent with it named x by
+    its token, and the worker failed on its own lookup ("no shared array")."""
+    impl = IsolatedImplementation(session)
+    W, b, x = np.ones((3, 2)), np.zeros(2), np.ones((4, 3))
+
+    def forward_of_a_new_layer():
+        return impl.Affine(W, b).forward(x)
+
+    for _ in range(3):
+        np.testing.assert_array_equal(forward_of_a_new_layer(), x @ W + b)

@@ -296,10 +296,11 @@ class Channel:
             self.start()
         if not self.booted:
             self._boot(label)
-        self.outbox.append(self._frame(op, fields))
-        self.epoch += 1
         waiting = self.pending + [(label, importing, slot)]
-        if defer and len(waiting) < MAX_PENDING:
+        deferred = defer and len(waiting) < MAX_PENDING
+        self.outbox.append(self._frame(op, fields, deferred))
+        self.epoch += 1
+        if deferred:
             self.pending = waiting
             self.only_updates = self.only_updates and op == "setitem"
             return None
@@ -337,9 +338,13 @@ class Channel:
         if self.pending and self.worker is not None:
             self._flush(self.pending)
 
-    def _frame(self, op, fields):
+    def _frame(self, op, fields, deferred=False):
         session = self.session
         message = {"op": op}
+        if deferred:
+            # Its reply is read after the frames that follow it are sent, which may name any shared array by its
+            # token: the worker lets go of none after this request (worker.py), but after the next waited for.
+            message["deferred"] = True
         if self.depth:
             message["nested"] = True  # answered by the worker while its stand-in waits for the callback's answer
         if self.fresh_for != session.check_number:

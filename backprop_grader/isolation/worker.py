@@ -321,7 +321,7 @@ class Server:
         stale = self.stale()
         if stale:
             reply["stale"] = stale
-        changed, dropped = arrays.settle()
+        changed, dropped = arrays.settle(let_go=not request.get("deferred"))
         if changed:
             reply["sync"] = [[token, {"a": packer.array(array.view(self.np.ndarray))}] for token, array in changed]
         if dropped:
