@@ -114,7 +114,6 @@ def test_integer_input(impl, ref):
 @check("Sigmoid", points=2)
 @given(x=st.floats(min_value=-1000.0, max_value=1000.0))
 @settings(max_examples=5)
-@example(x=0.0)
 @example(x=40.0)
 @example(x=-40.0)
 @example(x=709.0)
@@ -123,6 +122,7 @@ def test_integer_input(impl, ref):
 @example(x=-710.0)
 @example(x=1000.0)
 @example(x=-1000.0)
+@example(x=0.0)  # last: a failure is told on the first example that fails, and at x = 0 (out = 0.5) backward's two mistakes give the same dx
 def test_large_inputs(impl, ref, x):
     """forward and backward stay finite and right for |x| up to 1000, where np.exp overflows
     (1 / (1 + np.exp(-x)) warns there but is right)."""
