@@ -51,7 +51,9 @@ def _hints(result):
 
 @pytest.mark.parametrize(
     "mutant_id",
-    ["layers.py:Sigmoid.backward:drop_statement:2", "layers.py:Affine.backward:transpose:1",
+    # np.log for np.exp: forward's output is nan everywhere on the failing input, where no hand-written hint tells
+    # one formula from another
+    ["layers.py:Sigmoid.forward:exp_log:1", "layers.py:Affine.backward:transpose:1",
      "layers.py:SoftmaxWithLoss.forward:keepdims:1",
      # backward raises reading what forward did not store: named upstream, at the line both raise on
      "layers.py:Sigmoid.forward:drop_statement:8",
