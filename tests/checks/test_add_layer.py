@@ -54,7 +54,7 @@ def test_mnist_batch(impl, ref):
     """the hidden layer of a batch as chapter 5 trains on MNIST, x, y and dout (100, 50): out, dx and dy are right at that size too."""
     expect_two_inputs_at_scale(
         impl.AddLayer(), ref.AddLayer(), "AddLayer",
-        expect_backward=lambda dx, dy, expected, x, y, dout: _expect_backward(dx, dy, expected, dout, {"x": x, "y": y, "dout": dout}),
+        lambda dx, dy, expected, x, y, dout: _expect_backward(dx, dy, expected, dout, {"x": x, "y": y, "dout": dout}),
     )
 
 

@@ -71,8 +71,7 @@ def test_backward_values(impl, ref, shape, seed):
 @check("MulLayer", points=1)
 def test_mnist_batch(impl, ref):
     """the hidden layer of a batch as chapter 5 trains on MNIST, x, y and dout (100, 50): out, dx and dy are right at that size too."""
-    expect_two_inputs_at_scale(impl.MulLayer(), ref.MulLayer(), "MulLayer", forward_mistakes=_forward_mistakes,
-                               expect_backward=_expect_backward)
+    expect_two_inputs_at_scale(impl.MulLayer(), ref.MulLayer(), "MulLayer", _expect_backward, _forward_mistakes)
 
 
 @check("MulLayer", points=1)

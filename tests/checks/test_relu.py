@@ -39,8 +39,8 @@ def test_forward_values(impl, ref, shape, seed):
 @check("Relu", points=1)
 def test_mnist_batch(impl, ref):
     """the hidden layer of a batch as chapter 5 trains on MNIST, x and dout (100, 50): out and dx are right at that size too."""
-    expect_elementwise_at_scale(impl.Relu(), ref.Relu(), "Relu", forward_mistakes=lambda x, out: _forward_mistakes(x),
-                                backward_mistakes=lambda x, out, dout: _backward_mistakes(x, dout))
+    expect_elementwise_at_scale(impl.Relu(), ref.Relu(), "Relu", lambda x, out: _forward_mistakes(x),
+                                lambda x, out, dout: _backward_mistakes(x, dout))
 
 
 @check("Relu", points=3)

@@ -86,8 +86,7 @@ def test_forward_values(impl, ref, shape, seed):
 @check("Sigmoid", points=1)
 def test_mnist_batch(impl, ref):
     """the hidden layer of a batch as chapter 5 trains on MNIST, x and dout (100, 50): out and dx are right at that size too."""
-    expect_elementwise_at_scale(impl.Sigmoid(), ref.Sigmoid(), "Sigmoid", forward_mistakes=_forward_mistakes,
-                                backward_mistakes=_backward_mistakes)
+    expect_elementwise_at_scale(impl.Sigmoid(), ref.Sigmoid(), "Sigmoid", _forward_mistakes, _backward_mistakes)
 
 
 @check("Sigmoid", points=2)

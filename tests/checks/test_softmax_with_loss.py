@@ -438,5 +438,5 @@ def test_backward_scales_by_dout(impl, ref, nc, seed):
 def test_mnist_batch(impl, ref):
     """a batch of scores as chapter 5 trains on MNIST (100, 10), one-hot labels: the loss and backward(1) are right at that size too."""
     accepted = lambda x, indices, t: _accepted_losses(ref, x, indices, t)  # noqa: E731
-    expect_loss_at_scale(impl.SoftmaxWithLoss, ref.SoftmaxWithLoss, accepted, loss_mistakes=partial(loss_mistakes, ref),
-                         dx_mistakes=partial(dx_mistakes, ref))
+    expect_loss_at_scale(impl.SoftmaxWithLoss, ref.SoftmaxWithLoss, accepted, partial(loss_mistakes, ref),
+                         partial(dx_mistakes, ref))
