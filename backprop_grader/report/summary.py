@@ -7,10 +7,9 @@ to_dict() is the batch's summary.json.
 
 A mistake is a hint's message key (Failure.hint, e.g. "hint_affine_db"), or, for a hint naming one change of the
 reference, that change's id: the same in every language, and what each failed check's entry of results.json and
-of checks.csv names too (mistake_of). It is counted per layer and
-once per submission, however many of that submission's checks it made fail: a class's count says how many
-students made it. A failure without a hint (a file that does not import, a method not written yet, a grade
-stopped at its time limit) is no diagnosed mistake.
+of checks.csv names too (mistake_of). It is counted per layer and once per submission, however many of that
+submission's checks it made fail: a class's count says how many students made it. A failure without a hint (a
+file that does not import, a method not written yet, a grade stopped at its time limit) is no diagnosed mistake.
 """
 import re
 import statistics
