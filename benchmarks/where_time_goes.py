@@ -22,13 +22,12 @@ import sys
 import time
 from pathlib import Path
 
-STARTED = time.process_time()
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def child(submission, isolate):
     """Grade once in this process and print the figures as JSON."""
-    from backprop_grader.book import ALL_LAYERS
+    from backprop_grader.book import ALL_LAYERS, checks_module_name
     from backprop_grader.isolation import session
     from backprop_grader.run import grade
 
@@ -46,8 +45,7 @@ def child(submission, isolate):
         return serve(self, *args)
 
     session.Channel._flush, session.Channel._serve = counted_flush, counted_serve
-    layer_of = {f"test_{''.join('_' + c.lower() if c.isupper() else c for c in name).lstrip('_')}.py": name
-                for name in ALL_LAYERS}
+    layer_of = {f"{checks_module_name(name)}.py": name for name in ALL_LAYERS}
     last = [None]
 
     class Timing:
@@ -65,7 +63,7 @@ def child(submission, isolate):
     ended = time.process_time()
     workers = resource.getrusage(resource.RUSAGE_CHILDREN)
     print(json.dumps({
-        "start-up": imported - 0.0, "collection": marks["collected"] - imported, **marks["checks"],
+        "start-up": imported, "collection": marks["collected"] - imported, **marks["checks"],
         "end": ended - last[0], "workers": workers.ru_utime + workers.ru_stime, **counts,
     }))
 
