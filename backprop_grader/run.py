@@ -12,6 +12,7 @@ import pytest
 
 from . import isolation, limits
 from .book import DEFAULT_CHAPTER
+from .drawn_examples import Recorded
 from .files import write_atomically
 from .isolation.sandbox_plan import SandboxUnavailable
 from .isolation.sandbox_plan import require as require_sandbox
@@ -39,12 +40,15 @@ class Interrupted(KeyboardInterrupt):
         self.result = result
 
 
-def grade(submission, options=None, *, profile=PROFILE, extra_args=(), implementation=None, on_check=None, **fields):
+def grade(submission, options=None, *, profile=PROFILE, extra_args=(), implementation=None, on_check=None, drawn=None,
+          **fields):
     """Grade the submission at path submission (a template-shaped folder, a file, a study repository, a
     notebook) as options (a GradeOptions, or its fields as keywords) say: which layers, the seed, where its
     names are, whether its code runs isolated. implementation: an already loaded one to grade instead (a
     notebook's namespace, for check()), handed to the suite as it is. on_check(results): called as each check
-    ends, with every check's CheckResult so far (those still to come NOT_RUN), in collection order.
+    ends, with every check's CheckResult so far (those still to come NOT_RUN), in collection order. drawn: how
+    the checks get the inputs Hypothesis draws: by default the recorded ones where they are up to date
+    (drawn_examples.Recorded), or a drawn_examples.Recorder, which lets Hypothesis draw them and records them.
 
     The suite loads the submission itself (pytest_plugin.implementation); the notes it made while loading
     (intake.py: a skipped training loop, which file was graded) come back with the checks' results.
@@ -71,6 +75,10 @@ def grade(submission, options=None, *, profile=PROFILE, extra_args=(), implement
         plugin = GradingPlugin(theirs, on_check=on_check)
         where = []
         plugins = [plugin, ProvidedImplementation(implementation)]
+    if drawn is None:
+        drawn = Recorded.for_grade(options.seed, profile)
+    if drawn is not None:
+        plugins.append(drawn)
     layers = options.graded_layers
     args = [
         # Only the layers' own modules: collecting anything else would cost time and grade nothing.
