@@ -94,6 +94,11 @@ class Recorded:
             return None
         return cls(recording)
 
+    def stale(self):
+        """The checks modules whose source changed since they were recorded: their checks are drawn by Hypothesis."""
+        return sorted(name for name, module in self._recording["modules"].items()
+                      if module["source"] != module_hash(CHECKS_DIR / name))
+
     def examples(self, item):
         """The inputs recorded for item, in the order Hypothesis draws them, or None."""
         if item.path not in self._fresh:

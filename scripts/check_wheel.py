@@ -29,6 +29,11 @@ notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in
 nbclient.NotebookClient(notebook, timeout=300, kernel_name="python3").execute()
 print(json.dumps([o.get("data", {}).get("text/plain", o.get("text", "")) for o in notebook.cells[-1].outputs]))
 """
+RECORDED_CHECK = """
+from backprop_grader import drawn_examples
+recorded = drawn_examples.Recorded.for_grade(drawn_examples.SEED, drawn_examples.PROFILE)
+print(recorded is not None and recorded.stale() == [])
+"""
 
 
 def step(name, ok, seen=""):
@@ -63,7 +68,7 @@ def main():
                    "backprop_grader/reference/layers.py", "backprop_grader/student_template/layers.py",
                    "backprop_grader/pytest_settings.ini", "backprop_grader/i18n/ja/cli.json",
                    "backprop_grader/reference/chapter7/simple_convnet.py",
-                   "backprop_grader/student_template/chapter6/optimizer.py")
+                   "backprop_grader/student_template/chapter6/optimizer.py", "backprop_grader/checks/drawn_examples.json")
         step("it ships the checks, the reference, the template and their settings",
              all(name in names for name in shipped), str([n for n in shipped if n not in names]))
         step("it carries the licence", any(n.endswith(".dist-info/licenses/LICENSE") or n.endswith("/LICENSE")
@@ -75,6 +80,8 @@ def main():
         code, out = run([str(python), "-m", "pip", "install", "--quiet", str(wheel), "nbclient", "ipykernel"],
                         cwd=scratch)
         step("it installs in a fresh virtual environment", code == 0, out)
+        code, out = run([str(python), "-c", RECORDED_CHECK], cwd=scratch)
+        step("its checks run on the inputs recorded for them, not drawn again", code == 0 and out.strip() == "True", out)
 
         home = scratch / "learner"
         home.mkdir()
@@ -100,7 +107,7 @@ def main():
              code == 0 and any(text.startswith("Relu: 14/14") for text in shown), out)
         left = sorted(p.name for p in home.iterdir()) + sorted(p.name for p in (scratch / "tmp").iterdir())
         step("grading left nothing behind (no .hypothesis, no temporary folder)", left == ["mine", "work"], str(left))
-    print("wheel install: 9 passed, 0 failed")
+    print("wheel install: 10 passed, 0 failed")
 
 
 if __name__ == "__main__":
