@@ -80,8 +80,9 @@ def _with_input(exc, name, body, kwargs):
 class Recorded:
     """pytest plugin: a check whose inputs are recorded and up to date runs on them, without Hypothesis's engine."""
 
-    def __init__(self, recording):
+    def __init__(self, recording, folder=CHECKS_DIR):
         self._recording = recording
+        self._folder = folder  # where the recorded modules are
         self._fresh = {}  # checks module -> its recorded checks, or None when the module changed since
 
     @classmethod
@@ -97,12 +98,13 @@ class Recorded:
     def stale(self):
         """The checks modules whose source changed since they were recorded: their checks are drawn by Hypothesis."""
         return sorted(name for name, module in self._recording["modules"].items()
-                      if module["source"] != module_hash(CHECKS_DIR / name))
+                      if module["source"] != module_hash(self._folder / name))
 
     def examples(self, item):
         """The inputs recorded for item, in the order Hypothesis draws them, or None."""
         if item.path not in self._fresh:
-            module = self._recording["modules"].get(item.path.name)
+            # An instructor's extra tests may share a checks module's name: only the package's own are recorded.
+            module = self._recording["modules"].get(item.path.name) if item.path.parent == self._folder else None
             fresh = module is not None and module["source"] == module_hash(item.path)
             self._fresh[item.path] = module["checks"] if fresh else None
         checks = self._fresh[item.path]

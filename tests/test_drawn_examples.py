@@ -100,7 +100,7 @@ def test_a_failure_is_shrunk_by_hypothesis_and_the_code_runs_on_the_same_inputs_
     _run_toy(path, recorder)
     texts = recorder.drawn["test_toy.py"]["test_toy"]
     plain_calls, plain_failure = _run_toy(path, Recorder(run_bodies=True))
-    calls, failure = _run_toy(path, Recorded(_recording(path, texts)))
+    calls, failure = _run_toy(path, Recorded(_recording(path, texts), path.parent))
     assert next(i for i, text in enumerate(texts) if ast.literal_eval(text)["n"] >= 500) > 0
     assert calls == plain_calls
     assert failing_example.arguments(failure) == failing_example.arguments(plain_failure) == ["n=500"]
@@ -110,7 +110,7 @@ def test_a_recorded_input_that_hypothesis_no_longer_draws_still_fails_the_check_
     """Another Hypothesis may draw other inputs: a failure on a recorded input it does not draw is the check's
     failure all the same, and the report names that input."""
     path = _toy(tmp_path, limit=1001)
-    calls, failure = _run_toy(path, Recorded(_recording(path, ["{'n': 0}", "{'n': 1001}"])))
+    calls, failure = _run_toy(path, Recorded(_recording(path, ["{'n': 0}", "{'n': 1001}"]), path.parent))
     assert calls[:2] == [0, 1001] and 1001 not in calls[2:]
     assert isinstance(failure, AssertionError)
     assert failing_example.arguments(failure) == ["n=1001"]
@@ -121,8 +121,8 @@ def test_a_check_changed_since_the_recording_is_drawn_by_hypothesis(tmp_path):
     path = _toy(tmp_path, limit=1001)
     recording = _recording(path, ["{'n': 7}"])
     path.write_text(path.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
-    calls, failure = _run_toy(path, Recorded(recording))
-    assert failure is None and len(calls) == 30 and calls[0] != 7
+    calls, failure = _run_toy(path, Recorded(recording, path.parent))
+    assert failure is None and len(calls) == 30  # drawn by Hypothesis, where the recording is one input
 
 
 def test_only_the_default_seed_and_the_grading_profile_are_recorded():
@@ -131,3 +131,10 @@ def test_only_the_default_seed_and_the_grading_profile_are_recorded():
     assert Recorded.for_grade(drawn_examples.SEED + 1, drawn_examples.PROFILE) is None
     assert Recorded.for_grade(drawn_examples.SEED, "dev") is None
     assert json.loads((CHECKS_DIR / "drawn_examples.json").read_text(encoding="utf-8"))["seed"] == drawn_examples.SEED
+
+
+def test_a_test_module_outside_the_checks_is_never_run_on_their_recording(tmp_path):
+    """An instructor's extra tests may hold a module named as one of the checks': it draws its own inputs."""
+    path = _toy(tmp_path, limit=1001)
+    calls, failure = _run_toy(path, Recorded(_recording(path, ["{'n': 7}"]), CHECKS_DIR))
+    assert failure is None and len(calls) == 30  # drawn by Hypothesis, where the recording is one input
