@@ -158,17 +158,17 @@ def clipped_name(name, limit=MAX_NAME_CHARS):
 
 def in_submission(filename, root):
     """Whether code compiled under filename belongs to the submission at root (a file, notebook or folder)."""
-    try:
-        return _resolved(_CELL.sub("", str(filename))).is_relative_to(_resolved(str(root)))
-    except (OSError, ValueError):
-        return False
+    return _within(_CELL.sub("", str(filename)), str(root))
 
 
 @functools.lru_cache(maxsize=4096)
-def _resolved(name):
+def _within(name, root):
     # Each failure's traceback passes through some 40 frames of pytest, pluggy and Hypothesis, each asked about:
     # resolving their files once, not once a failure, took a third of the CPU of grading the template.
-    return Path(name).resolve()
+    try:
+        return Path(name).resolve().is_relative_to(Path(root).resolve())
+    except (OSError, ValueError):
+        return False
 
 
 def _is_main_guard(node):
