@@ -6,9 +6,10 @@ Why the verdict stays Hypothesis's: at the grade's seed, Hypothesis draws the sa
 every submission that passes them. What it draws depends on its seed and on which inputs failed, never on the
 values a check computes (no check calls assume, target or st.data), so a check that passes every recorded input is
 a check Hypothesis would have passed on those inputs. A check that fails one is handed to Hypothesis, which finds
-the smallest failing input as it always did; its calls of the recorded inputs that already passed return at once,
-so the submission's code runs no more often than without the recording. Should Hypothesis find no failure (another
-version of it draws other inputs), the check fails on the recorded input, and its report names that input.
+the smallest failing input as it always did: its calls of the recorded inputs that already passed return at once,
+and its call of the one that failed raises that failure again, so the submission's code runs on the same inputs,
+in the same order, as without the recording. Should Hypothesis find no failure (another version of it draws other
+inputs), the check fails on the recorded input, and its report names that input.
 
 The recording is tied to the checks' sources: a hash of each checks module and one of their shared helpers. A
 module changed since runs its checks under Hypothesis, as before, until `python scripts/drawn_examples.py --write`
