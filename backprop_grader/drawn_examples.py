@@ -70,6 +70,20 @@ def _fixtures(item):
     return {name: item.funcargs[name] for name in item._fixtureinfo.argnames}
 
 
+def _drawn(kwargs, names):
+    """Of a check's arguments, those Hypothesis draws (names), not its fixtures."""
+    return {key: value for key, value in kwargs.items() if key in names}
+
+
+def _run_by_hypothesis(item, handle, body):
+    """Hypothesis runs item's check, calling body (with the check's arguments) where it calls the check's own."""
+    own, handle.inner_test = handle.inner_test, body
+    try:
+        item.obj(**_fixtures(item))
+    finally:
+        handle.inner_test = own
+
+
 def _with_input(exc, name, body, kwargs):
     """exc with the note Hypothesis adds to a failure, naming kwargs in body's order (failing_example.py reads it)."""
     order = list(inspect.signature(body).parameters)
@@ -84,11 +98,11 @@ class Recorded:
     def __init__(self, recording, folder=CHECKS_DIR):
         self._recording = recording
         self._folder = folder  # where the recorded modules are
-        self._fresh = {}  # checks module -> its recorded checks, or None when the module changed since
+        self._fresh = {}  # checks module's name -> its recorded checks, or None when it changed since
 
     @classmethod
     def for_grade(cls, seed, profile):
-        """The plugin for a grade at seed with the Hypothesis profile given, or None when nothing is recorded for them."""
+        """The plugin for a grade at seed with that Hypothesis profile, or None when nothing is recorded for them."""
         if seed != SEED or profile != PROFILE or not FILE.is_file():
             return None
         recording = json.loads(FILE.read_text(encoding="utf-8"))
@@ -96,19 +110,22 @@ class Recorded:
             return None
         return cls(recording)
 
+    def _checks(self, name):
+        """The recorded checks of the checks module name, or None when it is not recorded or changed since."""
+        if name not in self._fresh:
+            module = self._recording["modules"].get(name)
+            fresh = module is not None and module["source"] == module_hash(self._folder / name)
+            self._fresh[name] = module["checks"] if fresh else None
+        return self._fresh[name]
+
     def stale(self):
         """The checks modules whose source changed since they were recorded: their checks are drawn by Hypothesis."""
-        return sorted(name for name, module in self._recording["modules"].items()
-                      if module["source"] != module_hash(self._folder / name))
+        return sorted(name for name in self._recording["modules"] if self._checks(name) is None)
 
     def examples(self, item):
         """The inputs recorded for item, in the order Hypothesis draws them, or None."""
-        if item.path not in self._fresh:
-            # An instructor's extra tests may share a checks module's name: only the package's own are recorded.
-            module = self._recording["modules"].get(item.path.name) if item.path.parent == self._folder else None
-            fresh = module is not None and module["source"] == module_hash(item.path)
-            self._fresh[item.path] = module["checks"] if fresh else None
-        checks = self._fresh[item.path]
+        # An instructor's extra tests may share a checks module's name: only the package's own are recorded.
+        checks = self._checks(item.path.name) if item.path.parent == self._folder else None
         return None if checks is None else checks.get(item.name)
 
     @pytest.hookimpl(tryfirst=True)
@@ -122,11 +139,7 @@ class Recorded:
         if failed is None:
             return True
         at, kwargs, failure = failed
-        handle.inner_test = _replaying(body, recorded[: at + 1], failure, set(handle._given_kwargs))
-        try:
-            pyfuncitem.obj(**fixtures)
-        finally:
-            handle.inner_test = body
+        _run_by_hypothesis(pyfuncitem, handle, _replaying(body, recorded[: at + 1], failure, set(handle._given_kwargs)))
         raise _with_input(failure, pyfuncitem.name, body, kwargs)
 
 
@@ -156,7 +169,7 @@ def _replaying(body, recorded, failure, names):
     @functools.wraps(body)  # Hypothesis names the check in its note, and orders its arguments, by body
     def run(*args, **kwargs):
         at = position[0]
-        if at < len(recorded) and _text({k: v for k, v in kwargs.items() if k in names}) == recorded[at]:
+        if at < len(recorded) and _text(_drawn(kwargs, names)) == recorded[at]:
             position[0] += 1
             if position[0] == len(recorded):
                 raise failure
@@ -185,12 +198,8 @@ class Recorder:
 
         @functools.wraps(body)
         def recording(*args, **kwargs):
-            drawn.append(encode({k: v for k, v in kwargs.items() if k in names}))
+            drawn.append(encode(_drawn(kwargs, names)))
             return body(*args, **kwargs) if self.run_bodies else None
 
-        handle.inner_test = recording
-        try:
-            pyfuncitem.obj(**_fixtures(pyfuncitem))
-        finally:
-            handle.inner_test = body
+        _run_by_hypothesis(pyfuncitem, handle, recording)
         return True
