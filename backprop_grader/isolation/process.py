@@ -196,7 +196,7 @@ class WorkerProcess:
             raise Garbled(str(exc)) from None
         while len(inbox) < 8 + length:
             self._wait(self._poll_in, deadline)
-            self._fill()
+            self._fill(8 + length - len(inbox))
         body = bytes(inbox[8 : 8 + length])
         del inbox[: 8 + length]
         return body
@@ -215,8 +215,8 @@ class WorkerProcess:
             except BrokenPipeError:
                 raise self._died() from None
 
-    def _fill(self):
-        chunk = os.read(self._replies, 1 << 20)
+    def _fill(self, missing=0):
+        chunk = os.read(self._replies, max(wire.READ_SIZE, missing))
         if not chunk:
             raise self._died()
         if len(self._inbox) + len(chunk) > wire.MAX_FRAME + (1 << 20):

@@ -619,7 +619,7 @@ class Link:
     def read(self):
         """The bodies of the complete frames in after reading at least once; the grader gone, the worker ends."""
         try:
-            return _read_frames(self.requests, self.buffer, self.wire.frame_length)
+            return _read_frames(self.requests, self.buffer, self.wire)
         except EOFError:  # the grader is done with this worker
             os._exit(0)
 
@@ -634,15 +634,15 @@ class Link:
         os._exit(70)
 
 
-def _read_frames(fd, buffer, frame_length):
+def _read_frames(fd, buffer, wire):
     """The bodies of the complete frames in buffer after reading at least once from fd (EOFError at its end)."""
-    chunk = os.read(fd, 1 << 20)
+    chunk = os.read(fd, max(wire.READ_SIZE, wire.missing(buffer)))
     if not chunk:
         raise EOFError
     buffer += chunk
     bodies = []
-    while len(buffer) >= 8 and len(buffer) >= 8 + frame_length(buffer[:8]):
-        length = frame_length(buffer[:8])
+    while len(buffer) >= 8 and len(buffer) >= 8 + wire.frame_length(buffer[:8]):
+        length = wire.frame_length(buffer[:8])
         bodies.append(bytes(buffer[8 : 8 + length]))
         del buffer[: 8 + length]
     return bodies
