@@ -28,7 +28,7 @@ import numpy.random  # noqa: F401
 
 from .files import write_atomically
 from .isolation.session import Limits
-from .limits import out_of_memory_message
+from .limits import freeze_what_is_loaded, out_of_memory_message
 from .messages import render
 from .options import GradeOptions
 from .progress import Progress
@@ -241,6 +241,7 @@ def fork_each(paths, jobs, timeout, options, extra_args, finished, on_wait=None)
     it raises stops the grading, no child outliving it. on_wait() is called while the children work."""
     pending = list(enumerate(paths))[::-1]
     running = {}
+    freeze_what_is_loaded()
     with tempfile.TemporaryDirectory(prefix="backprop-batch-") as scratch, _terminate_as_exit():
         os.chmod(scratch, 0o711)  # see _child: its files are the grader's alone, its grades' folders passable
         try:

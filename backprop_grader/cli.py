@@ -203,6 +203,7 @@ def _run(parser, options, lang):
                              grading=grading)
 
     with instructor.setup(parser, options, lang) as ready:  # --extra-tests, --rubric
+        limits.freeze_what_is_loaded()
         started = time.perf_counter()
         result = grade(submission, grading, extra_args=ready.extra_args)
         wall_time = time.perf_counter() - started

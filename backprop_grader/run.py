@@ -248,6 +248,7 @@ def main(argv=None):
     namespace = parser.parse_args(argv)
     try:
         with grader_memory() as allowance:
+            limits.freeze_what_is_loaded()
             result = grade(namespace.submission, GradeOptions.from_namespace(namespace))
     except SandboxUnavailable as exc:
         parser.exit(2, render("sandbox_required", summary=str(exc)) + "\n")
