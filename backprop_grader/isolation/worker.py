@@ -714,8 +714,8 @@ def main(argv=None):
     shared = _load("_bpg_shared", HERE / "shared.py")
     namespaces = _load("_bpg_namespaces", HERE / "namespaces.py")
     grader.messages.catalogue("en")  # read now: the grader's files are not in the sandbox
-    # What the imports made stays out of the garbage collector's passes: they ran over it at every full collection
-    # while the submission's code allocates, and, in the net worker forked below, copied every page it is on.
+    # What the imports made stays out of the garbage collector's passes: a full collection, while the submission's
+    # code allocates, would go over all of it, and in the net worker forked below copy every page it lies on.
     gc.freeze()
     if options.fork_net:
         _fork_net_worker(options, wire, sandbox)
