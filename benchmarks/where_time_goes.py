@@ -29,6 +29,7 @@ def child(submission, isolate):
     """Grade once in this process and print the figures as JSON."""
     from backprop_grader.book import ALL_LAYERS, checks_module_name
     from backprop_grader.isolation import session
+    from backprop_grader.limits import freeze_what_is_loaded
     from backprop_grader.run import grade
 
     imported = time.process_time()
@@ -59,6 +60,7 @@ def child(submission, isolate):
             last[0] = now
 
     sys.modules["_where_time_goes"] = Timing()
+    freeze_what_is_loaded()  # as `python grader.py` does before it grades
     grade(submission, isolate=isolate, extra_args=("-p", "_where_time_goes"))
     ended = time.process_time()
     workers = resource.getrusage(resource.RUSAGE_CHILDREN)
