@@ -128,7 +128,7 @@ def grade(submission, options=None, *, profile=PROFILE, extra_args=(), implement
     previous = {name: os.environ.get(name) for name in environment}
     os.environ.update(environment)
     path, bytecode = list(sys.path), sys.dont_write_bytecode
-    if not bytecode:
+    if not bytecode and os.access(CHECKS_DIR, os.W_OK):
         # The checks are the grader's own modules, cached as Python caches any module it imports, so that a grade
         # loads them without compiling them (~25 ms a grade from a clone; a wheel's are compiled as it installs).
         compileall.compile_dir(CHECKS_DIR, maxlevels=0, quiet=2)
