@@ -35,7 +35,6 @@ from .progress import Progress
 from .report import csv, escape, gradescope, html, markdown, summary
 from .report.common import shown_path
 from .results import NOT_RUN, CheckResult, Failure, GradeResult
-from .run import PROFILE, grade
 
 TIMEOUT, CRASHED = "timeout", "crashed"
 STATUSES = (csv.OK, csv.IMPORT_ERROR, TIMEOUT, CRASHED)
@@ -86,6 +85,8 @@ class Outcome:
 
 def _unfinished(submission, declared, seed, key, **params):
     """The GradeResult of a grade that did not finish: every declared check scores 0, for the reason given."""
+    from .run import PROFILE
+
     failure = Failure(key, params)
     results = [CheckResult(check, NOT_RUN, failure) for check in declared]
     return GradeResult(shown_path(submission), PROFILE, seed, results)
@@ -95,10 +96,20 @@ def _partial_file(result_file):
     return Path(result_file).with_suffix(".partial.json")
 
 
+def grade(submission, options, **keywords):
+    """run.grade. This module is imported by the command line before pytest (cli.py starts a single grade's
+    workers first), so run is imported only once a batch runs: by fork_each, before it forks."""
+    from . import run
+
+    return run.grade(submission, options, **keywords)
+
+
 def _child(submission, result_file, log_file, options, extra_args):
     """In the forked child: grade, write the result, and leave without running the parent's clean-up code. As each
     check ends, the results so far go to the partial file (_partial_file): a grade cut at its time limit keeps
     every check that finished."""
+    from .run import PROFILE  # imported by fork_each, before the fork
+
     code = 1
     try:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -239,6 +250,8 @@ def fork_each(paths, jobs, timeout, options, extra_args, finished, on_wait=None)
     group past timeout seconds. finished(index, child, wait_status) is called as each one ends, with its
     _Running (its result_file, log_file and whether it timed out, all still there) and os.waitpid's status; what
     it raises stops the grading, no child outliving it. on_wait() is called while the children work."""
+    from . import run  # noqa: F401 once here, not in each child: pytest and Hypothesis are half a grader's start
+
     pending = list(enumerate(paths))[::-1]
     running = {}
     freeze_what_is_loaded()

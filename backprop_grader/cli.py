@@ -21,19 +21,20 @@ import sys
 import time
 from pathlib import Path
 
-from . import benchmark, init, instructor, limits, rubric
+from . import benchmark, init, instructor, isolation, limits, rubric
 from .book import DEFAULT_CHAPTER, chapter_of
 from .isolation.sandbox_plan import SandboxUnavailable
 from .isolation.sandbox_plan import require as require_sandbox
+from .isolation.session import Session
 from .messages import DEFAULT_LANGUAGE, language_from_environment, languages, render
 from .names import Aliases, as_aliases
 from .options import PLUGIN_PREFIX, GradeOptions, declare
 from .report import csv, gradescope, junit, markdown, plots, terminal
 from .report.common import shown_path
 from .results import sandbox_summary
-from .run import grade
-from .shipped import resolve
+from .shipped import REFERENCE_DIR, resolve
 
+DEFAULT_SUBMISSION = "student_template"  # what `python grader.py` grades, from the current directory or the package's
 DEFAULT_PLOT = "training.png"  # --plot with no FILE: in the folder it runs from, as the learner asked
 
 
@@ -127,12 +128,19 @@ def _submission(parser, option, lang, chapter=DEFAULT_CHAPTER):
     A folder is looked up from the current directory first, then among the package's own (reference,
     student_template), so `python grader.py` grades ./student_template if there is one, else the package's.
     """
-    option = option or "student_template"
-    path = resolve(option, chapter)
-    if not path.exists():
-        parser.error(render("cli_no_such_folder", lang, path=option))
-    if not path.is_dir() and path.suffix not in (".py", ".ipynb"):
-        parser.error(render("cli_not_a_folder", lang, path=option))
+    path = _found(option, chapter)
+    if path is None:
+        option = option or DEFAULT_SUBMISSION
+        exists = resolve(option, chapter).exists()
+        parser.error(render("cli_not_a_folder" if exists else "cli_no_such_folder", lang, path=option))
+    return path
+
+
+def _found(option, chapter=DEFAULT_CHAPTER):
+    """The submission option names, if it is one the grader can grade: a folder, a .py file or a notebook."""
+    path = resolve(option or DEFAULT_SUBMISSION, chapter)
+    if not path.exists() or (not path.is_dir() and path.suffix not in (".py", ".ipynb")):
+        return None
     return path
 
 
@@ -177,18 +185,44 @@ def main(argv=None):
         return instructor.merge(parser, parser.parse_args(argv[1:]), lang)
     parser = build_parser(lang)
     options = parser.parse_args(argv)
-    allowance = None
-    try:
-        with limits.grader_memory() as allowance:
-            return _run(parser, options, lang)
-    except MemoryError:  # the grader's own: what the submission runs out of, it runs out of in its worker
-        print(limits.out_of_memory_message(allowance, lang), file=sys.stderr)
-        return limits.GRADER_OUT_OF_MEMORY
-
-
-def _run(parser, options, lang):
-    """Grade, or run the mode options ask for, and return the exit status."""
     grading = grade_options(parser, options, lang)
+    workers = _start_workers(options, grading)
+    try:
+        # pytest and Hypothesis, imported while the workers boot; and before the grader's memory is capped, as
+        # they were when this module imported them: what they hold is not the grade's.
+        from . import run  # noqa: F401
+
+        allowance = None
+        try:
+            with limits.grader_memory() as allowance:
+                return _run(parser, options, lang, grading, workers)
+        except MemoryError:  # the grader's own: what the submission runs out of, it runs out of in its worker
+            print(limits.out_of_memory_message(allowance, lang), file=sys.stderr)
+            return limits.GRADER_OUT_OF_MEMORY
+    finally:
+        if workers is not None:
+            workers.close()
+
+
+def _start_workers(options, grading):
+    """For one submission graded isolated, an isolation Session with its workers started now: they boot (~0.12 s)
+    while this process imports pytest and Hypothesis, where starting them at pytest's configure left the first
+    check waiting ~0.05 s for them (docs/performance.md). None for anything else, and wherever a usage error is
+    still to come, which _run reports as before."""
+    if options.batch is not None or options.gradescope_bundle is not None or options.benchmark:
+        return None
+    if not grading.isolate or grading.sandbox == "require" or not isolation.available():
+        return None
+    path = _found(options.submission, grading.chapter)
+    if path is None:
+        return None
+    session = Session(path, options=grading)
+    session.start_both(REFERENCE_DIR)
+    return session
+
+
+def _run(parser, options, lang, grading, workers=None):
+    """Grade, or run the mode options ask for, and return the exit status. workers: _start_workers's Session."""
     if options.sandbox == "require" and grading.isolate and not options.gradescope_bundle:
         try:
             require_sandbox()  # a machine that cannot is told before any grade
@@ -203,9 +237,11 @@ def _run(parser, options, lang):
                              grading=grading)
 
     with instructor.setup(parser, options, lang) as ready:  # --extra-tests, --rubric
+        from .run import grade  # imported by main while the workers booted
+
         limits.freeze_what_is_loaded()
         started = time.perf_counter()
-        result = grade(submission, grading, extra_args=ready.extra_args)
+        result = grade(submission, grading, extra_args=ready.extra_args, workers=workers)
         wall_time = time.perf_counter() - started
     result = ready.marking.apply(result)
     # Reports name the folder as the student sees it, not by an absolute path that differs between machines.

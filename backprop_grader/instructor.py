@@ -25,7 +25,6 @@ from .report.common import points, shown_path
 from .report.csv import OK
 from .report.summary import summarise
 from .rubric import NO_RUBRIC, RubricError, read, resolve
-from .run import declared_checks
 
 ONE_SUBMISSION_OPTIONS = ("json", "junit", "markdown", "fail_under", "verbose", "benchmark", "plot")
 BATCH_OPTIONS = ("jobs", "out", "shard", "html")  # and --timeout, which --benchmark shares
@@ -64,6 +63,8 @@ def add_options(parser, lang):
 def _declared_checks(extra_args=(), chapter=DEFAULT_CHAPTER):
     """Every graded check of chapter, the extra tests' included, without running one; ExtraTestsError when two
     share a title."""
+    from .run import declared_checks  # pytest and Hypothesis: only once the command line asks for them
+
     checks, seen = [], {}
     for check in declared_checks(extra_args=extra_args, chapter=chapter):
         if check.title in seen:

@@ -27,13 +27,17 @@ import signal
 import threading
 import time
 
-import pytest
+from pluggy import HookimplMarker
 
 from .isolation.errors import WorkerFailure
 from .isolation.session import Limits
 from .messages import DEFAULT_LANGUAGE, render
 from .shipped import CHECKS_DIR
 from .sources import in_submission
+
+# pytest's own marker (pytest.hookimpl is this): the command line imports this module before pytest, so that the
+# workers start while pytest and Hypothesis are imported (cli.py).
+hookimpl = HookimplMarker("pytest")
 
 TICK = 0.05  # seconds between two looks at the stack
 # What the grader may allocate beyond what it holds at its start (Python, numpy, pytest, Hypothesis: a few hundred
@@ -177,7 +181,7 @@ class InProcessLimits:
         self.previous = signal.signal(signal.SIGALRM, self._tick)
         signal.setitimer(signal.ITIMER_REAL, TICK, TICK)
 
-    @pytest.hookimpl(trylast=True)
+    @hookimpl(trylast=True)
     def pytest_sessionfinish(self, session):
         self.stop()
 
@@ -187,7 +191,7 @@ class InProcessLimits:
             signal.signal(signal.SIGALRM, self.previous)
             self.previous = None
 
-    @pytest.hookimpl(tryfirst=True)
+    @hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item):
         self.check_spent = 0.0
         self.call = None

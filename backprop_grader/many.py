@@ -16,7 +16,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import batch
+from . import batch, run  # noqa: F401 (run: pytest and Hypothesis, imported before the memory cap is taken)
 from .files import write_atomically
 from .limits import grader_memory
 from .options import GradeOptions, declare

@@ -11,6 +11,7 @@ An implementation already in memory (a notebook's namespace, for check()) is han
 ProvidedImplementation plugin instead of a path: the `impl` fixture takes it from there.
 """
 import os
+from pathlib import Path
 
 import pytest
 
@@ -62,6 +63,34 @@ def _provided(config):
     return next((p for p in config.pluginmanager.get_plugins() if isinstance(p, ProvidedImplementation)), None)
 
 
+class StartedWorkers:
+    """A pytest plugin that hands the suite an isolation Session whose workers the command line started before it
+    imported pytest (cli.py), for the submission at path graded with options."""
+
+    def __init__(self, session, path, options):
+        self.session, self.path, self.options = session, path, options
+
+    def serve(self, path, options):
+        """Whether these workers are the ones a grade of path with options starts: the same submission, names
+        looked up the same way, the same sandbox."""
+        return (Path(self.path).resolve() == Path(path).resolve()
+                and self.options.where_names_are() == options.where_names_are()
+                and self.options.sandbox == options.sandbox)
+
+
+def _workers_for(config, options):
+    """The Session of this grade: the one started for it (StartedWorkers), else one started now."""
+    from .isolation.session import Session
+
+    path = impl_path(config)
+    started = next((p for p in config.pluginmanager.get_plugins() if isinstance(p, StartedWorkers)), None)
+    if started is not None and started.serve(path, options):
+        return started.session
+    session = Session(path, options=options)
+    session.start_both(REFERENCE_DIR)
+    return session
+
+
 def implementation(config):
     """The implementation under test: the one provided in memory, else the one --backprop-impl names, loaded
     once per session (and kept, so that the grading plugin can read the notes it made: loaded_implementation)."""
@@ -101,18 +130,16 @@ def pytest_report_header(config):
 
 
 def pytest_configure(config):
-    """Declare the checks' markers (from the book's table), and, isolated, start both workers at once: they
-    boot (~0.2 s) while pytest collects the checks."""
+    """Declare the checks' markers (from the book's table), and, isolated, take the grade's workers: those the
+    command line started before it imported pytest, else both started now, at once: they boot (~0.12 s) while
+    pytest collects the checks."""
     for layer in ALL_LAYERS:
         config.addinivalue_line("markers", f"{layer}: a check of {layer}")
     for marker, meaning in MARKERS.items():
         config.addinivalue_line("markers", f"{marker}: {meaning}")
     options = grade_options(config)
     if options.isolate and _provided(config) is None:
-        from .isolation.session import Session
-
-        config.stash[_SESSION] = Session(impl_path(config), options=options)
-        config.stash[_SESSION].start_both(REFERENCE_DIR)
+        config.stash[_SESSION] = _workers_for(config, options)
 
 
 @pytest.hookimpl(trylast=True)

@@ -22,7 +22,7 @@ from .messages import render
 from .options import PLUGIN_FIELDS, PLUGIN_PREFIX, GradeOptions, declare
 from .plugin import GradingPlugin, is_theirs
 from .printed import Capture
-from .pytest_plugin import IMPL_OPTION, ProvidedImplementation, printed_by_workers
+from .pytest_plugin import IMPL_OPTION, ProvidedImplementation, StartedWorkers, printed_by_workers
 from .results import IN_PROCESS, GradeResult
 from .seed_only import no_local_constants
 from .shipped import CHECKS_DIR, PYTEST_SETTINGS, checks_module, reference_of, resolve
@@ -42,7 +42,7 @@ class Interrupted(KeyboardInterrupt):
 
 
 def grade(submission, options=None, *, profile=PROFILE, extra_args=(), implementation=None, on_check=None, drawn=None,
-          **fields):
+          workers=None, **fields):
     """Grade the submission at path submission (a template-shaped folder, a file, a study repository, a
     notebook) as options (a GradeOptions, or its fields as keywords) say: which layers, the seed, where its
     names are, whether its code runs isolated. implementation: an already loaded one to grade instead (a
@@ -50,6 +50,8 @@ def grade(submission, options=None, *, profile=PROFILE, extra_args=(), implement
     ends, with every check's CheckResult so far (those still to come NOT_RUN), in collection order. drawn: how
     the checks get the inputs Hypothesis draws: by default the recorded ones where they are up to date
     (drawn_examples.Recorded), or a drawn_examples.Recorder, which lets Hypothesis draw them and records them.
+    workers: an isolation Session whose workers were started for this grade before pytest was imported (cli.py),
+    taken if it serves this submission and these options (pytest_plugin.StartedWorkers); the caller closes it.
 
     The suite loads the submission itself (pytest_plugin.implementation); the notes it made while loading
     (intake.py: a skipped training loop, which file was graded) come back with the checks' results.
@@ -69,7 +71,7 @@ def grade(submission, options=None, *, profile=PROFILE, extra_args=(), implement
         path = resolve(str(submission), options.chapter)
         plugin = GradingPlugin(path if path.is_dir() else path.parent, on_check=on_check)
         where = [f"{IMPL_OPTION}={path}"]
-        plugins = [plugin]
+        plugins = [plugin] if workers is None else [plugin, StartedWorkers(workers, path, options)]
     else:
         # Its own frames are those under its folder, or compiled from its files (check(): notebook.py).
         theirs = getattr(implementation, "root", None) or getattr(implementation, "files", None)
