@@ -30,7 +30,7 @@ from .files import write_atomically
 from .isolation.session import Limits
 from .limits import freeze_what_is_loaded, out_of_memory_message
 from .messages import render
-from .options import GradeOptions
+from .options import PROFILE, GradeOptions
 from .progress import Progress
 from .report import csv, escape, gradescope, html, markdown, summary
 from .report.common import shown_path
@@ -85,8 +85,6 @@ class Outcome:
 
 def _unfinished(submission, declared, seed, key, **params):
     """The GradeResult of a grade that did not finish: every declared check scores 0, for the reason given."""
-    from .run import PROFILE
-
     failure = Failure(key, params)
     results = [CheckResult(check, NOT_RUN, failure) for check in declared]
     return GradeResult(shown_path(submission), PROFILE, seed, results)
@@ -108,8 +106,6 @@ def _child(submission, result_file, log_file, options, extra_args):
     """In the forked child: grade, write the result, and leave without running the parent's clean-up code. As each
     check ends, the results so far go to the partial file (_partial_file): a grade cut at its time limit keeps
     every check that finished."""
-    from .run import PROFILE  # imported by fork_each, before the fork
-
     code = 1
     try:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)

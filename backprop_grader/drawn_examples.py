@@ -25,11 +25,11 @@ import json
 import pytest
 from hypothesis.internal.entropy import deterministic_PRNG
 
+from .options import DEFAULT_SEED as SEED
+from .options import PROFILE
 from .shipped import CHECKS_DIR
 
 FILE = CHECKS_DIR / "drawn_examples.json"
-SEED = 0
-PROFILE = "grading"
 
 
 def _digest(paths):

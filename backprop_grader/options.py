@@ -13,6 +13,8 @@ from .messages import DEFAULT_LANGUAGE, render
 from .names import as_aliases
 
 DEFAULT_SEED = 0
+# The Hypothesis settings profile every grade runs with (the checks' conftest.py registers it).
+PROFILE = "grading"
 # The pytest plugin's options carry this prefix (--backprop-impl, --backprop-alias, ...): registered for every
 # pytest run of an environment the grader is installed in, they must not take generic names.
 PLUGIN_PREFIX = "backprop-"

@@ -19,7 +19,7 @@ from .isolation.sandbox_plan import SandboxUnavailable
 from .isolation.sandbox_plan import require as require_sandbox
 from .limits import GRADER_OUT_OF_MEMORY, GraderOutOfMemory, InProcessLimits, grader_memory, out_of_memory_message
 from .messages import render
-from .options import PLUGIN_FIELDS, PLUGIN_PREFIX, GradeOptions, declare
+from .options import PLUGIN_FIELDS, PLUGIN_PREFIX, PROFILE, GradeOptions, declare
 from .plugin import GradingPlugin, is_theirs
 from .printed import Capture
 from .pytest_plugin import IMPL_OPTION, ProvidedImplementation, StartedWorkers, printed_by_workers
@@ -27,7 +27,6 @@ from .results import IN_PROCESS, GradeResult
 from .seed_only import no_local_constants
 from .shipped import CHECKS_DIR, PYTEST_SETTINGS, checks_module, reference_of, resolve
 
-PROFILE = "grading"
 # The plugins a grade runs with, and no others: pytest loads none of an environment's own plugins into a grade
 # (pytest-randomly would reseed it, pytest-benchmark runs git for its machine info).
 PLUGINS = ("backprop_grader.pytest_plugin", "_hypothesis_pytestplugin")

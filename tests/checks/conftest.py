@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, Phase, settings
 from backprop_grader.book import BUILT_ON, DEFAULT_CHAPTER, chapter_of
 from backprop_grader.counting import CountingLayers
 from backprop_grader.loader import Stacked, load
+from backprop_grader.options import PROFILE as GRADING
 from backprop_grader.pytest_plugin import grade_options, implementation, seed
 from backprop_grader.shipped import REFERENCE_DIR, reference_of
 
@@ -24,7 +25,7 @@ from backprop_grader.shipped import REFERENCE_DIR, reference_of
 # failure, and the shrunk input is all a student needs. One failure per check, the simplest: several distinct
 # ones would come as an ExceptionGroup, which carries no single diagnosis to report.
 settings.register_profile(
-    "grading",
+    GRADING,
     derandomize=True,
     database=None,
     deadline=None,
@@ -34,8 +35,8 @@ settings.register_profile(
     report_multiple_bugs=False,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-settings.register_profile("dev", parent=settings.get_profile("grading"), max_examples=5)
-PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "grading")
+settings.register_profile("dev", parent=settings.get_profile(GRADING), max_examples=5)
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", GRADING)
 settings.load_profile(PROFILE)
 
 
