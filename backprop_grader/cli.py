@@ -128,20 +128,21 @@ def _submission(parser, option, lang, chapter=DEFAULT_CHAPTER):
     A folder is looked up from the current directory first, then among the package's own (reference,
     student_template), so `python grader.py` grades ./student_template if there is one, else the package's.
     """
-    path = _found(option, chapter)
-    if path is None:
-        option = option or DEFAULT_SUBMISSION
-        exists = resolve(option, chapter).exists()
-        parser.error(render("cli_not_a_folder" if exists else "cli_no_such_folder", lang, path=option))
+    path, why = _found(option, chapter)
+    if why is not None:
+        parser.error(render(why, lang, path=option or DEFAULT_SUBMISSION))
     return path
 
 
 def _found(option, chapter=DEFAULT_CHAPTER):
-    """The submission option names, if it is one the grader can grade: a folder, a .py file or a notebook."""
+    """(the submission option names, None) if it is one the grader can grade: a folder, a .py file or a notebook;
+    else (None, the message key saying why not)."""
     path = resolve(option or DEFAULT_SUBMISSION, chapter)
-    if not path.exists() or (not path.is_dir() and path.suffix not in (".py", ".ipynb")):
-        return None
-    return path
+    if not path.exists():
+        return None, "cli_no_such_folder"
+    if not path.is_dir() and path.suffix not in (".py", ".ipynb"):
+        return None, "cli_not_a_folder"
+    return path, None
 
 
 def use_color(stream, environ=os.environ):
@@ -213,8 +214,8 @@ def _start_workers(options, grading):
         return None
     if not grading.isolate or grading.sandbox == "require" or not isolation.available():
         return None
-    path = _found(options.submission, grading.chapter)
-    if path is None:
+    path, why = _found(options.submission, grading.chapter)
+    if why is not None:
         return None
     session = Session(path, options=grading)
     session.start_both(REFERENCE_DIR)

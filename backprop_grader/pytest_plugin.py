@@ -65,15 +65,15 @@ def _provided(config):
 
 class StartedWorkers:
     """A pytest plugin that hands the suite an isolation Session whose workers the command line started before it
-    imported pytest (cli.py), for the submission at path graded with options."""
+    imported pytest (cli.py), for its submission graded with options."""
 
-    def __init__(self, session, path, options):
-        self.session, self.path, self.options = session, path, options
+    def __init__(self, session, options):
+        self.session, self.options = session, options
 
     def serve(self, path, options):
         """Whether these workers are the ones a grade of path with options starts: the same submission, names
         looked up the same way, the same sandbox."""
-        return (Path(self.path).resolve() == Path(path).resolve()
+        return (self.session.submission == Path(path).resolve()
                 and self.options.where_names_are() == options.where_names_are()
                 and self.options.sandbox == options.sandbox)
 

@@ -70,7 +70,7 @@ def grade(submission, options=None, *, profile=PROFILE, extra_args=(), implement
         path = resolve(str(submission), options.chapter)
         plugin = GradingPlugin(path if path.is_dir() else path.parent, on_check=on_check)
         where = [f"{IMPL_OPTION}={path}"]
-        plugins = [plugin] if workers is None else [plugin, StartedWorkers(workers, path, options)]
+        plugins = [plugin] if workers is None else [plugin, StartedWorkers(workers, options)]
     else:
         # Its own frames are those under its folder, or compiled from its files (check(): notebook.py).
         theirs = getattr(implementation, "root", None) or getattr(implementation, "files", None)
