@@ -65,7 +65,10 @@ def timing_run(paths, extra_args=(), json_path=None, min_rounds=20, max_time=0.5
             *([f"--benchmark-limit={limit:g}"] if limit else []),
             "-q", "-p", "no:cacheprovider", "-W", "ignore", *extra_args,
         ]
-        env = dict(os.environ, **SINGLE_THREADED)
+        # Nothing of a pytest run around it reaches the timing run (PYTEST_ADDOPTS, an xdist worker's name,
+        # which makes pytest-benchmark refuse to time).
+        env = {name: value for name, value in os.environ.items() if not name.startswith("PYTEST_")}
+        env.update(SINGLE_THREADED)
         try:
             done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=PROJECT_ROOT, env=env)
             output, expired = done.stdout + done.stderr, None

@@ -125,9 +125,12 @@ def grade(submission, options=None, *, profile=PROFILE, extra_args=(), implement
         # inside the null device cannot be made, so it writes nothing (it reads its cache and writes it only if
         # it can). The grading profile keeps no example database either.
         "HYPOTHESIS_STORAGE_DIRECTORY": os.path.join(os.devnull, "hypothesis"),
+        # pytest reads options and plugins from these: a caller's `-k Relu` would grade one layer as if the whole.
+        "PYTEST_ADDOPTS": None,
+        "PYTEST_PLUGINS": None,
     }
     previous = {name: os.environ.get(name) for name in environment}
-    os.environ.update(environment)
+    _set_environment(environment)
     path, bytecode = list(sys.path), sys.dont_write_bytecode
     if not bytecode and os.access(CHECKS_DIR, os.W_OK):
         # The checks are the grader's own modules, cached as Python caches any module it imports, so that a grade
@@ -151,11 +154,7 @@ def grade(submission, options=None, *, profile=PROFILE, extra_args=(), implement
             timer.stop()
         sys.path[:] = path
         sys.dont_write_bytecode = bytecode
-        for name, value in previous.items():
-            if value is None:
-                os.environ.pop(name)
-            else:
-                os.environ[name] = value
+        _set_environment(previous)
     if plugin.out_of_memory:
         raise GraderOutOfMemory()
     walls = plugin.sandbox if isolate else {"mode": IN_PROCESS}
@@ -171,6 +170,15 @@ def grade(submission, options=None, *, profile=PROFILE, extra_args=(), implement
         printed.add(text, count)
     return GradeResult(str(submission), profile, options.seed, plugin.ordered_results(), notes=plugin.notes,
                        sandbox=walls, printed=printed.text, printed_chars=printed.chars)
+
+
+def _set_environment(values):
+    """Set each variable of values in os.environ, or unset it where its value is None."""
+    for name, value in values.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 def declared_checks(layers=None, extra_args=(), chapter=DEFAULT_CHAPTER):

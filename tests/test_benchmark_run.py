@@ -60,3 +60,15 @@ def test_a_run_stopped_at_its_timeout_prints_what_it_timed_and_names_what_it_was
     assert {(b["extra_info"]["label"], b["extra_info"]["who"]) for b in saved["benchmarks"]} == {
         ("MulLayer", "reference"), ("MulLayer", "submission"), ("Relu", "reference")
     }
+
+
+def test_a_pytest_environment_around_the_benchmark_does_not_reach_its_timing_run(tmp_path, capsys, monkeypatch):
+    """The timing run inherited PYTEST_ADDOPTS and an xdist worker's name: pytest-benchmark then refused to time
+    (it disables itself under xdist) or the caller's -k chose what was timed."""
+    monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw1")
+    monkeypatch.setenv("PYTEST_ADDOPTS", "-k no_such_benchmark")
+    status = benchmark.run(reference_with(tmp_path / "sub"), tmp_path / "b.json", timeout=30,
+                           select="MulLayer and forward")
+    output = capsys.readouterr().out
+    assert status == 0, output
+    assert _rows(output)["MulLayer.forward"].endswith("x"), output

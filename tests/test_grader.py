@@ -264,3 +264,14 @@ def test_a_clone_not_yet_installed_says_how_to_install_it(tmp_path):
                           capture_output=True, text=True, cwd=tmp_path, env={"PATH": os.environ["PATH"]})
     assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
     assert f"python -m pip install -e {PROJECT_ROOT}" in done.stderr
+
+
+def test_a_pytest_environment_around_the_grader_does_not_change_what_it_grades(tmp_path):
+    """PYTEST_ADDOPTS and PYTEST_PLUGINS reached the grade's own pytest: `-k forward` graded MulLayer's forward
+    checks alone as if they were all of it, and a plugin that does not exist crashed the grader."""
+    out = tmp_path / "results.json"
+    done = grader("reference", "--layer", "MulLayer", "--json", out,
+                  env_update={"PYTEST_ADDOPTS": "-k forward", "PYTEST_PLUGINS": "no_such_plugin"})
+    assert done.returncode == 0, done.stderr
+    names = [test["name"] for test in json.loads(out.read_text(encoding="utf-8"))["tests"]]
+    assert "MulLayer: backward_values" in names and len(names) == 8, names
