@@ -37,6 +37,10 @@ WITHOUT_MINIMUM = [
     sys.executable, "-c",
     "import sys; from backprop_grader import batch, cli; batch.MIN_TIMEOUT = 0; sys.exit(cli.main(sys.argv[1:]))",
 ]
+# Shorter than a worker takes to start (Python and NumPy): no check can finish. 0.3 s was not: on an idle machine a
+# grade of the reference finishes MulLayer's and AddLayer's checks in it (this test passed while its four batches
+# ran at once kept the machine busy).
+TOO_SHORT = "0.05"
 
 
 def _stand_in(submission, layers=None, seed=0, extra_args=(), on_check=None):
@@ -253,14 +257,15 @@ def graded_class(tmp_path_factory):
     commands = {
         "batch": ["--batch", klass, "--jobs", "2", "--out", out, "--csv", root / "grades.csv", "--rubric", rubric],
         "single": [klass / "carol", "--rubric", rubric, "--json", root / "carol.json"],
-        "too_short": ["--batch", klass, "--out", root / "too_short", "--timeout", "0.3"],
-        "too_short_ja": ["--batch", klass, "--out", root / "too_short_ja", "--timeout", "0.3", "--lang", "ja"],
+        "too_short": ["--batch", klass, "--out", root / "too_short", "--timeout", TOO_SHORT],
+        "too_short_ja": ["--batch", klass, "--out", root / "too_short_ja", "--timeout", TOO_SHORT, "--lang", "ja"],
         "refused": ["--batch", klass, "--out", root / "refused", "--timeout", "10"],
         "aliased": ["--batch", root / "renamed", "--alias", "Relu=ReLU", "--extra-tests", root / "extra"],
         "in_process": ["--batch", klass, "--out", root / "in_process", "--no-isolate", "--layer", "Relu"],
     }
     with ThreadPoolExecutor(max_workers=4) as pool:
-        # A time limit too short for any check to finish: the command line refuses one under batch.MIN_TIMEOUT.
+        # A time limit too short for any check to finish (TOO_SHORT): the command line refuses one under
+        # batch.MIN_TIMEOUT.
         runs = dict(zip(commands, pool.map(
             lambda item: grader(*item[1], command=WITHOUT_MINIMUM if item[0].startswith("too_short") else GRADER),
             commands.items())))
@@ -356,7 +361,7 @@ def test_a_grade_over_its_time_limit_is_a_timeout_row_that_scores_0_and_says_why
     rows = _rows(root / "too_short" / "grades.csv")
     assert {(r["status"], r["total"]) for r in rows if r["submission"] != "erin"} <= {("timeout", "0")}
     results = json.loads((root / "too_short" / "alice" / "results.json").read_text())
-    assert results["output"].startswith("Grading your submission took longer than 0.3 s")
+    assert results["output"].startswith(f"Grading your submission took longer than {TOO_SHORT} s")
     assert len(results["tests"]) == len(declared_checks()) and results["score"] == 0
 
 
@@ -407,7 +412,7 @@ def test_a_batch_speaks_the_language_asked_for_and_its_csv_keeps_the_status_keys
     assert "  alice: 時間切れ、0 点" in run.stdout
     assert {r["status"] for r in _rows(root / "too_short_ja" / "grades.csv") if r["submission"] != "erin"} == {"timeout"}
     results = json.loads((root / "too_short_ja" / "alice" / "results.json").read_text(encoding="utf-8"))
-    assert results["output"].startswith("あなたの提出物の採点が 0.3 秒を超えたので止めました。")
+    assert results["output"].startswith(f"あなたの提出物の採点が {TOO_SHORT} 秒を超えたので止めました。")
     assert results["extra_data"]["status"] == "timeout" and results["tests"][0]["name"].startswith("MulLayer: ")
 
 
