@@ -23,6 +23,7 @@ from pathlib import Path
 
 from . import benchmark, init, instructor, isolation, limits, rubric
 from .book import DEFAULT_CHAPTER, chapter_of
+from .files import standard_streams
 from .isolation.sandbox_plan import SandboxUnavailable
 from .isolation.sandbox_plan import require as require_sandbox
 from .isolation.session import Session
@@ -150,6 +151,27 @@ def use_color(stream, environ=os.environ):
     return stream.isatty() and not environ.get("NO_COLOR") and environ.get("TERM") != "dumb"
 
 
+def _show(text, lang):
+    """Write text to the standard output. One that cannot take it (on a full disk) is said on stderr instead of a
+    traceback; a reader gone (`| head`) has read what it wanted. Either way what is still buffered goes to the
+    null device, where Python's own flush at exit cannot fail again."""
+    stream = sys.stdout
+    try:
+        stream.write(text)
+        stream.flush()
+        return
+    except BrokenPipeError:
+        pass
+    except OSError as exc:
+        print(render("cli_report_not_written", lang, error=exc.strerror or exc), file=sys.stderr)
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+    except OSError:  # a stream that is no file (io.UnsupportedOperation), whose buffer is its own business
+        pass
+
+
 def _write(path, text):
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -157,20 +179,22 @@ def _write(path, text):
 
 
 def _plot(submission, grading, result, path, lang):
-    """--plot: the training curves of the graded submission beside the reference's, saved as a PNG at path."""
+    """--plot: the training curves of the graded submission beside the reference's, saved as a PNG at path; the
+    line that says where, or None when matplotlib is missing (said on stderr)."""
     if not plots.available():
         print(render("plot_needs_matplotlib", lang, command=plots.INSTALL), file=sys.stderr)
-        return
+        return None
     from . import training  # numpy and the reference, only when asked for
 
     found = training.run(submission, grading, result)
     picture = plots.training_picture(found, lang)
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     Path(path).write_bytes(picture)
-    print(render("plot_written", lang, path=path))
+    return render("plot_written", lang, path=path) + "\n"
 
 
 def main(argv=None):
+    standard_streams()  # started with one closed (`>&-`): what would go there goes to the null device
     lang = chosen_language(argv)  # chosen once here; the parser and every report take it
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["init"]:  # backprop-grader init [DIR]; a folder named init is graded as ./init
@@ -255,17 +279,28 @@ def _run(parser, options, lang, grading, workers=None):
     rerun = grading.where_names_are(PLUGIN_PREFIX)
     report = terminal.render_report(result, lang, verbose=options.verbose, color=use_color(sys.stdout),
                                     rerun_options=rerun)
-    sys.stdout.write(report)
-    if options.json:
-        _write(options.json, gradescope.render(result, lang, execution_time=wall_time))
-    if options.junit:
-        _write(options.junit, junit.render(result, lang))
-    if options.markdown:
-        _write(options.markdown, markdown.render(result, lang))
-    if options.csv:
-        csv.append(options.csv, [csv.row(result, submission.name, wall_time)])
-    if options.plot:
-        _plot(submission, grading, result, options.plot, lang)
+    # The files first: a standard output that fails (closed, a full disk) must not lose the results. A file that
+    # cannot be written is named, and the others are written all the same.
+    files = (
+        (options.json, lambda path: _write(path, gradescope.render(result, lang, execution_time=wall_time))),
+        (options.junit, lambda path: _write(path, junit.render(result, lang))),
+        (options.markdown, lambda path: _write(path, markdown.render(result, lang))),
+        (options.csv, lambda path: csv.append(path, [csv.row(result, submission.name, wall_time)])),
+        (options.plot, lambda path: _plot(submission, grading, result, path, lang)),
+    )
+    unwritten = []
+    for path, write in files:
+        if path:
+            try:
+                said = write(path)  # the plot says where it went, after the report
+            except OSError as exc:
+                unwritten.append(render("cli_not_written", lang, path=path, error=exc.strerror or exc))
+            else:
+                report += said or ""
+    _show(report, lang)
+    if unwritten:
+        print("\n".join(unwritten), file=sys.stderr)
+        return 2
     if options.fail_under is not None and result.score < options.fail_under:
         return 1
     return 0

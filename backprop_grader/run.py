@@ -14,7 +14,7 @@ import pytest
 from . import isolation, limits
 from .book import DEFAULT_CHAPTER
 from .drawn_examples import Recorded
-from .files import write_atomically
+from .files import standard_streams, write_atomically
 from .isolation.sandbox_plan import SandboxUnavailable
 from .isolation.sandbox_plan import require as require_sandbox
 from .limits import GRADER_OUT_OF_MEMORY, GraderOutOfMemory, InProcessLimits, grader_memory, out_of_memory_message
@@ -61,6 +61,7 @@ def grade(submission, options=None, *, profile=PROFILE, extra_args=(), implement
     "auto", "require" (SandboxUnavailable, before any check runs, if the machine does not allow it all) or "off"
     (isolation/sandbox_plan.py).
     """
+    standard_streams()
     options = GradeOptions.of(options, **fields)
     isolate = options.isolate and implementation is None and isolation.available()
     options = GradeOptions.of(options, isolate=isolate)

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..files import standard_streams
 from . import wire
 
 WORKER_SCRIPT = Path(__file__).resolve().parent / "worker.py"
@@ -82,6 +83,7 @@ def spawn(runtime, submission, memory_mb, cpu_seconds, net=False, fork_net=False
     submission code: [the worker's, the net worker's], which saves starting Python and numpy twice. The net worker
     is then adopted by this process (see adopt_orphans, which must have worked).
     options: more of the worker's command line (--alias, --use: where the submission's names are)."""
+    standard_streams()  # none of the pipes below may take a standard descriptor's number
     own = [os.pipe() for _ in range(3)]  # requests, replies, output: (read end, write end) each
     inherited = [own[0][0], own[1][1]]
     command = [
