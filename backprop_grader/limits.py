@@ -32,6 +32,7 @@ from pluggy import HookimplMarker
 from .isolation.errors import WorkerFailure
 from .isolation.session import Limits
 from .messages import DEFAULT_LANGUAGE, render
+from .qualnames import qualname
 from .shipped import CHECKS_DIR
 from .sources import in_submission
 
@@ -165,7 +166,7 @@ class InProcessLimits:
         if self.call is None or self.call[0] is not outer:
             self.call = (outer, now - elapsed)
         code = outer.f_code
-        label = getattr(code, "co_qualname", code.co_name)
+        label = qualname(code)
         limits = self.limits
         for spent, key, limit in (
             (now - self.call[1], "timeout", limits.call_seconds),

@@ -15,6 +15,7 @@ from .feedback import CheckFailure
 from .isolation.errors import WorkerFailure
 from .printed import Tail
 from .pytest_plugin import loaded_implementation, sandbox_status, seed
+from .qualnames import qualname
 from .results import ERROR, FAILED, NOT_RUN, PASSED, SKIPPED, Check, CheckResult, Failure, SubmissionError
 from .shipped import CHECKS_DIR
 from .sources import in_submission, location
@@ -126,8 +127,7 @@ def failure_of(exc, submission=None):
     error = f"{type(exc).__name__}: {_clip(str(exc))}" if str(exc) else type(exc).__name__
     if isinstance(exc, NotImplementedError) and mine:
         code = mine[-1][0]
-        # co_qualname (3.11+) says Relu.forward where co_name says only forward.
-        function = getattr(code, "co_qualname", code.co_name)
+        function = qualname(code)  # Relu.forward, where co_name says only forward
         return Failure("not_implemented", {"function": function, "where": where}, None, example)
     if frames and _in(frames[-1][0], submission):
         return Failure("raised", {"error": error, "where": where}, None, example)
@@ -135,7 +135,7 @@ def failure_of(exc, submission=None):
         # Raised in code the submission's called (a reference layer under its TwoLayerNet, numpy's Python code):
         # what it passed, or when, is the mistake, at the submission's line that made the call. No hint: which
         # of its calls went wrong (its order, or a loss that skipped predict) the exception does not tell.
-        callee = getattr(frames[-1][0], "co_qualname", frames[-1][0].co_name)
+        callee = qualname(frames[-1][0])
         return Failure("raised_in_call", {"error": error, "function": callee, "where": where}, None, example)
     if isinstance(exc, AssertionError):
         return Failure("check_failed", {"message": _clip(str(exc), 500)}, None, example)

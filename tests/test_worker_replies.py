@@ -9,6 +9,7 @@ import textwrap
 import numpy as np
 import pytest
 
+from backprop_grader import qualnames
 from backprop_grader.isolation import shared, wire, worker
 from backprop_grader.isolation.errors import WorkerBug
 from backprop_grader.isolation.proxies import IsolatedImplementation
@@ -117,6 +118,7 @@ def _server(tmp_path):
     server = worker.Server.__new__(worker.Server)
     server.root = tmp_path
     server.wrapper_files = {tmp_path / "names.py"}
+    server.qualname = qualnames.qualname
     server.loader = type("Loader", (), {"SubmissionError": _SubmissionError})
     server.arrays = shared.WorkerArrays()
     server.wire = wire

@@ -77,10 +77,11 @@ def remote_exception(name, base, message):
 def _code(filename, line, qualname, last):
     source = "\n" * (line - 1) + ("raise __exc" if last else "__next()")
     code = compile(source, filename, "exec")
-    name = qualname.rsplit(".", 1)[-1]
     if sys.version_info >= (3, 11):
-        return code.replace(co_name=name, co_qualname=qualname)
-    return code.replace(co_name=name)
+        return code.replace(co_name=qualname.rsplit(".", 1)[-1], co_qualname=qualname)
+    # Python 3.10 has no co_qualname: the whole name goes in co_name, where qualnames.qualname finds it, there
+    # being no source to read it from.
+    return code.replace(co_name=qualname)
 
 
 def raise_through(exc, frames):

@@ -319,10 +319,11 @@ def _exception_class(name, base):
 @lru_cache(maxsize=1024)
 def _code(file_name, line, qualname):
     code = compile("\n" * (line - 1) + "raise __exc", f"/<reference>/{file_name}", "exec")
-    name = qualname.rsplit(".", 1)[-1]
     if sys.version_info >= (3, 11):
-        return code.replace(co_name=name, co_qualname=qualname)
-    return code.replace(co_name=name)
+        return code.replace(co_name=qualname.rsplit(".", 1)[-1], co_qualname=qualname)
+    # Python 3.10 has no co_qualname: the whole name goes in co_name, where qualnames.qualname finds it, there
+    # being no source to read it from.
+    return code.replace(co_name=qualname)
 
 
 def _raise_from(exc, file_name, line, qualname):

@@ -24,6 +24,7 @@ import numpy as np
 
 from .. import counting
 from ..book import BUILT_ON
+from ..qualnames import qualname
 from ..results import SubmissionError
 from . import wire
 from .errors import WorkerBug, WorkerFailure
@@ -231,7 +232,7 @@ def _described(exc):
         code = tb.tb_frame.f_code
         path = Path(code.co_filename).resolve()
         if not any(path == place or path.is_relative_to(place) for place in _GRADER_FRAMES):
-            frame = [path.name, tb.tb_lineno, getattr(code, "co_qualname", code.co_name)]
+            frame = [path.name, tb.tb_lineno, qualname(code)]
         tb = tb.tb_next
     name = type(exc).__name__
     return [name if name.isidentifier() else "Exception", _builtin_base(type(exc)), str(exc)[:2000], frame]

@@ -42,7 +42,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 GRADER = HERE.parent
 # The grader's modules a submission is loaded with, in an order in which each finds what it imports.
-LOADING = ("messages", "book", "results", "sources", "names", "intake", "loader", "options")
+LOADING = ("qualnames", "messages", "book", "results", "sources", "names", "intake", "loader", "options")
 
 
 def _load(name, path):
@@ -99,6 +99,7 @@ class Server:
         # The grader's wrapper that stands between the submission's frames and Python's: the class wrapper that
         # names a misspelt member. A location never names it (nor the worker's own frames, stand-ins' included).
         self.wrapper_files = {Path(grader.names.__file__).resolve()}
+        self.qualname = grader.qualnames.qualname  # of the frames an error is told by (Relu.forward)
         self.impl = self.loader.load(Path(submission).resolve(), aliases=list(aliases), use=list(use), beside=beside)
         self.root = Path(self.impl.root).resolve()  # where the submission's own frames are, as the grader sees it
         self.notes_sent = []  # the loader's notes (which file was graded, ...) as last sent to the grader
@@ -235,7 +236,8 @@ class Server:
     # --- errors as data ----------------------------------------------------------------------------------------
 
     def frame_of(self, frame):
-        path, line, qualname = frame
+        path, line, code = frame
+        qualname = self.qualname(code)
         if path.is_relative_to(self.root):
             return [path.relative_to(self.root).as_posix(), line, qualname]
         return [None, line, qualname, path.name]
@@ -546,11 +548,11 @@ class AttributeDict:
 
 
 def _frames(exc):
-    """(resolved file, line, qualified name) of each frame exc passed through, outermost first."""
+    """(resolved file, line, code object) of each frame exc passed through, outermost first."""
     found, tb = [], _TRACEBACK(exc, type(exc))
     while tb is not None:
         code = tb.tb_frame.f_code
-        found.append((Path(code.co_filename).resolve(), tb.tb_lineno, getattr(code, "co_qualname", code.co_name)))
+        found.append((Path(code.co_filename).resolve(), tb.tb_lineno, code))
         tb = tb.tb_next
     return found
 

@@ -23,6 +23,7 @@ from functools import lru_cache
 from ..counting import CountingLayers
 from ..feedback import CheckFailure
 from ..loader import load
+from ..qualnames import qualname
 from ..results import SubmissionError
 from ..shipped import REFERENCE_DIR
 from . import runs, table
@@ -293,13 +294,13 @@ def _where_raised(exc, layer):
         frames.append((tb.tb_frame.f_code, tb.tb_lineno))
         tb = tb.tb_next
     for code, line in reversed(frames):
-        qualname = getattr(code, "co_qualname", code.co_name)
-        if qualname in functions:
+        name = qualname(code)
+        if name in functions:
             try:
                 statement = ast.unparse(ast.parse(linecache.getline(code.co_filename, line).strip()))
             except (SyntaxError, ValueError):
                 statement = None
-            return qualname, statement
+            return name, statement
     return None
 
 

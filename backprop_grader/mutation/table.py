@@ -136,7 +136,10 @@ def _function_source(name, qualname):
 
 
 def _rebound(value, namespace, wrap):
-    return wrap(types.FunctionType(value.__code__, namespace, value.__name__, value.__defaults__, value.__closure__))
+    function = types.FunctionType(value.__code__, namespace, value.__name__, value.__defaults__, value.__closure__)
+    # Python 3.11 names it from its code (Sigmoid.forward); 3.10 by its name alone, which no mutant's function is.
+    function.__qualname__ = value.__qualname__
+    return wrap(function)
 
 
 def _copy(base, wrap=lambda function: function):
