@@ -39,13 +39,6 @@ def top():
 '''
 
 
-def _codes(code):
-    yield code
-    for constant in code.co_consts:
-        if isinstance(constant, types.CodeType):
-            yield from _codes(constant)
-
-
 def _sources(tmp_path):
     nested = tmp_path / "nested.py"
     nested.write_text(NESTED, encoding="utf-8")
@@ -60,10 +53,12 @@ def test_a_name_read_from_the_source_is_the_one_python_gives(tmp_path):
     named from its source as Python 3.11 names it (on 3.10 a learner read "forward is not implemented yet")."""
     for path in _sources(tmp_path):
         source = path.read_text(encoding="utf-8")
-        for code in _codes(compile(source, str(path), "exec")):
-            if code.co_name.startswith("<"):  # the module, comprehensions, lambdas: named by co_name alike
-                continue
-            assert qualnames._defined(str(path), source)[(code.co_firstlineno, code.co_name)] == code.co_qualname
+        waiting = [compile(source, str(path), "exec")]  # the module's code, then each code object inside one
+        while waiting:
+            code = waiting.pop()
+            waiting += [constant for constant in code.co_consts if isinstance(constant, types.CodeType)]
+            if not code.co_name.startswith("<"):  # the module, comprehensions, lambdas: named by co_name alike
+                assert qualnames._defined(str(path), source)[(code.co_firstlineno, code.co_name)] == code.co_qualname
 
 
 def test_without_co_qualname_the_name_comes_from_the_source(tmp_path):
