@@ -20,6 +20,7 @@ from backprop_grader.isolation.errors import WorkerFailure
 from backprop_grader.isolation.proxies import IsolatedImplementation
 from backprop_grader.isolation.session import Limits, Session
 from backprop_grader.loader import load
+from backprop_grader.qualnames import qualname
 from backprop_grader.results import SubmissionError
 from backprop_grader.shipped import REFERENCE_DIR
 
@@ -263,7 +264,7 @@ def test_an_exception_keeps_its_kind_message_and_place(isolated):
         impl.Sigmoid().forward(np.ones(2))
     innermost = caught.traceback[-1]
     assert os.path.basename(str(innermost.path)) == "layers.py"
-    assert innermost.frame.code.raw.co_qualname == "Sigmoid.forward"
+    assert qualname(innermost.frame.code.raw) == "Sigmoid.forward"
     assert type(caught.value).__name__ == "NotImplementedError" and type(caught.value) is not NotImplementedError
 
 

@@ -152,7 +152,8 @@ class _Failure:
 
     def on_the_line(self, mutant):
         """Whether mutant's changed statement is the very line that raised."""
-        return bool(self.where) and mutant.mutated == self.where[1]
+        return (bool(self.where) and self.where[1] is not None
+                and table.statement_structure(mutant.mutated) == table.statement_structure(self.where[1]))
 
     def upstream(self, mutant):
         """Whether mutant, a change of another function, raised where the submission raised: in the same

@@ -50,6 +50,16 @@ class Mutant:
         return self.function
 
 
+@lru_cache(maxsize=None)
+def statement_structure(text):
+    """A statement's syntax tree as text: the same for a mutant's statement in the table and for a line read now,
+    whichever Python's ast.unparse wrote each (3.10 writes `(a, b) = f()` where 3.11 writes `a, b = f()`)."""
+    try:
+        return ast.dump(ast.parse(text))
+    except (SyntaxError, ValueError):
+        return text
+
+
 def source_hashes(directory=REFERENCE_DIR):
     return {name: hashlib.sha256((Path(directory) / name).read_bytes()).hexdigest() for name in FILES}
 
