@@ -14,7 +14,6 @@ The mutants run in the grader's process: they are the reference's own code. The 
 it always does (in its worker, isolated), on the same input and numpy seed as the mutants. Nothing here runs
 unless a check failed.
 """
-import ast
 import linecache
 import re
 from dataclasses import dataclass
@@ -152,8 +151,7 @@ class _Failure:
 
     def on_the_line(self, mutant):
         """Whether mutant's changed statement is the very line that raised."""
-        return (bool(self.where) and self.where[1] is not None
-                and table.statement_structure(mutant.mutated) == table.statement_structure(self.where[1]))
+        return bool(self.where) and self.where[1] is not None and table.statement_structure(mutant.mutated) == self.where[1]
 
     def upstream(self, mutant):
         """Whether mutant, a change of another function, raised where the submission raised: in the same
@@ -284,9 +282,9 @@ def _reference():
 
 def _where_raised(exc, layer):
     """(qualname, statement) of the innermost frame of exc in a function layer's mutants change (Affine.backward,
-    not NumPy's code it called; TwoLayerNet.predict, not the reference's layers it runs on), the statement as
-    ast.unparse writes it, so that it compares with a mutant's; None for a CheckFailure, which the check raised,
-    not the code under it."""
+    not NumPy's code it called; TwoLayerNet.predict, not the reference's layers it runs on), the statement as its
+    syntax tree (table.statement_structure: None for a line that does not parse alone), which compares with a
+    mutant's; None for a CheckFailure, which the check raised, not the code under it."""
     if isinstance(exc, CheckFailure):
         return None
     functions = {m.function for m in table.of_layer(layer)}
@@ -297,11 +295,7 @@ def _where_raised(exc, layer):
     for code, line in reversed(frames):
         name = qualname(code)
         if name in functions:
-            try:
-                statement = ast.unparse(ast.parse(linecache.getline(code.co_filename, line).strip()))
-            except (SyntaxError, ValueError):
-                statement = None
-            return name, statement
+            return name, table.statement_structure(linecache.getline(code.co_filename, line).strip())
     return None
 
 

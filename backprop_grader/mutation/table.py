@@ -50,14 +50,15 @@ class Mutant:
         return self.function
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=4096)
 def statement_structure(text):
-    """A statement's syntax tree as text: the same for a mutant's statement in the table and for a line read now,
-    whichever Python's ast.unparse wrote each (3.10 writes `(a, b) = f()` where 3.11 writes `a, b = f()`)."""
+    """A statement's syntax tree as text, or None for text that does not parse alone (one line of a longer
+    statement): the same for a mutant's statement in the table, which 3.11's ast.unparse wrote, and for the line a
+    submission raised at, on any Python (3.10 writes `(a, b) = f()` where 3.11 writes `a, b = f()`)."""
     try:
         return ast.dump(ast.parse(text))
     except (SyntaxError, ValueError):
-        return text
+        return None
 
 
 def source_hashes(directory=REFERENCE_DIR):
