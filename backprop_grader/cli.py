@@ -23,7 +23,6 @@ from pathlib import Path
 
 from . import benchmark, init, instructor, isolation, limits, rubric
 from .book import DEFAULT_CHAPTER, chapter_of
-from .files import standard_streams
 from .isolation.sandbox_plan import SandboxUnavailable
 from .isolation.sandbox_plan import require as require_sandbox
 from .isolation.session import Session
@@ -194,7 +193,6 @@ def _plot(submission, grading, result, path, lang):
 
 
 def main(argv=None):
-    standard_streams()  # started with one closed (`>&-`): what would go there goes to the null device
     lang = chosen_language(argv)  # chosen once here; the parser and every report take it
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["init"]:  # backprop-grader init [DIR]; a folder named init is graded as ./init
