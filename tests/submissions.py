@@ -117,14 +117,14 @@ def _class_source(text, name):
     return ast.get_source_segment(text, node)
 
 
-def grader(*args, timeout=120, locale="C.UTF-8", env_update=None, command=GRADER):
+def grader(*args, timeout=120, locale="C.UTF-8", env_update=None, command=GRADER, **streams):
     """python grader.py ARGS from the project root, as a student runs it, without colour settings inherited, in
     the locale given as LANG (English by default, whatever the machine's); env_update: more environment
-    variables; command: what to run in place of grader.py."""
+    variables; command: what to run in place of grader.py; streams: subprocess.run's stdout, stderr and
+    preexec_fn, where its standard streams are not both captured."""
     inherited = ("NO_COLOR", "HYPOTHESIS_PROFILE", "BACKPROP_IMPL", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
     env = {k: v for k, v in os.environ.items() if k not in inherited}
     env["LANG"] = locale
     env.update(env_update or {})
-    return subprocess.run(
-        [*command, *map(str, args)], capture_output=True, text=True, cwd=PROJECT_ROOT, env=env, timeout=timeout
-    )
+    return subprocess.run([*command, *map(str, args)], **(streams or {"capture_output": True}), text=True,
+                          cwd=PROJECT_ROOT, env=env, timeout=timeout)

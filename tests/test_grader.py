@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 from submissions import (
-    GRADER,
     INTERNALS,
     PROJECT_ROOT,
     grader,
@@ -289,21 +288,12 @@ def test_an_output_file_that_cannot_be_written_is_named_and_the_others_are_writt
     assert "Relu" in markdown.read_text(encoding="utf-8") and "14 / 14" in done.stdout
 
 
-def _grade_with_stdout(stdout, out, close_all=False):
-    """python grader.py reference --layer Relu --json out, its standard output on stdout, or with close_all its
-    standard input, output and error closed."""
-    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "LANG", "LC_ALL", "LANGUAGE")}
-    return subprocess.run([*GRADER, "reference", "--layer", "Relu", "--json", str(out)], stdout=stdout,
-                          stderr=None if close_all else subprocess.PIPE, text=True, cwd=PROJECT_ROOT,
-                          env={**env, "LANG": "C.UTF-8"}, timeout=120,
-                          preexec_fn=(lambda: [os.close(fd) for fd in (0, 1, 2)]) if close_all else None)
-
-
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full on this system")
 def test_a_standard_output_on_a_full_disk_loses_no_result(tmp_path):
     """Writing the report to a full disk ended in a traceback before results.json was written."""
     with open("/dev/full", "w") as full:
-        done = _grade_with_stdout(full, tmp_path / "results.json")
+        done = grader("reference", "--layer", "Relu", "--json", tmp_path / "results.json", stdout=full,
+                      stderr=subprocess.PIPE)
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
     assert "the report could not be written to the standard output: No space left on device" in done.stderr
     assert json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))["score"] == 14
@@ -313,6 +303,7 @@ def test_closed_standard_streams_lose_no_result(tmp_path):
     """Started with its standard streams closed (`>&- 2>&-`), the grader scored the reference 0 (a worker's pipe
     took descriptor 1, which the worker's own output replaced), or pytest did not run at all (no sys.__stderr__),
     and the report's write ended in a traceback before results.json was written."""
-    done = _grade_with_stdout(None, tmp_path / "results.json", close_all=True)
+    done = grader("reference", "--layer", "Relu", "--json", tmp_path / "results.json",
+                  preexec_fn=lambda: [os.close(fd) for fd in (0, 1, 2)])
     assert done.returncode == 0
     assert json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))["score"] == 14
