@@ -23,6 +23,7 @@ from pathlib import Path
 
 from . import benchmark, init, instructor, isolation, limits, rubric
 from .book import DEFAULT_CHAPTER, chapter_of
+from .files import forgiving_stdout
 from .isolation.sandbox_plan import SandboxUnavailable
 from .isolation.sandbox_plan import require as require_sandbox
 from .isolation.session import Session
@@ -150,27 +151,6 @@ def use_color(stream, environ=os.environ):
     return stream.isatty() and not environ.get("NO_COLOR") and environ.get("TERM") != "dumb"
 
 
-def _show(text, lang):
-    """Write text to the standard output. One that cannot take it (on a full disk) is said on stderr instead of a
-    traceback; a reader gone (`| head`) has read what it wanted. Either way what is still buffered goes to the
-    null device, where Python's own flush at exit cannot fail again."""
-    stream = sys.stdout
-    try:
-        stream.write(text)
-        stream.flush()
-        return
-    except BrokenPipeError:
-        pass
-    except OSError as exc:
-        print(render("cli_report_not_written", lang, error=exc.strerror or exc), file=sys.stderr)
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, stream.fileno())
-        os.close(devnull)
-    except OSError:  # a stream that is no file (io.UnsupportedOperation), whose buffer is its own business
-        pass
-
-
 def _write(path, text):
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -194,7 +174,15 @@ def _plot(submission, grading, result, path, lang):
 
 def main(argv=None):
     lang = chosen_language(argv)  # chosen once here; the parser and every report take it
-    argv = sys.argv[1:] if argv is None else list(argv)
+
+    def failed(exc):  # a full disk: said once; the results files are written all the same
+        print(render("cli_report_not_written", lang, error=exc.strerror or exc), file=sys.stderr)
+
+    with forgiving_stdout(failed):
+        return _main(sys.argv[1:] if argv is None else list(argv), lang)
+
+
+def _main(argv, lang):
     if argv[:1] == ["init"]:  # backprop-grader init [DIR]; a folder named init is graded as ./init
         parser = _Parser(lang, prog="backprop-grader init", description=render("init_description", lang))
         init.add_arguments(parser, lang)
@@ -295,7 +283,7 @@ def _run(parser, options, lang, grading, workers=None):
                 unwritten.append(render("cli_not_written", lang, path=path, error=exc.strerror or exc))
             else:
                 report += said or ""
-    _show(report, lang)
+    sys.stdout.write(report)  # a standard output that fails is said on stderr (main's forgiving_stdout)
     if unwritten:
         print("\n".join(unwritten), file=sys.stderr)
         return 2

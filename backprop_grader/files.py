@@ -1,4 +1,5 @@
 """Writing the grader's own output files, and the standard streams it writes to."""
+import contextlib
 import os
 import sys
 import tempfile
@@ -32,3 +33,58 @@ def standard_streams():
             for attribute in (name, original):
                 if getattr(sys, attribute) is None:
                     setattr(sys, attribute, stream)
+
+
+class _Forgiving:
+    """A text stream standing in for sys.stdout: a write or flush that fails does not raise. The first failure is
+    passed to failed (unless it is a reader gone, `| head`, which has read what it wanted); from then on what is
+    written is dropped, and the real stream's descriptor is on the null device, where what is still buffered in
+    it goes when Python flushes it at exit."""
+
+    def __init__(self, stream, failed):
+        self._stream = stream
+        self._failed = failed
+        self._dropping = False
+
+    def write(self, text):
+        self._guarded(self._stream.write, text)
+        return len(text)
+
+    def flush(self):
+        self._guarded(self._stream.flush)
+
+    def _guarded(self, action, *args):
+        if self._dropping:
+            return
+        try:
+            action(*args)
+        except OSError as exc:
+            self._dropping = True
+            if not isinstance(exc, BrokenPipeError):
+                self._failed(exc)
+            try:
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, self._stream.fileno())
+                os.close(devnull)
+            except (OSError, ValueError):  # a stream that is no file (io.UnsupportedOperation): its own business
+                pass
+
+    def __getattr__(self, name):  # isatty, encoding, reconfigure, fileno...: the real stream's
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def forgiving_stdout(failed):
+    """sys.stdout, while the block runs, on a stand-in whose writes cannot fail (_Forgiving): a standard output on
+    a full disk or a closed pipe ends neither a grade nor a batch in a traceback, the result files being written
+    all the same. failed(exc) is called once, with the first failure."""
+    standard_streams()  # one started closed (`>&-`), None in sys.stdout, is on the null device first
+    stream = sys.stdout
+    forgiving = _Forgiving(stream, failed)
+    sys.stdout = forgiving
+    try:
+        yield
+    finally:
+        forgiving.flush()
+        if sys.stdout is forgiving:
+            sys.stdout = stream

@@ -331,6 +331,28 @@ def test_the_summary_names_what_did_not_go_well_and_no_progress_bar_leaves_a_ter
     assert "Rubric" in run.stderr and "\r" not in run.stderr
 
 
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full on this system")
+@pytest.mark.parametrize("stdout", ["full_disk", "reader_gone"])
+def test_a_standard_output_that_fails_ends_the_batch_in_no_traceback(stdout, tmp_path):
+    """The summary was printed with print(): on a full disk (or to `| head`, gone) the batch ended in a traceback
+    and exit status 1, after its files were written. Now a full disk is said in one line, a reader gone not at
+    all, and the files are written as ever."""
+    copy_of(TEMPLATE, tmp_path / "class" / "bob")
+    if stdout == "full_disk":
+        stream = open("/dev/full", "w")
+    else:
+        read_end, write_end = os.pipe()
+        os.close(read_end)  # the reader gone, as `| head` leaves it
+        stream = open(write_end, "w")
+    with stream:
+        done = grader("--batch", tmp_path / "class", "--out", tmp_path / "out", "--no-isolate", "--layer", "Relu",
+                      stdout=stream, stderr=subprocess.PIPE)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    said = "the report could not be written to the standard output: No space left on device"
+    assert (said in done.stderr) == (stdout == "full_disk"), done.stderr
+    assert [row["submission"] for row in _rows(tmp_path / "out" / batch.GRADES_CSV)] == ["bob"]
+
+
 def test_the_batch_prints_and_writes_the_class_summary_and_a_row_per_check(graded_class):
     root, runs = graded_class
     run, out = runs["batch"], root / "out"
