@@ -13,31 +13,26 @@ import re
 
 import pytest
 from english_words import string_literals
-from mutants import costly_checks, entries, failed_checks, hints_shown, materialise
-from submissions import TEMPLATE
+from mutants import costly_checks, entries, failed_checks, hints_shown
 
 from backprop_grader.book import CHAPTERS, checks_module_name, layers_of
-from backprop_grader.run import grade_many
-from backprop_grader.shipped import CHECKS_DIR, REFERENCE_DIR
+from backprop_grader.results import GradeResult
+from backprop_grader.shipped import CHECKS_DIR
 
 BUGS = entries("bugs")
 VARIANTS = entries("variants")
 
 
 @pytest.fixture(scope="session")
-def graded_in_process(tmp_path_factory):
+def graded_in_process(slow_grades):
     """Every bug and variant, the reference and the template graded with --no-isolate; keyed by entry id."""
-    root = tmp_path_factory.mktemp("catalogue_in_process")
-    chosen = {e.id: materialise(e, root) for e in BUGS + VARIANTS}
-    chosen |= {"reference": REFERENCE_DIR, "template": TEMPLATE}
-    return dict(zip(chosen, grade_many(list(chosen.values()), isolate=False)))
+    return {key: GradeResult.from_dict(found) for key, found in slow_grades.result("graded_in_process").items()}
 
 
 @pytest.fixture(scope="session")
-def variants_at_another_seed(tmp_path_factory):
-    root = tmp_path_factory.mktemp("variants_at_seed_1")
-    chosen = {e.id: materialise(e, root) for e in VARIANTS}
-    return dict(zip(chosen, grade_many(list(chosen.values()), seed=1, isolate=False)))
+def variants_at_another_seed(slow_grades):
+    """Every variant graded at seed 1, with --no-isolate; keyed by entry id."""
+    return {key: GradeResult.from_dict(found) for key, found in slow_grades.result("variants_at_another_seed").items()}
 
 
 @pytest.mark.parametrize("entry", VARIANTS, ids=[e.name for e in VARIANTS])

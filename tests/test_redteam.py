@@ -3,15 +3,12 @@ the grader finishes within the attack's time budget, the attacked layers score 0
 as usual (full marks: the rest of each submission is the reference), the results file is the grader's, and no
 process the submission started is left behind; and what each attack costs is told in every language."""
 import json
-import sys
-import time
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from english_words import english_words, report_text
 from mutants import entries, materialise
+from slow_grades import Run
 from submissions import PROJECT_ROOT
 
 from backprop_grader.book import LAYERS
@@ -19,62 +16,17 @@ from backprop_grader.intake import NOTE_KEYS
 from backprop_grader.isolation.replies import GRADER_MODULES
 from backprop_grader.messages import languages
 from backprop_grader.results import GradeResult
-from backprop_grader.run import run_own_group
-from backprop_grader.shipped import REFERENCE_DIR
 
 ATTACKS = entries("attacks")
 # A grade takes a few seconds; an attack that costs a time limit per check it hits takes longer (BUDGET).
 DEFAULT_BUDGET = 45
-HARD_TIMEOUT = 300
-
-
-@dataclass
-class Run:
-    returncode: int
-    stderr: str
-    seconds: float
-    out: str  # the results file's text, or None if there is none
-    leftovers: list  # command lines of processes still naming the submission after grading
-    submission: Path = None
-    results_folder: Path = None
-
-
-def _grade(submission, scratch):
-    """python -m backprop_grader.run, as CI runs it on a submission: time it, read what it wrote."""
-    out = Path(scratch) / "result.json"
-    start = time.monotonic()
-    done = run_own_group(
-        [sys.executable, "-m", "backprop_grader.run", str(submission), f"--out={out}"],
-        timeout=HARD_TIMEOUT,
-        cwd=PROJECT_ROOT,
-    )
-    seconds = time.monotonic() - start
-    text = out.read_text() if out.exists() else None
-    return Run(done.returncode, done.stderr, seconds, text, _processes_naming(submission), Path(submission), Path(scratch))
-
-
-def _processes_naming(path):
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            except OSError:
-                continue
-            if str(path) in command:
-                found.append(command)
-    return found
 
 
 @pytest.fixture(scope="session")
-def attacked(tmp_path_factory):
-    """Every attack graded once, two at a time; keyed by entry id, plus the reference under "reference"."""
-    root = tmp_path_factory.mktemp("attacks")
-    jobs = {"reference": REFERENCE_DIR} | {e.id: materialise(e, root) for e in ATTACKS}
-    scratch = {key: tmp_path_factory.mktemp("out") for key in jobs}
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        runs = dict(zip(jobs, pool.map(lambda key: _grade(jobs[key], scratch[key]), jobs)))
-    return runs
+def attacked(slow_grades):
+    """Every attack graded once through `python -m backprop_grader.run`, two at a time (slow_grades.attacked);
+    keyed by entry id, plus the reference under "reference"."""
+    return {key: Run.from_dict(found) for key, found in slow_grades.result("attacked").items()}
 
 
 def _result(run):

@@ -1,0 +1,146 @@
+"""The grades most of the project's tests are judged by (the catalogue graded isolated and in one process, the
+variants at another seed, the attacks), made by one process of their own that the session starts before its
+first test (conftest.py). They take half a run's time on both cores, and the tests that need none of them (most
+of which keep one core busy) run first, meanwhile: a session's wall time is then close to its CPU time halved.
+
+    python tests/slow_grades.py FOLDER NAME...     (what conftest.py starts; NAME: one of GRADES)
+
+Each NAME's grades are written to FOLDER/NAME.json, in the order given, as JSON the fixtures read back
+(SlowGrades.result): the grades themselves are those the fixtures made in the session's own process before,
+the same functions on the same submissions with the same options."""
+import dataclasses
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from mutants import entries, materialise
+from submissions import PROJECT_ROOT, TEMPLATE
+
+from backprop_grader.run import grade_many, run_own_group
+from backprop_grader.shipped import REFERENCE_DIR
+
+HARD_TIMEOUT = 300  # one attack's grade: past this the grader itself hangs
+OVERALL_TIMEOUT = 3600  # all of them: what a fixture waits for at most
+
+
+def catalogue(root, **options):
+    """Every catalogued bug and variant, the reference and the template: their grades' dicts by entry id."""
+    chosen = {e.id: materialise(e, root) for e in entries("bugs") + entries("variants")}
+    chosen.update(reference=REFERENCE_DIR, template=TEMPLATE)
+    return {key: result.to_dict() for key, result in zip(chosen, grade_many(list(chosen.values()), **options))}
+
+
+def variants_at_another_seed(root):
+    chosen = {e.id: materialise(e, root) for e in entries("variants")}
+    return {key: result.to_dict() for key, result in zip(chosen, grade_many(list(chosen.values()), seed=1, isolate=False))}
+
+
+@dataclasses.dataclass
+class Run:
+    """One attack graded through `python -m backprop_grader.run`, as CI runs it."""
+    returncode: int
+    stderr: str
+    seconds: float
+    out: str  # the results file's text, or None if there is none
+    leftovers: list  # command lines of processes still naming the submission after grading
+    submission: Path = None
+    results_folder: Path = None
+
+    @classmethod
+    def from_dict(cls, found):
+        return cls(**{**found, "submission": Path(found["submission"]), "results_folder": Path(found["results_folder"])})
+
+
+def _grade_attack(submission, scratch):
+    out = Path(scratch) / "result.json"
+    start = time.monotonic()
+    done = run_own_group([sys.executable, "-m", "backprop_grader.run", str(submission), f"--out={out}"],
+                         timeout=HARD_TIMEOUT, cwd=PROJECT_ROOT)
+    seconds = time.monotonic() - start
+    text = out.read_text() if out.exists() else None
+    return Run(done.returncode, done.stderr, seconds, text, _processes_naming(submission), submission, scratch)
+
+
+def _processes_naming(path):
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            if str(path) in command:
+                found.append(command)
+    return found
+
+
+def attacked(root):
+    """Every attack graded once, two at a time, and the reference: their Runs' dicts by entry id."""
+    jobs = {"reference": Path(REFERENCE_DIR)} | {e.id: materialise(e, root / "attacks") for e in entries("attacks")}
+    scratch = {}
+    for index, key in enumerate(jobs):
+        scratch[key] = root / "out" / str(index)
+        scratch[key].mkdir(parents=True)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        runs = dict(zip(jobs, pool.map(lambda key: _grade_attack(jobs[key], scratch[key]), jobs)))
+    return {key: {**dataclasses.asdict(run), "submission": str(run.submission), "results_folder": str(run.results_folder)}
+            for key, run in runs.items()}
+
+
+GRADES = {
+    "graded": catalogue,
+    "graded_in_process": lambda root: catalogue(root, isolate=False),
+    "variants_at_another_seed": variants_at_another_seed,
+    "attacked": attacked,
+}
+
+
+class SlowGrades:
+    """The process making the grades of the names asked for, and what it wrote."""
+
+    def __init__(self, folder, names):
+        self.folder = Path(folder)
+        self.log = self.folder / "slow_grades.log"
+        self.process = None
+        if names:
+            with open(self.log, "w") as log:
+                self.process = subprocess.Popen(
+                    [sys.executable, __file__, str(self.folder), *names], cwd=PROJECT_ROOT, stdout=log, stderr=log,
+                    start_new_session=True,  # stopped with everything it started (stop())
+                )
+
+    def result(self, name):
+        """The grades of name, once written; a RuntimeError with the process's output if it ended without them."""
+        path = self.folder / f"{name}.json"
+        deadline = time.monotonic() + OVERALL_TIMEOUT
+        while not path.exists():
+            if self.process is None or self.process.poll() is not None or time.monotonic() > deadline:
+                if path.exists():  # written just before the process ended
+                    break
+                raise RuntimeError(f"no grades for {name}:\n{self.log.read_text()[-3000:] if self.log.exists() else ''}")
+            time.sleep(0.1)
+        return json.loads(path.read_text(encoding="utf-8"))
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        if self.process is not None:
+            self.process.wait()
+
+
+def main(argv):
+    folder = Path(argv[0])
+    for name in argv[1:]:
+        found = GRADES[name](Path(folder / name))
+        part = folder / f".{name}.json"
+        part.write_text(json.dumps(found), encoding="utf-8")
+        part.rename(folder / f"{name}.json")  # whole, or not there
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
