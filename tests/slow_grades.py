@@ -110,7 +110,8 @@ class SlowGrades:
         if names:
             with open(self.log, "w") as log:
                 self.process = subprocess.Popen(
-                    [sys.executable, __file__, str(self.folder), *names], cwd=PROJECT_ROOT, stdout=log, stderr=log,
+                    [sys.executable, __file__, str(self.folder), *names], cwd=PROJECT_ROOT, stdin=subprocess.DEVNULL,
+                    stdout=log, stderr=log,
                     start_new_session=True,  # stopped with everything it started (stop())
                 )
 
@@ -136,7 +137,7 @@ class SlowGrades:
 def main(argv):
     folder = Path(argv[0])
     for name in argv[1:]:
-        found = GRADES[name](Path(folder / name))
+        found = GRADES[name](folder / name)
         part = folder / f".{name}.json"
         part.write_text(json.dumps(found), encoding="utf-8")
         part.rename(folder / f"{name}.json")  # whole, or not there
