@@ -1,12 +1,17 @@
 """A function's qualified name (Relu.forward, not forward) from its code object, on every Python the grader
 supports: Python 3.11's co_qualname, or on 3.10, which has none, the same name read from the source the code was
 compiled from. Feedback names the method that failed and the mutants' hints find the function they changed by it.
+And the other way round: code_at makes a code object named as a function elsewhere, for a frame that stands for
+one of its frames (a worker's, raised again in the grader; the reference's, in the net worker).
 
 Standard library only: the workers load it by its path (isolation/worker.py).
 """
 import ast
 import linecache
+import sys
 from functools import lru_cache
+
+MAX_LINE = 100_000  # a stand-in frame's line is clipped to this: its code is that many lines, most of them empty
 
 
 def qualname(code):
@@ -40,3 +45,15 @@ def _defined(filename, source):
 
     visit(tree, "")
     return found
+
+
+@lru_cache(maxsize=1024)
+def code_at(statement, filename, line, name):
+    """Code running statement at line (clipped to 1..MAX_LINE) of filename, named name (Relu.forward): a frame
+    running it reads as one of that function's, in a traceback and to qualname()."""
+    code = compile("\n" * (min(max(line, 1), MAX_LINE) - 1) + statement, filename, "exec")
+    if sys.version_info >= (3, 11):
+        return code.replace(co_name=name.rsplit(".", 1)[-1], co_qualname=name)
+    # Python 3.10 has no co_qualname: the whole name goes in co_name, where qualname() finds it, there being no
+    # source to read it from.
+    return code.replace(co_name=name)

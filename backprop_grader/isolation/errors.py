@@ -12,12 +12,10 @@ BaseException, which Hypothesis lets through instead of shrinking or replaying t
 happens in fails at once, with the message key it carries.
 """
 import builtins
-import sys
 from functools import lru_cache
 
+from ..qualnames import code_at
 from ..results import SubmissionError
-
-MAX_LINE = 100_000
 
 
 class WorkerFailure(BaseException):
@@ -73,20 +71,9 @@ def remote_exception(name, base, message):
     return exc
 
 
-@lru_cache(maxsize=1024)
-def _code(filename, line, qualname, last):
-    source = "\n" * (line - 1) + ("raise __exc" if last else "__next()")
-    code = compile(source, filename, "exec")
-    if sys.version_info >= (3, 11):
-        return code.replace(co_name=qualname.rsplit(".", 1)[-1], co_qualname=qualname)
-    # Python 3.10 has no co_qualname: the whole name goes in co_name, where qualnames.qualname finds it, there
-    # being no source to read it from.
-    return code.replace(co_name=qualname)
-
-
 def raise_through(exc, frames):
     """Raise exc from a chain of frames, outermost first, each (file name, line, qualified name)."""
     filename, line, qualname = frames[0]
     last = len(frames) == 1
     scope = {"__exc": exc, "__next": lambda: raise_through(exc, frames[1:])}
-    exec(_code(filename, min(max(line, 1), MAX_LINE), qualname, last), scope)
+    exec(code_at("raise __exc" if last else "__next()", filename, line, qualname), scope)

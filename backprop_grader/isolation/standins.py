@@ -22,12 +22,9 @@ Loaded by the worker by path; standard library only.
 import builtins
 import copy
 import itertools
-import sys
 import traceback
 import types
 from functools import lru_cache
-
-MAX_LINE = 100_000
 
 
 class CallbackTooLarge(BaseException):
@@ -292,7 +289,11 @@ class Caller:
         except (KeyError, TypeError, ValueError, LookupError, self.wire.WireError) as exc:
             self.die(f"a callback's answer could not be read: {type(exc).__name__}: {exc}")
         if frame is not None:
-            _raise_from(failure, *frame)
+            # Raised from a frame named like the reference's innermost one (Affine.forward in layers.py): the grader
+            # tells an error raised in a layer the net called from one raised in the net itself (plugin.failure_of).
+            file_name, line, qualname = frame
+            code = self.server.code_at("raise __exc", f"/<reference>/{str(file_name)[:100]}", int(line), str(qualname)[:200])
+            exec(code, {"__exc": failure})
         raise failure
 
 
@@ -315,18 +316,3 @@ def _exception_class(name, base):
     except TypeError:  # a builtin whose layout does not combine with the mixin's
         return type(name, (_FromReference, Exception), {"__module__": "reference"})
 
-
-@lru_cache(maxsize=1024)
-def _code(file_name, line, qualname):
-    code = compile("\n" * (line - 1) + "raise __exc", f"/<reference>/{file_name}", "exec")
-    if sys.version_info >= (3, 11):
-        return code.replace(co_name=qualname.rsplit(".", 1)[-1], co_qualname=qualname)
-    # Python 3.10 has no co_qualname: the whole name goes in co_name, where qualnames.qualname finds it, there
-    # being no source to read it from.
-    return code.replace(co_name=qualname)
-
-
-def _raise_from(exc, file_name, line, qualname):
-    """Raise exc from a frame named like the reference's innermost one (Affine.forward in layers.py): the grader
-    tells an error raised in a layer the net called from one raised in the net itself (plugin.failure_of)."""
-    exec(_code(str(file_name)[:100], min(max(int(line), 1), MAX_LINE), str(qualname)[:200]), {"__exc": exc})

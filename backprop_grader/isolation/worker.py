@@ -100,6 +100,7 @@ class Server:
         # names a misspelt member. A location never names it (nor the worker's own frames, stand-ins' included).
         self.wrapper_files = {Path(grader.names.__file__).resolve()}
         self.qualname = grader.qualnames.qualname  # of the frames an error is told by (Relu.forward)
+        self.code_at = grader.qualnames.code_at  # a frame standing for the reference's (standins.Caller)
         self.impl = self.loader.load(Path(submission).resolve(), aliases=list(aliases), use=list(use), beside=beside)
         self.root = Path(self.impl.root).resolve()  # where the submission's own frames are, as the grader sees it
         self.notes_sent = []  # the loader's notes (which file was graded, ...) as last sent to the grader
@@ -246,7 +247,7 @@ class Server:
         """What the grader needs to raise exc again: type, message, and the innermost frame of the submission
         and the innermost frame of all (the two that locate an error and tell its origin apart). Neither the
         worker's frames (the stand-ins' included) nor the class wrapper's (names.wrap) count, as the grading plugin
-        counts none of them; a frame the reference raised from comes named by a stand-in (standins._raise_from)."""
+        counts none of them; a frame the reference raised from comes named by a stand-in (standins.Caller, code_at)."""
         frames = [f for f in _frames(exc) if not f[0].is_relative_to(HERE) and f[0] not in self.wrapper_files]
         mine = [f for f in frames if f[0].is_relative_to(self.root)]
         chosen = mine[-1:] + ([frames[-1]] if frames and (not mine or frames[-1] is not mine[-1]) else [])
