@@ -6,6 +6,9 @@ from pathlib import Path
 from backprop_grader.messages import language_from_environment, render
 
 try:
+    from backprop_grader.blas import one_thread
+
+    one_thread()  # before cli imports numpy
     from backprop_grader.cli import main
 except ModuleNotFoundError as exc:  # a clone run before its one install command: say that, not a traceback
     if not (exc.name or "").startswith("backprop_grader."):

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from . import isolation, limits
+from .blas import environment
 from .book import DEFAULT_CHAPTER
 from .drawn_examples import Recorded
 from .files import standard_streams, write_atomically
@@ -196,7 +197,7 @@ def grade_in_subprocess(submission, options=None, timeout=120, **fields):
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / "result.json"
         command = [sys.executable, "-m", "backprop_grader.run", str(submission), f"--out={out}", *options.argv()]
-        done = run_own_group(command, timeout=timeout, cwd=scratch)
+        done = run_own_group(command, timeout=timeout, cwd=scratch, env=environment())
         if done.returncode != 0 or not out.exists():
             raise RuntimeError(f"grading {submission} failed:\n{done.stderr[-2000:]}")
         return GradeResult.from_dict(json.loads(out.read_text()))
@@ -233,7 +234,7 @@ def grade_many(submissions, jobs=None, timeout=120, **fields):
         # Past this, even every grade cut at its own limit cannot explain it: the process itself hangs.
         overall = timeout * len(submissions) + 60
         try:
-            done = run_own_group(command, timeout=overall, cwd=scratch)
+            done = run_own_group(command, timeout=overall, cwd=scratch, env=environment())
         except subprocess.TimeoutExpired as exc:
             raise RuntimeError(f"grading {len(submissions)} submissions took over {overall} s") from exc
         for index, submission in enumerate(submissions):

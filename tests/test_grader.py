@@ -307,3 +307,26 @@ def test_closed_standard_streams_lose_no_result(tmp_path):
                   preexec_fn=lambda: [os.close(fd) for fd in (0, 1, 2)])
     assert done.returncode == 0
     assert json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))["score"] == 14
+
+
+
+# Each entry point of the command line as far as its main(), which it does not call under another name.
+ENTRY_POINTS = {
+    "grader.py": f"runpy.run_path({str(PROJECT_ROOT / 'grader.py')!r}, run_name='probe')",
+    "python -m backprop_grader": "runpy.run_module('backprop_grader', run_name='probe')",
+}
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="threads counted in /proc")
+@pytest.mark.parametrize("entry", ENTRY_POINTS)
+def test_the_command_line_runs_numpys_blas_on_one_thread_unless_told_otherwise(entry):
+    """NumPy's BLAS started a thread per CPU in the grader, which spun after each matrix product: some 0.15 s of
+    CPU a grade (a tenth), taken from the worker the grade waits for or from a batch's other grade."""
+    probe = (f"import os, runpy; {ENTRY_POINTS[entry]}; import numpy; "
+             "print(len(os.listdir('/proc/self/task')), os.environ['OPENBLAS_NUM_THREADS'])")
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
+    found = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=60)
+    assert found.stdout.split() == ["1", "1"], found.stderr
+    chosen = subprocess.run([sys.executable, "-c", probe], env={**env, "OPENBLAS_NUM_THREADS": "2"},
+                            capture_output=True, text=True, timeout=60)
+    assert chosen.stdout.split()[-1] == "2", chosen.stderr

@@ -20,15 +20,16 @@ from pathlib import Path
 
 import numpy as np
 
+from ..blas import ONE_THREAD
 from ..files import standard_streams
 from . import wire
 
 WORKER_SCRIPT = Path(__file__).resolve().parent / "worker.py"
 PR_SET_CHILD_SUBREAPER = 36
 OUTPUT_TAIL = 2048
-# One thread each for BLAS and OpenMP: a worker runs one call at a time, and thread pools would be new
-# processes' worth of tasks for the limits to count.
-ENVIRONMENT = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+# One thread each for BLAS and OpenMP, and nothing else of the grader's environment: a worker runs one call at a
+# time, and thread pools would be new processes' worth of tasks for the limits to count.
+ENVIRONMENT = dict(ONE_THREAD)
 
 
 class Timeout(Exception):
