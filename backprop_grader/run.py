@@ -31,6 +31,8 @@ from .shipped import CHECKS_DIR, PYTEST_SETTINGS, checks_module, reference_of, r
 # The plugins a grade runs with, and no others: pytest loads none of an environment's own plugins into a grade
 # (pytest-randomly would reseed it, pytest-benchmark runs git for its machine info).
 PLUGINS = ("backprop_grader.pytest_plugin", "_hypothesis_pytestplugin")
+# How long an interrupted caller waits for run_own_group's process to end through its own clean-up before killing it.
+STOP_SECONDS = 10
 
 
 class Interrupted(KeyboardInterrupt):
@@ -205,19 +207,37 @@ def grade_in_subprocess(submission, options=None, timeout=120, **fields):
 
 def run_own_group(command, timeout, **options):
     """subprocess.run in a session of its own, killed with its whole group at the timeout (a grader's workers die
-    with it): nothing started inside outlives it."""
+    with it), and asked to end (SIGTERM) when the caller is interrupted (Ctrl-C, or its own SIGTERM made an exit):
+    nothing started inside outlives it."""
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                           start_new_session=True, **options) as process:
         try:
             stdout, stderr = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
-            if hasattr(os, "killpg"):
-                os.killpg(process.pid, signal.SIGKILL)
-            else:  # Windows: no process groups (nor workers)
-                process.kill()
+            _signal_group(process, signal.SIGKILL)
             process.communicate()
             raise
+        except (KeyboardInterrupt, SystemExit):
+            # Through its own clean-up where it has one (a batch's kills its grades and removes its folders, as
+            # on a cancelled CI job), else killed: Popen would otherwise wait for it to finish its work.
+            _signal_group(process, signal.SIGTERM)
+            try:
+                process.wait(timeout=STOP_SECONDS)
+            except subprocess.TimeoutExpired:
+                _signal_group(process, signal.SIGKILL)
+                process.wait()
+            raise
         return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
+
+
+def _signal_group(process, number):
+    if hasattr(os, "killpg"):
+        try:
+            os.killpg(process.pid, number)
+        except ProcessLookupError:  # ended meanwhile, with all of its group
+            pass
+    else:  # Windows: no process groups (nor workers)
+        process.kill()
 
 
 def grade_many(submissions, jobs=None, timeout=120, **fields):

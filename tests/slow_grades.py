@@ -26,6 +26,7 @@ from backprop_grader.shipped import REFERENCE_DIR
 
 HARD_TIMEOUT = 300  # one attack's grade: past this the grader itself hangs
 OVERALL_TIMEOUT = 3600  # all of them: what a fixture waits for at most
+STOP_TIMEOUT = 120  # for the grades under way to end when the session stops early (an attack's takes up to its budget)
 
 
 def catalogue(root, **options):
@@ -63,10 +64,10 @@ def _grade_attack(submission, scratch):
                          timeout=HARD_TIMEOUT, cwd=PROJECT_ROOT)
     seconds = time.monotonic() - start
     text = out.read_text() if out.exists() else None
-    return Run(done.returncode, done.stderr, seconds, text, _processes_naming(submission), submission, scratch)
+    return Run(done.returncode, done.stderr, seconds, text, processes_naming(submission), submission, scratch)
 
 
-def _processes_naming(path):
+def processes_naming(path):
     found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -86,8 +87,11 @@ def attacked(root):
     for index, key in enumerate(jobs):
         scratch[key] = root / "out" / str(index)
         scratch[key].mkdir(parents=True)
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    pool = ThreadPoolExecutor(max_workers=2)
+    try:
         runs = dict(zip(jobs, pool.map(lambda key: _grade_attack(jobs[key], scratch[key]), jobs)))
+    finally:
+        pool.shutdown(cancel_futures=True)  # stopped (stop()): the two grades under way finish, no other starts
     return {key: {**dataclasses.asdict(run), "submission": str(run.submission), "results_folder": str(run.results_folder)}
             for key, run in runs.items()}
 
@@ -128,13 +132,21 @@ class SlowGrades:
         return json.loads(path.read_text(encoding="utf-8"))
 
     def stop(self):
-        if self.process is not None and self.process.poll() is None:
+        """End the process, if it still runs (a session stopped early: -x, Ctrl-C), through its clean-up: what it
+        started ends with it (run.run_own_group) and leaves no temporary folder; killed if that takes too long."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
             os.killpg(self.process.pid, signal.SIGKILL)
-        if self.process is not None:
             self.process.wait()
 
 
 def main(argv):
+    # SIGTERM (stop()) as an exit, which the grades under way pass on to their processes (run.run_own_group).
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
     folder = Path(argv[0])
     for name in argv[1:]:
         found = GRADES[name](folder / name)

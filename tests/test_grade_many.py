@@ -2,8 +2,15 @@
 as the catalogue's fixtures and scripts/catalogue_scores.py do: each result must come back in its submission's
 place, and a grade that did not finish must be an error that names its submission, never a made-up result.
 Graded on Relu alone, in the grading process (--no-isolate), to stay cheap."""
+import os
+import signal
+import subprocess
+import sys
+import time
+
 import pytest
 from mutants import entries, materialise
+from slow_grades import processes_naming
 from submissions import TEMPLATE, reference_with
 
 from backprop_grader.messages import render
@@ -18,6 +25,12 @@ import os
 class Relu(Relu):
     def forward(self, x):
         os._exit(0)
+"""
+HANGS = """
+class Relu(Relu):
+    def forward(self, x):
+        while True:
+            pass
 """
 
 
@@ -40,3 +53,22 @@ def test_a_grade_that_ends_its_process_is_an_error_naming_its_submission(tmp_pat
         grade_many([REFERENCE_DIR, exits], **RELU)
     assert f"grading {exits} failed" in str(raised.value)
     assert render("batch_crashed_exit", code=0) in str(raised.value)
+
+
+def test_an_interrupted_grade_many_leaves_no_grading_process_or_folder_behind(tmp_path):
+    """Ctrl-C while grade_many waited (or a SIGTERM its caller makes an exit) left its process grading on, its
+    grades' folders in the temporary folder, until the last grade was done: nothing asked it to stop."""
+    hangs = reference_with(tmp_path / "hangs", append=HANGS)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    script = f"from backprop_grader.run import grade_many; grade_many([{str(hangs)!r}], layers=['Relu'], isolate=False)"
+    caller = subprocess.Popen([sys.executable, "-c", script], env={**os.environ, "TMPDIR": str(scratch)},
+                              stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while len(processes_naming(hangs)) < 2 and time.monotonic() < deadline:  # grade_many's process, and its grade
+        time.sleep(0.05)
+    time.sleep(0.5)  # well into Relu's first check, which hangs
+    caller.send_signal(signal.SIGINT)
+    caller.wait(timeout=60)
+    assert processes_naming(hangs) == []
+    assert list(scratch.iterdir()) == []
