@@ -22,6 +22,8 @@ import sys
 import time
 from pathlib import Path
 
+from backprop_grader.blas import environment
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -73,8 +75,9 @@ def child(submission, isolate):
 def measure(submission, isolate, runs):
     found = []
     for _ in range(runs):
+        # One BLAS thread, as the command line's entry points ask for before numpy loads (blas.py).
         done = subprocess.run([sys.executable, __file__, "--child", submission, *([] if isolate else ["--no-isolate"])],
-                              cwd=ROOT, capture_output=True, text=True, check=True)
+                              cwd=ROOT, capture_output=True, text=True, check=True, env=environment())
         found.append(json.loads(done.stdout.strip().splitlines()[-1]))
     return {key: statistics.median(run[key] for run in found) for key in found[0]}
 
