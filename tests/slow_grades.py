@@ -21,6 +21,7 @@ from pathlib import Path
 from mutants import entries, materialise
 from submissions import PROJECT_ROOT, TEMPLATE
 
+from backprop_grader.blas import environment
 from backprop_grader.run import grade_many, run_own_group
 from backprop_grader.shipped import REFERENCE_DIR
 
@@ -61,7 +62,7 @@ def _grade_attack(submission, scratch):
     out = Path(scratch) / "result.json"
     start = time.monotonic()
     done = run_own_group([sys.executable, "-m", "backprop_grader.run", str(submission), f"--out={out}"],
-                         timeout=HARD_TIMEOUT, cwd=PROJECT_ROOT)
+                         timeout=HARD_TIMEOUT, cwd=PROJECT_ROOT, env=environment())  # as grade_in_subprocess
     seconds = time.monotonic() - start
     text = out.read_text() if out.exists() else None
     return Run(done.returncode, done.stderr, seconds, text, processes_naming(submission), submission, scratch)
