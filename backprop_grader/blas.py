@@ -14,11 +14,12 @@ import os
 ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
-def environment(base=None):
-    """base (os.environ by default) with ONE_THREAD's variables wherever base has none."""
-    return {**ONE_THREAD, **(os.environ if base is None else base)}
+def environment():
+    """This process's environment with ONE_THREAD's variables wherever it has none: for a process it starts."""
+    return {**ONE_THREAD, **os.environ}
 
 
 def one_thread():
     """ONE_THREAD in this process's environment, wherever it has none: before numpy is first imported."""
-    os.environ.update(environment())
+    for name, value in ONE_THREAD.items():
+        os.environ.setdefault(name, value)
