@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from mutants import entries, materialise
-from submissions import PROJECT_ROOT, TEMPLATE
+from submissions import PROJECT_ROOT, TEMPLATE, processes_naming
 
 from backprop_grader.blas import environment
 from backprop_grader.run import grade_many, run_own_group
@@ -66,19 +66,6 @@ def _grade_attack(submission, scratch):
     seconds = time.monotonic() - start
     text = out.read_text() if out.exists() else None
     return Run(done.returncode, done.stderr, seconds, text, processes_naming(submission), submission, scratch)
-
-
-def processes_naming(path):
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            except OSError:
-                continue
-            if str(path) in command:
-                found.append(command)
-    return found
 
 
 def attacked(root):

@@ -10,8 +10,7 @@ import time
 
 import pytest
 from mutants import entries, materialise
-from slow_grades import processes_naming
-from submissions import TEMPLATE, reference_with
+from submissions import TEMPLATE, processes_naming, reference_with
 
 from backprop_grader.messages import render
 from backprop_grader.run import grade_many

@@ -10,10 +10,10 @@ import subprocess
 import sys
 import textwrap
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
+from submissions import processes_naming
 
 from backprop_grader.isolation import sandbox, wire
 from backprop_grader.isolation.errors import WorkerFailure
@@ -417,15 +417,7 @@ def test_both_workers_start_together_and_end_with_the_session(tmp_path):
         assert net.worker.pid != first
     finally:
         session.close()
-    assert [p for p in os.listdir("/proc") if p.isdigit() and str(submission) in _command_line(p)] == []
-
-
-def _command_line(pid):
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as found:
-            return found.read().replace(b"\0", b" ").decode(errors="replace")
-    except OSError:
-        return ""
+    assert processes_naming(submission) == []
 
 
 # Each of tests/learners.py's shapes of the same code, with the path it is written to.
@@ -472,19 +464,7 @@ def test_a_net_worker_that_never_booted_is_killed_with_the_session(tmp_path):
     finally:
         session.close()
     assert not worker.alive
-    assert _processes_naming(submission) == [], "killed and waited for"
-
-
-def _processes_naming(path):
-    """The pids of processes whose command line names path (a worker's names its submission)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        try:
-            if entry.name.isdigit() and str(path).encode() in (entry / "cmdline").read_bytes():
-                found.append(int(entry.name))
-        except OSError:
-            continue
-    return found
+    assert processes_naming(submission) == [], "killed and waited for"
 
 
 def test_start_up_is_charged_to_the_grade(isolated):
