@@ -30,16 +30,19 @@ OVERALL_TIMEOUT = 3600  # all of them: what a fixture waits for at most
 STOP_TIMEOUT = 120  # for the grades under way to end when the session stops early (an attack's takes up to its budget)
 
 
-def catalogue(root, **options):
-    """Every catalogued bug and variant, the reference and the template: their grades' dicts by entry id."""
-    chosen = {e.id: materialise(e, root) for e in entries("bugs") + entries("variants")}
-    chosen.update(reference=REFERENCE_DIR, template=TEMPLATE)
+def _graded(chosen, **options):
+    """chosen ({key: submission}) graded by grade_many with options: their grades' dicts by key."""
     return {key: result.to_dict() for key, result in zip(chosen, grade_many(list(chosen.values()), **options))}
 
 
+def catalogue(root, **options):
+    """Every catalogued bug and variant, the reference and the template: their grades' dicts by entry id."""
+    chosen = {e.id: materialise(e, root) for e in entries("bugs") + entries("variants")}
+    return _graded(chosen | {"reference": REFERENCE_DIR, "template": TEMPLATE}, **options)
+
+
 def variants_at_another_seed(root):
-    chosen = {e.id: materialise(e, root) for e in entries("variants")}
-    return {key: result.to_dict() for key, result in zip(chosen, grade_many(list(chosen.values()), seed=1, isolate=False))}
+    return _graded({e.id: materialise(e, root) for e in entries("variants")}, seed=1, isolate=False)
 
 
 @dataclasses.dataclass
