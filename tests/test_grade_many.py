@@ -60,7 +60,10 @@ def test_an_interrupted_grade_many_leaves_no_grading_process_or_folder_behind(tm
     hangs = reference_with(tmp_path / "hangs", append=HANGS)
     scratch = tmp_path / "tmp"
     scratch.mkdir()
-    script = f"from backprop_grader.run import grade_many; grade_many([{str(hangs)!r}], layers=['Relu'], isolate=False)"
+    # Ctrl-C as in a terminal, even where the suite itself was started with SIGINT ignored (in the background
+    # of a shell without job control), which its children inherit: they would grade on to the end unasked.
+    script = ("import signal; signal.signal(signal.SIGINT, signal.default_int_handler)\n"
+              f"from backprop_grader.run import grade_many; grade_many([{str(hangs)!r}], layers=['Relu'], isolate=False)")
     caller = subprocess.Popen([sys.executable, "-c", script], env={**os.environ, "TMPDIR": str(scratch)},
                               stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
@@ -69,5 +72,6 @@ def test_an_interrupted_grade_many_leaves_no_grading_process_or_folder_behind(tm
     time.sleep(0.5)  # well into Relu's first check, which hangs
     caller.send_signal(signal.SIGINT)
     caller.wait(timeout=60)
+    assert caller.returncode == -signal.SIGINT  # stopped by the Ctrl-C, not at the end of the grade's time limit
     assert processes_naming(hangs) == []
     assert list(scratch.iterdir()) == []
