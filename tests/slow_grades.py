@@ -1,5 +1,5 @@
 """The grades most of the project's tests are judged by (the catalogue graded isolated and in one process, the
-variants at another seed, the attacks), made by one process of their own that the session starts before its
+variants at another seed, the attacks, chapters 6 and 7's catalogue in both modes), made by one process of their own that the session starts before its
 first test (conftest.py). They take half a run's time on both cores, and the tests that need none of them (most
 of which keep one core busy) run first, meanwhile: a session's wall time is then close to its CPU time halved.
 
@@ -18,12 +18,12 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from mutants import entries, materialise
+from mutants import chapter_entries, entries, materialise
 from submissions import PROJECT_ROOT, TEMPLATE, processes_naming
 
 from backprop_grader.blas import environment
 from backprop_grader.run import grade_many, run_own_group
-from backprop_grader.shipped import REFERENCE_DIR
+from backprop_grader.shipped import REFERENCE_DIR, reference_of, template_of
 
 HARD_TIMEOUT = 300  # one attack's grade: past this the grader itself hangs
 OVERALL_TIMEOUT = 3600  # all of them: what a fixture waits for at most
@@ -39,6 +39,17 @@ def catalogue(root, **options):
     """Every catalogued bug and variant, the reference and the template: their grades' dicts by entry id."""
     chosen = {e.id: materialise(e, root) for e in entries("bugs") + entries("variants")}
     return _graded(chosen | {"reference": REFERENCE_DIR, "template": TEMPLATE}, **options)
+
+
+def later_chapters(root, **options):
+    """Chapters 6 and 7, each graded out of its own 100 points: their catalogue entries, reference and template,
+    as {chapter (a string, as JSON keys are): {entry id, "reference", "template": its grade's dict}}."""
+    graded = {}
+    for chapter in (6, 7):
+        chosen = {e.id: materialise(e, root / f"chapter{chapter}") for e in chapter_entries(chapter)}
+        graded[str(chapter)] = _graded(chosen | {"reference": reference_of(chapter), "template": template_of(chapter)},
+                                       chapter=chapter, **options)
+    return graded
 
 
 def variants_at_another_seed(root):
@@ -92,6 +103,8 @@ GRADES = {
     "graded_in_process": lambda root: catalogue(root, isolate=False),
     "variants_at_another_seed": variants_at_another_seed,
     "attacked": attacked,
+    "chapters_graded": later_chapters,
+    "chapters_graded_in_process": lambda root: later_chapters(root, isolate=False),
 }
 
 
