@@ -2,10 +2,9 @@
 judges the suite by it, by a process of its own started before the first test (slow_grades.py); the tests that
 need none of its grades run first, meanwhile."""
 import pytest
-from slow_grades import GRADES, SlowGrades
+from slow_grades import GRADES, SlowGrades, as_results
 
 from backprop_grader.loader import load
-from backprop_grader.results import GradeResult
 from backprop_grader.shipped import REFERENCE_DIR
 
 NEEDED = pytest.StashKey[list]()  # the slow grades the collected tests need, in the order they need them
@@ -41,7 +40,7 @@ def slow_grades(_slow_grades_started):
 def graded(slow_grades):
     """Every catalogued bug and variant, the reference and the template, graded isolated, as `python grader.py`
     grades; keyed by entry id ("bugs/relu_np_max"), "reference" and "template"."""
-    return {key: GradeResult.from_dict(found) for key, found in slow_grades.result("graded").items()}
+    return as_results(slow_grades.result("graded"))
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,8 @@
 """The grades most of the project's tests are judged by (the catalogue graded isolated and in one process, the
-variants at another seed, the attacks, chapters 6 and 7's catalogue in both modes), made by one process of their own that the session starts before its
-first test (conftest.py). They take half a run's time on both cores, and the tests that need none of them (most
-of which keep one core busy) run first, meanwhile: a session's wall time is then close to its CPU time halved.
+variants at another seed, the attacks, chapters 6 and 7's catalogue in both modes), made by one process of their
+own that the session starts before its first test (conftest.py). They take half a run's time on both cores, and
+the tests that need none of them (most of which keep one core busy) run first, meanwhile: a session's wall time
+is then close to its CPU time halved.
 
     python tests/slow_grades.py FOLDER NAME...     (what conftest.py starts; NAME: one of GRADES)
 
@@ -22,6 +23,7 @@ from mutants import chapter_entries, entries, materialise
 from submissions import PROJECT_ROOT, TEMPLATE, processes_naming
 
 from backprop_grader.blas import environment
+from backprop_grader.results import GradeResult
 from backprop_grader.run import grade_many, run_own_group
 from backprop_grader.shipped import REFERENCE_DIR, reference_of, template_of
 
@@ -33,6 +35,11 @@ STOP_TIMEOUT = 120  # for the grades under way to end when the session stops ear
 def _graded(chosen, **options):
     """chosen ({key: submission}) graded by grade_many with options: their grades' dicts by key."""
     return {key: result.to_dict() for key, result in zip(chosen, grade_many(list(chosen.values()), **options))}
+
+
+def as_results(graded):
+    """What _graded wrote, read back: the GradeResults by key."""
+    return {key: GradeResult.from_dict(found) for key, found in graded.items()}
 
 
 def catalogue(root, **options):

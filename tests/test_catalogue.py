@@ -14,9 +14,9 @@ import re
 import pytest
 from english_words import string_literals
 from mutants import costly_checks, entries, failed_checks, hints_shown
+from slow_grades import as_results
 
 from backprop_grader.book import CHAPTERS, checks_module_name, layers_of
-from backprop_grader.results import GradeResult
 from backprop_grader.shipped import CHECKS_DIR
 
 BUGS = entries("bugs")
@@ -26,13 +26,13 @@ VARIANTS = entries("variants")
 @pytest.fixture(scope="session")
 def graded_in_process(slow_grades):
     """Every bug and variant, the reference and the template graded with --no-isolate; keyed by entry id."""
-    return {key: GradeResult.from_dict(found) for key, found in slow_grades.result("graded_in_process").items()}
+    return as_results(slow_grades.result("graded_in_process"))
 
 
 @pytest.fixture(scope="session")
 def variants_at_another_seed(slow_grades):
     """Every variant graded at seed 1, with --no-isolate; keyed by entry id."""
-    return {key: GradeResult.from_dict(found) for key, found in slow_grades.result("variants_at_another_seed").items()}
+    return as_results(slow_grades.result("variants_at_another_seed"))
 
 
 @pytest.mark.parametrize("entry", VARIANTS, ids=[e.name for e in VARIANTS])

@@ -9,10 +9,10 @@ import re
 import pytest
 from english_words import english_words, report_text
 from mutants import chapter_entries, costly_checks, failed_checks, hints_shown
+from slow_grades import as_results
 
 from backprop_grader.book import checks_module_name, layers_of
 from backprop_grader.messages import catalogue
-from backprop_grader.results import GradeResult
 from backprop_grader.run import declared_checks
 from backprop_grader.shipped import CHECKS_DIR
 
@@ -23,8 +23,7 @@ VARIANTS = [e for chapter in CHAPTERS for e in chapter_entries(chapter, "variant
 
 def _read(slow_grades, name):
     """{chapter: {entry id, "reference", "template": GradeResult}} from the slow grades name (slow_grades.later_chapters)."""
-    return {int(chapter): {key: GradeResult.from_dict(found) for key, found in grades.items()}
-            for chapter, grades in slow_grades.result(name).items()}
+    return {int(chapter): as_results(graded) for chapter, graded in slow_grades.result(name).items()}
 
 
 @pytest.fixture(scope="module")

@@ -309,7 +309,6 @@ def test_closed_standard_streams_lose_no_result(tmp_path):
     assert json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))["score"] == 14
 
 
-
 # Each entry point of the command line as far as its main(), which it does not call under another name.
 ENTRY_POINTS = {
     "grader.py": f"runpy.run_path({str(PROJECT_ROOT / 'grader.py')!r}, run_name='probe')",
